@@ -1,0 +1,119 @@
+"""Consult (社区议事协商平台): the application factory. It only assembles; it has no side effects."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from consult.config import Config
+from consult.config import config_from_env
+from consult.config import load_or_create_secret
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
+    """Build the Flask app.
+
+    :param config: a config class; defaults to the one named by ``CONSULT_ENV``.
+    :param overrides: values applied last (tests use it for the database URL).
+    """
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / 'instance'),
+        instance_relative_config=True,
+        template_folder=str(ROOT / 'templates'),
+        static_folder=str(ROOT / 'static'),
+    )
+    app.config.from_object(config or config_from_env())
+    app.config.from_prefixed_env('CONSULT')
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get('SECRET_KEY'):
+        app.config['SECRET_KEY'] = load_or_create_secret(app.instance_path)
+    if not app.config.get('SQLALCHEMY_DATABASE_URI'):
+        app.config['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{Path(app.instance_path) / "consult.db"}'
+
+    _configure_logging(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_socket_handlers(app)
+    _register_hooks(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+
+
+def _register_extensions(app: Flask) -> None:
+    from consult.extensions import babel
+    from consult.extensions import csrf
+    from consult.extensions import db
+    from consult.extensions import limiter
+    from consult.extensions import login_manager
+    from consult.extensions import migrate
+    from consult.extensions import socketio
+    from consult.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / 'migrations'))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / 'consult' / 'translations'),
+    )
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config.get('SOCKETIO_MESSAGE_QUEUE'),
+        async_mode=app.config.get('SOCKETIO_ASYNC_MODE'),
+        # Same-origin only (the default); never '*', which would open the door to cross-site sockets.
+        cors_allowed_origins=app.config.get('SOCKETIO_CORS_ORIGINS'),
+        max_http_buffer_size=64 * 1024,
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from consult import accounts
+    from consult import audit
+    from consult import communities
+    from consult import main
+    from consult import residency
+    from consult import roles
+    from consult.accounts import routes as _accounts_routes  # noqa: F401 - registers views on the blueprint
+    from consult.audit import routes as _audit_routes  # noqa: F401
+    from consult.communities import routes as _communities_routes  # noqa: F401
+    from consult.errors import register_error_handlers
+    from consult.main import routes as _main_routes  # noqa: F401
+    from consult.residency import routes as _residency_routes  # noqa: F401
+    from consult.roles import routes as _roles_routes  # noqa: F401
+
+    for module in (main, accounts, communities, residency, roles, audit):
+        app.register_blueprint(module.bp)
+    register_error_handlers(app)
+
+    from consult import demo
+
+    app.cli.add_command(demo.demo_cli)
+
+
+def _register_socket_handlers(app: Flask) -> None:
+    from consult.extensions import socketio
+    from consult.realtime import register_socket_handlers
+
+    register_socket_handlers(socketio)
+
+
+def _register_hooks(app: Flask) -> None:
+    from consult.accounts.session import load_user
+    from consult.extensions import login_manager
+    from consult.main.context import inject_globals
+    from consult.security import set_security_headers
+
+    login_manager.user_loader(load_user)
+    app.after_request(set_security_headers)
+    app.context_processor(inject_globals)

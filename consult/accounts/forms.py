@@ -1,0 +1,87 @@
+"""Account forms. Labels are lazy so they follow the request's language."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms import PasswordField
+from wtforms import StringField
+from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
+from wtforms.validators import Length
+from wtforms.validators import Optional
+from wtforms.validators import ValidationError
+
+MOBILE_RE = re.compile(r'^1[3-9]\d{9}$')
+EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+
+def normalise_identifier(value: str | None) -> str:
+    """Trim spaces and dashes from a mobile number, lower-case an email address."""
+    value = (value or '').strip()
+    if '@' in value:
+        return value.lower()
+    return re.sub(r'[\s-]', '', value)
+
+
+class RegisterForm(FlaskForm):
+    identifier = StringField(
+        _l('Mobile number or email'),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l('Used to log in. Never shown to other residents.'),
+    )
+    display_name = StringField(
+        _l('Display name'),
+        validators=[DataRequired(), Length(min=1, max=40)],
+        description=_l('The name other residents see.'),
+    )
+    real_name = StringField(
+        _l('Real name'),
+        validators=[DataRequired(), Length(min=1, max=40)],
+        description=_l('Private: seen only by you and the staff who verify your residence.'),
+    )
+    birth_date = DateField(
+        _l('Birth date'),
+        validators=[DataRequired(message=_l('Enter a date such as 1980-05-17.'))],
+        description=_l('Private: used to work out whether you may vote (18 or older).'),
+    )
+    password = PasswordField(
+        _l('Password'),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=_l('At least 8 characters.'),
+    )
+    confirm = PasswordField(
+        _l('Repeat password'),
+        validators=[DataRequired(), EqualTo('password', message=_l('The two passwords differ.'))],
+    )
+
+    def validate_identifier(self, field):
+        value = normalise_identifier(field.data)
+        if not (MOBILE_RE.match(value) or EMAIL_RE.match(value)):
+            raise ValidationError(_l('Enter an 11-digit mainland mobile number or an email address.'))
+        field.data = value
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField(_l('Mobile number or email'), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l('Password'), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l('Current password'), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    password = PasswordField(
+        _l('New password'),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=_l('At least 8 characters.'),
+    )
+    confirm = PasswordField(
+        _l('Repeat new password'),
+        validators=[DataRequired(), EqualTo('password', message=_l('The two passwords differ.'))],
+    )
+
+
+class LanguageForm(FlaskForm):
+    locale = StringField(validators=[Optional(), Length(max=10)])

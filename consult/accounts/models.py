@@ -1,0 +1,49 @@
+"""The user account. Real name, birth date and mobile number are private (see ``consult.security``)."""
+
+from datetime import date
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from consult.db import UTCDateTime
+from consult.db import db
+from consult.db import utcnow
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = 'users'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Login identifiers: at least one of the two is set (checked by ``ck_users_has_login``).
+    mobile: so.Mapped[str | None] = so.mapped_column(sa.String(20), unique=True)
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    #: The only name other residents see.
+    display_name: so.Mapped[str] = so.mapped_column(sa.String(40))
+    #: Private: seen by the resident and by staff verifying residence.
+    real_name: so.Mapped[str] = so.mapped_column(sa.String(40))
+    #: Private: eligibility (age) is computed from it, never typed.
+    birth_date: so.Mapped[date] = so.mapped_column(sa.Date)
+    #: Explicit language choice; None follows the browser.
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(10))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    failed_logins: so.Mapped[int] = so.mapped_column(default=0, server_default='0')
+    locked_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: Bumped on password change so other sessions are logged out.
+    session_version: so.Mapped[int] = so.mapped_column(default=1, server_default='1')
+    active: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+
+    __table_args__ = (sa.CheckConstraint('mobile IS NOT NULL OR email IS NOT NULL', name='has_login'),)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        # The session version makes old sessions invalid after a password change.
+        return f'{self.id}:{self.session_version}'
+
+    def __repr__(self):
+        return f'<User {self.id} {self.display_name}>'

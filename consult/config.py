@@ -1,0 +1,102 @@
+"""Configuration classes. Values come from environment variables; secrets never live in the repo."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {'1', 'true', 'yes', 'on'}
+
+
+def load_or_create_secret(instance_path: str) -> str:
+    """Return ``SECRET_KEY`` from the environment, else from ``instance/secret_key``, creating it once."""
+    if os.environ.get('SECRET_KEY'):
+        return os.environ['SECRET_KEY']
+    path = Path(instance_path) / 'secret_key'
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Base configuration shared by every environment."""
+
+    SECRET_KEY: str | None = None  # filled by create_app from the env or the instance folder
+    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL')  # None: SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {'pool_pre_ping': True}
+    REDIS_URL = os.environ.get('REDIS_URL')
+    #: Socket.IO message queue; every process that emits must share it.
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get('SOCKETIO_MESSAGE_QUEUE', os.environ.get('REDIS_URL'))
+    SOCKETIO_ASYNC_MODE = os.environ.get('SOCKETIO_ASYNC_MODE')  # None: auto (gevent under gunicorn -k gevent)
+    RATELIMIT_STORAGE_URI = os.environ.get('RATELIMIT_STORAGE_URI', os.environ.get('REDIS_URL') or 'memory://')
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get('LOGIN_RATE_LIMIT', '10 per minute')
+    #: Failed logins in a row before the account is locked, and for how long.
+    LOGIN_MAX_FAILURES = int(os.environ.get('LOGIN_MAX_FAILURES', '5'))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get('LOGIN_LOCKOUT_MINUTES', '15'))
+
+    BABEL_DEFAULT_LOCALE = 'zh_Hans'
+    BABEL_DEFAULT_TIMEZONE = os.environ.get('TIMEZONE', 'Asia/Shanghai')
+    LANGUAGES = ('zh_Hans', 'zh_Hant', 'en')
+
+    SESSION_COOKIE_NAME = 'consult_session'
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = 'Lax'
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = 'Lax'
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    #: Roster CSV uploads larger than this are refused before parsing.
+    ROSTER_MAX_BYTES = 2 * 1024 * 1024
+    MAIL_SERVER = os.environ.get('MAIL_SERVER')
+
+
+class DevelopmentConfig(Config):
+    """``make run``: plain HTTP on 127.0.0.1, so cookies cannot be Secure."""
+
+    SESSION_COOKIE_SECURE = _env_bool('SESSION_COOKIE_SECURE', False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SOCKETIO_ASYNC_MODE = os.environ.get('SOCKETIO_ASYNC_MODE', 'threading')
+
+
+class ProductionConfig(Config):
+    """Behind nginx with TLS; PostgreSQL and Redis given through the environment."""
+
+
+class TestingConfig(Config):
+    """Tests: a throwaway database, no outside world unless TEST_* variables point at local services."""
+
+    TESTING = True
+    SECRET_KEY = 'test-secret-key-not-for-production'  # noqa: S105 - fixed for reproducible tests
+    SQLALCHEMY_DATABASE_URI = os.environ.get('TEST_DATABASE_URL')  # None: a temp SQLite file (conftest)
+    REDIS_URL = os.environ.get('TEST_REDIS_URL')
+    SOCKETIO_MESSAGE_QUEUE = None
+    SOCKETIO_ASYNC_MODE = 'threading'
+    RATELIMIT_STORAGE_URI = os.environ.get('TEST_REDIS_URL') or 'memory://'
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    MAIL_SERVER = None
+
+
+CONFIGS = {
+    'development': DevelopmentConfig,
+    'production': ProductionConfig,
+    'testing': TestingConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the config class named by ``CONSULT_ENV`` (default: development)."""
+    return CONFIGS[os.environ.get('CONSULT_ENV', 'development')]

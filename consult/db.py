@@ -1,0 +1,72 @@
+"""The SQLAlchemy handle, the constraint naming convention and shared column types."""
+
+from datetime import UTC
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+#: Predictable constraint names, so Alembic can alter and drop them (and batch-migrate SQLite).
+NAMING_CONVENTION = {
+    'ix': 'ix_%(column_0_label)s',
+    'uq': 'uq_%(table_name)s_%(column_0_N_name)s',
+    'ck': 'ck_%(table_name)s_%(constraint_name)s',
+    'fk': 'fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s',
+    'pk': 'pk_%(table_name)s',
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored as UTC and always returned timezone-aware.
+
+    SQLite keeps no zone, so values are normalised to UTC on the way in and tagged on the way out.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError('naive datetime given; use consult.db.utcnow()')
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+@event.listens_for(Engine, 'connect')
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    """Turn on foreign keys and let SQLAlchemy drive transactions (so SAVEPOINT works) on SQLite."""
+    if type(dbapi_connection).__module__.startswith('sqlite3'):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute('PRAGMA foreign_keys=ON')
+        cursor.execute('PRAGMA busy_timeout=5000')
+        cursor.close()
+
+
+@event.listens_for(Engine, 'begin')
+def _sqlite_on_begin(conn):
+    if conn.dialect.name == 'sqlite':
+        conn.exec_driver_sql('BEGIN')

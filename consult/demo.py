@@ -1,0 +1,146 @@
+"""``flask demo load``: demo data for a new installation, loaded once, with one account per role.
+
+Names are generic (示范市, 东城中心社区, …): the shape mirrors Longgang's (city > central community >
+community > grid > building > household), not its real places. The demo password is generated on the
+first load and kept in ``instance/demo_password``; nothing secret is in the repository.
+"""
+
+import secrets
+from datetime import date
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from consult.accounts.models import User
+from consult.communities.models import Building
+from consult.communities.models import CentralCommunity
+from consult.communities.models import City
+from consult.communities.models import Community
+from consult.communities.models import Department
+from consult.communities.models import Grid
+from consult.communities.models import Household
+from consult.db import db
+from consult.residency import operations as residency
+from consult.residency.models import VerificationMethod
+from consult.roles.models import ROLE_LABELS
+from consult.roles.models import Role
+from consult.roles.models import RoleGrant
+from consult.security import hash_password
+
+demo_cli = AppGroup('demo', help='Demo data.')
+
+CITY = '示范市'
+LAYOUT = {
+    '东城中心社区': [('东湖社区', 'donghu'), ('南桥社区', 'nanqiao')],
+    '西城中心社区': [('西河社区', 'xihe'), ('北山社区', 'beishan')],
+}
+GRIDS_PER_COMMUNITY = 2
+BUILDINGS_PER_GRID = 3
+FLOORS, UNITS = 3, 2
+DEPARTMENTS = {'市民政局': ['donghu', 'nanqiao', 'xihe', 'beishan'], '市住房和城乡建设局': ['donghu', 'xihe']}
+
+#: (role, mobile, display name, real name, birth date); everyone lives in or serves 东湖社区.
+ACCOUNTS = [
+    ('resident', '13800000001', '东湖居民', '王小明', date(1985, 3, 12)),
+    (Role.REPRESENTATIVE, '13800000002', '居民代表', '李红', date(1970, 7, 1)),
+    (Role.GRID_WORKER, '13800000003', '网格员', '张伟', date(1990, 1, 20)),
+    (Role.COMMITTEE_STAFF, '13800000004', '社区工作者', '刘洋', date(1992, 5, 5)),
+    (Role.COMMITTEE_DIRECTOR, '13800000005', '居委会主任', '陈静', date(1975, 11, 30)),
+    (Role.PARTY_ORG, '13800000006', '社区党组织书记', '杨帆', date(1972, 2, 14)),
+    (Role.JOINT_PARTY_COMMITTEE, '13800000007', '联合党委', '赵磊', date(1968, 9, 9)),
+    (Role.DEPARTMENT, '13800000008', '民政局联络员', '孙丽', date(1988, 4, 4)),
+    (Role.NPC_DEPUTY, '13800000009', '人大代表', '周强', date(1966, 6, 6)),
+    (Role.EXPERT, '13800000010', '规划专家', '吴敏', date(1980, 8, 8)),
+    (Role.SUPERVISORY_COMMITTEE, '13800000011', '居务监督委员', '郑华', date(1960, 12, 1)),
+    (Role.ADMIN, '13800000012', '系统管理员', '钱進', date(1987, 10, 10)),
+]
+
+
+def demo_password(instance_path: str) -> str:
+    path = Path(instance_path) / 'demo_password'
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(9)
+    path.write_text(password)
+    path.chmod(0o600)
+    return password
+
+
+def load_demo(password: str) -> bool:
+    """Create the demo data unless it is there; return whether anything was created."""
+    if db.session.scalar(sa.select(City).where(City.name == CITY)) is not None:
+        return False
+    city = City(name=CITY)
+    db.session.add(city)
+    communities = {}
+    for central_name, members in LAYOUT.items():
+        central = CentralCommunity(city=city, name=central_name)
+        for name, code in members:
+            community = Community(central_community=central, name=name, code=code)
+            communities[code] = community
+            for g in range(1, GRIDS_PER_COMMUNITY + 1):
+                grid = Grid(community=community, name=f'第{g}网格')
+                for b in range(1, BUILDINGS_PER_GRID + 1):
+                    building = Building(grid=grid, name=f'{(g - 1) * BUILDINGS_PER_GRID + b}幢')
+                    for floor in range(1, FLOORS + 1):
+                        for unit in range(1, UNITS + 1):
+                            building.households.append(Household(number=f'{floor}0{unit}'))
+    departments = {}
+    for name, codes in DEPARTMENTS.items():
+        departments[name] = Department(city=city, name=name, communities=[communities[c] for c in codes])
+        db.session.add(departments[name])
+    db.session.flush()
+
+    donghu = communities['donghu']
+    households = db.session.scalars(
+        sa.select(Household).join(Building).join(Grid).where(Grid.community_id == donghu.id).order_by(Household.id)
+    ).all()
+    users = {}
+    for index, (role, mobile, display, real, born) in enumerate(ACCOUNTS):
+        user = User(mobile=mobile, password_hash=hash_password(password), display_name=display,
+                    real_name=real, birth_date=born)
+        db.session.add(user)
+        db.session.flush()
+        users[role] = user
+        if role in ('resident', Role.REPRESENTATIVE, Role.SUPERVISORY_COMMITTEE, Role.GRID_WORKER):
+            membership = residency.claim_residence(user, households[index])
+            residency.verify(membership, None, VerificationMethod.STAFF, reason='demo data')
+    scopes = {
+        Role.JOINT_PARTY_COMMITTEE: {'central_community_id': donghu.central_community_id},
+        Role.DEPARTMENT: {'department_id': departments['市民政局'].id},
+        Role.ADMIN: {},
+    }
+    for role, user in users.items():
+        if role == 'resident':
+            continue
+        db.session.add(RoleGrant(user_id=user.id, role=role, reason='demo data',
+                                 **scopes.get(role, {'community_id': donghu.id})))
+    # A deputy's constituency spans two communities.
+    db.session.add(RoleGrant(user_id=users[Role.NPC_DEPUTY].id, role=Role.NPC_DEPUTY,
+                             community_id=communities['nanqiao'].id, reason='demo data'))
+    # One resident waits for review, so the staff queue is not empty.
+    waiting = User(mobile='13800000013', password_hash=hash_password(password), display_name='新居民',
+                   real_name='林新', birth_date=date(1995, 9, 15))
+    db.session.add(waiting)
+    db.session.flush()
+    residency.claim_residence(waiting, households[20])
+    db.session.flush()
+    return True
+
+
+@demo_cli.command('load')
+def load_command():
+    """Load the demo data once, then print one account per role."""
+    password = demo_password(current_app.instance_path)
+    created = load_demo(password)
+    db.session.commit()
+    click.echo('Demo data loaded.' if created else 'Demo data already present.')
+    click.echo('Demo accounts (log in with the mobile number):')
+    for role, mobile, display, _real, _born in ACCOUNTS:
+        label = ROLE_LABELS[role]
+        click.echo(f'  {label!s:<40} {mobile}  {display}')
+    click.echo(f'  Password for every demo account: {password}')

@@ -1,0 +1,29 @@
+"""Template globals: languages, the current locale, and what the navigation may offer the user."""
+
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from consult.i18n import HTML_LANG
+from consult.i18n import LANGUAGE_NAMES
+from consult.residency.permissions import verifiable_community_ids
+from consult.roles.permissions import can_manage_roles
+from consult.roles.permissions import can_view_audit
+
+
+def inject_globals() -> dict:
+    locale = str(get_locale() or 'zh_Hans')
+    nav = {}
+    if current_user.is_authenticated:
+        nav = {
+            'review': bool(verifiable_community_ids(current_user)),
+            'roles': can_manage_roles(current_user),
+            'audit': can_view_audit(current_user),
+        }
+    return {
+        'current_locale': locale,
+        'html_lang': HTML_LANG.get(locale, 'zh-Hans'),
+        'language_names': LANGUAGE_NAMES,
+        'nav': nav,
+        'csrf_token_value': generate_csrf,
+    }

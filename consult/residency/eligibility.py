@@ -1,0 +1,59 @@
+"""Eligibility is computed, never typed: age from the birth date, residence from verified membership."""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from consult.db import db
+from consult.db import utcnow
+from consult.residency.models import Membership
+from consult.residency.models import MembershipStatus
+
+#: Voting age. Source: Urban Residents Committee Organisation Law arts 8-9 (domain.md (c) ``min_voter_age``).
+MIN_VOTER_AGE = 18
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Return the age in whole years on ``day`` (a person born on 29 February turns a year older on 1 March)."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def is_adult(user, day: date | None = None, min_age: int = MIN_VOTER_AGE) -> bool:
+    """Return whether ``user`` is at least ``min_age`` on ``day`` (today, China time, by default)."""
+    day = day or today()
+    return age_on(user.birth_date, day) >= min_age
+
+
+def today() -> date:
+    """Today's date in the city's time zone (Asia/Shanghai), which decides birthdays."""
+    from zoneinfo import ZoneInfo
+
+    return utcnow().astimezone(ZoneInfo('Asia/Shanghai')).date()
+
+
+def active_membership(user) -> Membership | None:
+    """Return the user's verified, unended membership, if any."""
+    if user is None or not getattr(user, 'is_authenticated', False):
+        return None
+    return db.session.scalar(
+        sa.select(Membership).where(Membership.user_id == user.id, Membership.status == MembershipStatus.VERIFIED)
+    )
+
+
+def is_verified_resident(user, community) -> bool:
+    """Return whether ``user`` is a verified resident of ``community`` now."""
+    membership = active_membership(user)
+    return membership is not None and membership.community_id == community.id
+
+
+def can_take_part(user, community) -> bool:
+    """Residents take part (propose, co-sign, comment) once their residence is verified."""
+    return is_verified_resident(user, community)
+
+
+def can_vote(user, community, day: date | None = None) -> bool:
+    """Residents vote when verified in the community and 18 or older on ``day``."""
+    return is_verified_resident(user, community) and is_adult(user, day)

@@ -1,0 +1,139 @@
+"""Residence claims and their verification. Operations flush; the caller commits and then emits."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from consult.audit.operations import record
+from consult.communities.models import Household
+from consult.db import db
+from consult.db import utcnow
+from consult.realtime import ResidencyDecided
+from consult.realtime import emit_after_commit
+from consult.realtime import user_room
+from consult.refusals import ONE_RESIDENCE
+from consult.refusals import REASON_REQUIRED
+from consult.refusals import Refusal
+from consult.residency import logger
+from consult.residency.models import Membership
+from consult.residency.models import MembershipStatus
+from consult.residency.models import RosterEntry
+from consult.residency.models import VerificationMethod
+from consult.security import clean_text
+
+
+def pending_claim(user) -> Membership | None:
+    return db.session.scalar(
+        sa.select(Membership).where(Membership.user_id == user.id, Membership.status == MembershipStatus.PENDING)
+    )
+
+
+def claim_residence(user, household: Household) -> Membership:
+    """Claim to live in ``household``. A matching roster row verifies the claim at once.
+
+    :raises Refusal: if a claim is already pending, or the user is already verified in this household.
+    """
+    if pending_claim(user) is not None:
+        raise Refusal(
+            _('You already have a claim waiting for review. Withdraw it first to claim another address.'),
+            ONE_RESIDENCE, code='duplicate',
+        )
+    current = db.session.scalar(
+        sa.select(Membership).where(Membership.user_id == user.id, Membership.status == MembershipStatus.VERIFIED)
+    )
+    if current is not None and current.household_id == household.id:
+        raise Refusal(_('You are already a verified resident of this household.'), code='duplicate')
+    grid = household.building.grid
+    membership = Membership(
+        user_id=user.id, household_id=household.id, community_id=grid.community_id, grid_id=grid.id,
+        status=MembershipStatus.PENDING,
+    )
+    db.session.add(membership)
+    db.session.flush()
+    logger.info('user %s claimed household %s', user.id, household.id)
+    if matching_roster_entry(user, household) is not None:
+        verify(membership, None, VerificationMethod.ROSTER)
+    return membership
+
+
+def matching_roster_entry(user, household) -> RosterEntry | None:
+    """Return the roster row with the user's real name and birth date in ``household``."""
+    return db.session.scalar(
+        sa.select(RosterEntry).where(
+            RosterEntry.household_id == household.id,
+            RosterEntry.real_name == user.real_name,
+            RosterEntry.birth_date == user.birth_date,
+        ).limit(1)
+    )
+
+
+def verify(membership: Membership, actor, method: VerificationMethod, reason: str = '') -> Membership:
+    """Verify a pending claim; a verified membership elsewhere ends (the resident moved), keeping its history.
+
+    :param actor: the verifying staff member, or ``None`` when the roster or a household code verifies.
+    """
+    if membership.status != MembershipStatus.PENDING:
+        raise Refusal(_('This claim has already been decided.'), code='wrong_state')
+    now = utcnow()
+    previous = db.session.scalars(
+        sa.select(Membership).where(
+            Membership.user_id == membership.user_id,
+            Membership.status == MembershipStatus.VERIFIED,
+            Membership.id != membership.id,
+        )
+    ).all()
+    for old in previous:
+        old.status = MembershipStatus.ENDED
+        old.ended_at = now
+        old.end_reason = 'moved'
+        record(actor, 'residency.end', community=old.community, subject=old.user, reason='moved',
+               membership_id=old.id, moved_to_community_id=membership.community_id)
+    db.session.flush()  # end the old residence before the unique index sees the new one
+    _decide(membership, MembershipStatus.VERIFIED, actor, now, method=method)
+    record(actor, 'residency.verify', community=membership.community, subject=membership.user, reason=reason,
+           membership_id=membership.id, method=str(method))
+    emit_after_commit(
+        ResidencyDecided(membership_id=membership.id, status=membership.status, community=membership.community.name),
+        user_room(membership.user_id),
+    )
+    logger.info('membership %s verified by %s (%s)', membership.id, membership.decided_by_id, method)
+    return membership
+
+
+def reject(membership: Membership, actor, reason: str) -> Membership:
+    """Reject a pending claim with a reason the resident will see.
+
+    :raises Refusal: if the reason is empty.
+    """
+    reason = clean_text(reason)
+    if not reason:
+        raise Refusal(_('Give the resident a reason for the rejection.'), REASON_REQUIRED, code='reason_required')
+    _decide(membership, MembershipStatus.REJECTED, actor, utcnow(), reason=reason)
+    record(actor, 'residency.reject', community=membership.community, subject=membership.user, reason=reason,
+           membership_id=membership.id)
+    emit_after_commit(
+        ResidencyDecided(membership_id=membership.id, status=membership.status, community=membership.community.name),
+        user_room(membership.user_id),
+    )
+    return membership
+
+
+def withdraw(membership: Membership, actor) -> Membership:
+    """The resident withdraws their own pending claim."""
+    _decide(membership, MembershipStatus.WITHDRAWN, None, utcnow())
+    return membership
+
+
+def _decide(membership: Membership, status: MembershipStatus, actor, now, **values) -> None:
+    """Move a claim out of ``pending`` with a conditional UPDATE, so two deciders cannot both succeed.
+
+    :raises Refusal: ``wrong_state`` if the claim was no longer pending.
+    """
+    result = db.session.execute(
+        sa.update(Membership)
+        .where(Membership.id == membership.id, Membership.status == MembershipStatus.PENDING)
+        .values(status=status, decided_at=now, decided_by_id=actor.id if actor is not None else None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Refusal(_('This claim has already been decided.'), code='wrong_state')
+    db.session.refresh(membership)

@@ -1,0 +1,22 @@
+"""Who may do what with residence claims."""
+
+from consult.roles.permissions import is_committee
+from consult.roles.permissions import community_ids_for
+from consult.roles.models import Role
+
+
+def can_verify_residents(user, community) -> bool:
+    """Committee staff and directors verify residents of their own community."""
+    return getattr(user, 'is_authenticated', False) and is_committee(user, community)
+
+
+def verifiable_community_ids(user) -> set[int]:
+    """Communities whose residents ``user`` may verify."""
+    if not getattr(user, 'is_authenticated', False):
+        return set()
+    return community_ids_for(user, Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR)
+
+
+def can_withdraw_claim(user, membership) -> bool:
+    """A resident withdraws their own pending claim."""
+    return getattr(user, 'is_authenticated', False) and membership.user_id == user.id
