@@ -1,6 +1,7 @@
 """Consult (社区议事协商平台): the application factory. It only assembles; it has no side effects."""
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -20,7 +21,8 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     """
     app = Flask(
         __name__,
-        instance_path=str(ROOT / 'instance'),
+        # CONSULT_INSTANCE_PATH lets a second server (live tests) keep its own secret and demo password.
+        instance_path=os.environ.get('CONSULT_INSTANCE_PATH') or str(ROOT / 'instance'),
         instance_relative_config=True,
         template_folder=str(ROOT / 'templates'),
         static_folder=str(ROOT / 'static'),

@@ -101,8 +101,9 @@ def load_demo(password: str) -> bool:
     ).all()
     users = {}
     for index, (role, mobile, display, real, born) in enumerate(ACCOUNTS):
-        user = User(mobile=mobile, password_hash=hash_password(password), display_name=display,
-                    real_name=real, birth_date=born)
+        user = User(
+            mobile=mobile, password_hash=hash_password(password), display_name=display, real_name=real, birth_date=born
+        )
         db.session.add(user)
         db.session.flush()
         users[role] = user
@@ -117,14 +118,26 @@ def load_demo(password: str) -> bool:
     for role, user in users.items():
         if role == 'resident':
             continue
-        db.session.add(RoleGrant(user_id=user.id, role=role, reason='demo data',
-                                 **scopes.get(role, {'community_id': donghu.id})))
+        db.session.add(
+            RoleGrant(user_id=user.id, role=role, reason='demo data', **scopes.get(role, {'community_id': donghu.id}))
+        )
     # A deputy's constituency spans two communities.
-    db.session.add(RoleGrant(user_id=users[Role.NPC_DEPUTY].id, role=Role.NPC_DEPUTY,
-                             community_id=communities['nanqiao'].id, reason='demo data'))
+    db.session.add(
+        RoleGrant(
+            user_id=users[Role.NPC_DEPUTY].id,
+            role=Role.NPC_DEPUTY,
+            community_id=communities['nanqiao'].id,
+            reason='demo data',
+        )
+    )
     # One resident waits for review, so the staff queue is not empty.
-    waiting = User(mobile='13800000013', password_hash=hash_password(password), display_name='新居民',
-                   real_name='林新', birth_date=date(1995, 9, 15))
+    waiting = User(
+        mobile='13800000013',
+        password_hash=hash_password(password),
+        display_name='新居民',
+        real_name='林新',
+        birth_date=date(1995, 9, 15),
+    )
     db.session.add(waiting)
     db.session.flush()
     residency.claim_residence(waiting, households[20])

@@ -57,5 +57,5 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc):
         db.session.rollback()
-        logger.exception('unhandled error on %s', request.path)
+        logger.error('unhandled error on %s', request.path, exc_info=exc)
         return _render(500)

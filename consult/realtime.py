@@ -104,7 +104,7 @@ def _on_connect(auth=None):
 
 
 def _on_error(exc):
-    logger.exception('socket event failed', exc_info=exc)
+    logger.error('socket event failed', exc_info=exc)
     db.session.rollback()
     send_error('server_error', _('Something went wrong. Please try again.'))
 

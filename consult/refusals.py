@@ -26,7 +26,9 @@ SUPERVISORY_INDEPENDENCE = Rule(
 )
 REPRESENTATIVE_IS_RESIDENT = Rule(
     'representative_is_resident',
-    _l("Village Committee Organisation Law art 25, by analogy: representatives are elected from the community's residents"),
+    _l(
+        "Village Committee Organisation Law art 25, by analogy: representatives are elected from the community's residents"
+    ),
 )
 ONE_RESIDENCE = Rule('one_residence', _l('Consult design: a resident takes part in one community at a time'))
 REASON_REQUIRED = Rule('reason_required', _l('Consult design: every refusal, grant and revocation states its reason'))

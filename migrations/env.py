@@ -25,8 +25,7 @@ target_metadata = _db().metadata
 
 
 def run_migrations_offline():
-    context.configure(url=config.get_main_option('sqlalchemy.url'), target_metadata=target_metadata,
-                      literal_binds=True)
+    context.configure(url=config.get_main_option('sqlalchemy.url'), target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -10,10 +10,10 @@ from datetime import date
 from itertools import count
 
 import pytest
+import sqlalchemy as sa
 from flask import g
 from flask import has_app_context
 from flask.testing import FlaskClient
-import sqlalchemy as sa
 
 from consult import create_app
 from consult.config import TestingConfig
@@ -29,7 +29,7 @@ def database_url(tmp_path_factory):
 
 
 class _Client(FlaskClient):
-    """A test client whose every request starts with an empty ``g``.
+    """A test client whose every request starts with an empty ``g`` and, by default, asks for English.
 
     Tests keep an app context pushed (for the rollback session), and Flask reuses a pushed app context
     for requests, so without this ``g`` (Flask-Login's user, the CSRF token, cached grants) would leak
@@ -39,7 +39,25 @@ class _Client(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             g.__dict__.clear()
+        # Tests read English messages unless they ask for a language; the zh_Hans default is tested
+        # explicitly (an empty Accept-Language), and the catalogues' completeness in test_i18n_catalogues.
+        headers = kwargs.setdefault('headers', {})
+        if isinstance(headers, dict):
+            headers.setdefault('Accept-Language', 'en')
         return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope='session', autouse=True)
+def _fast_password_hashing():
+    """Argon2id at minimal cost in tests (the production parameters are asserted in test_security)."""
+    from argon2 import PasswordHasher
+
+    import consult.security
+
+    production = consult.security.password_hasher
+    consult.security.password_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    consult.security.password_hasher = production
 
 
 @pytest.fixture(scope='session')
@@ -56,15 +74,21 @@ def app(database_url):
 def db(app):
     """The database handle, inside a transaction that is rolled back after the test."""
     with app.app_context():
-        connection = _db.engine.connect()
+        engines = _db.engines
+        engine = engines[None]
+        connection = engine.connect()
         transaction = connection.begin()
         original = _db.session
-        _db.session = _db._make_scoped_session({'bind': connection, 'join_transaction_mode': 'create_savepoint'})
+        # Flask-SQLAlchemy's Session.get_bind picks the engine by mapper, ignoring a session-level bind,
+        # so the connection itself stands in for the engine while the test runs.
+        engines[None] = connection
+        _db.session = _db._make_scoped_session({'join_transaction_mode': 'create_savepoint'})
         try:
             yield _db
         finally:
             _db.session.remove()
             _db.session = original
+            engines[None] = engine
             transaction.rollback()
             connection.close()
 
@@ -73,7 +97,6 @@ def db(app):
 def _reset_rate_limits(app):
     with app.app_context():
         limiter.reset()
-    yield
 
 
 @pytest.fixture
@@ -107,7 +130,7 @@ def make_user(db):
         values.update(overrides)
         user = User(**values)
         db.session.add(user)
-        db.session.flush()
+        db.session.commit()  # into the test's SAVEPOINT: a route's rollback must not undo fixtures
         return user
 
     return make
@@ -116,7 +139,9 @@ def make_user(db):
 @pytest.fixture
 def place(db):
     """A small city: one central community with two communities, each 2 grids x 2 buildings x 4 households."""
-    return support.build_place(db.session, suffix=str(next(_seq)))
+    built = support.build_place(db.session, suffix=str(next(_seq)))
+    db.session.commit()
+    return built
 
 
 @pytest.fixture
@@ -129,7 +154,7 @@ def make_resident(db, make_user):
         membership = operations.claim_residence(user, household)
         if membership.status != 'verified':
             operations.verify(membership, None, 'staff')
-        db.session.flush()
+        db.session.commit()
         return user
 
     return make
@@ -142,13 +167,15 @@ def grant(db):
 
     def make(user, role, community=None, central_community=None, department=None):
         row = RoleGrant(
-            user_id=user.id, role=str(role), reason='test',
+            user_id=user.id,
+            role=str(role),
+            reason='test',
             community_id=community.id if community is not None else None,
             central_community_id=central_community.id if central_community is not None else None,
             department_id=department.id if department is not None else None,
         )
         db.session.add(row)
-        db.session.flush()
+        db.session.commit()
         return row
 
     return make
@@ -161,11 +188,20 @@ class AuthActions:
         self._client = client
 
     def login(self, user_or_identifier, password=support.PASSWORD, **kwargs):
-        identifier = getattr(user_or_identifier, 'mobile', None) or getattr(user_or_identifier, 'email', None) \
+        identifier = (
+            getattr(user_or_identifier, 'mobile', None)
+            or getattr(user_or_identifier, 'email', None)
             or user_or_identifier
-        return self._client.post('/account/login', data={
-            'identifier': identifier, 'password': password, 'csrf_token': csrf_token(self._client),
-        }, **kwargs)
+        )
+        return self._client.post(
+            '/account/login',
+            data={
+                'identifier': identifier,
+                'password': password,
+                'csrf_token': csrf_token(self._client),
+            },
+            **kwargs,
+        )
 
     def logout(self):
         return self._client.post('/account/logout', data={'csrf_token': csrf_token(self._client)})
@@ -198,8 +234,9 @@ def socket_client(app, client, csrf):
     clients = []
 
     def make(auth=None):
-        sio = socketio.test_client(app, flask_test_client=client,
-                                   auth=auth if auth is not None else {'csrf_token': csrf()})
+        sio = socketio.test_client(
+            app, flask_test_client=client, auth=auth if auth is not None else {'csrf_token': csrf()}
+        )
         clients.append(sio)
         return sio
 
@@ -217,10 +254,15 @@ def count_queries(db):
     @contextmanager
     def counting():
         counter = support.QueryCounter()
-        sa.event.listen(_db.engine, 'before_cursor_execute', counter)
+        sa.event.listen(_engine(), 'before_cursor_execute', counter)
         try:
             yield counter
         finally:
-            sa.event.remove(_db.engine, 'before_cursor_execute', counter)
+            sa.event.remove(_engine(), 'before_cursor_execute', counter)
 
     return counting
+
+
+def _engine():
+    bound = _db.engines[None]
+    return getattr(bound, 'engine', bound)

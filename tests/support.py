@@ -98,5 +98,12 @@ def build_place(session, suffix: str = '') -> Place:
     department = Department(city=city, name=f'测试局{suffix}', communities=[communities[0]])
     session.add_all([city, department])
     session.flush()
-    return Place(city=city, central=central, other_central=other_central, a=communities[0], b=communities[1],
-                 c=communities[2], department=department)
+    return Place(
+        city=city,
+        central=central,
+        other_central=other_central,
+        a=communities[0],
+        b=communities[1],
+        c=communities[2],
+        department=department,
+    )

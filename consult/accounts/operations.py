@@ -4,8 +4,8 @@ from datetime import date
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from consult.accounts import logger
 from consult.accounts.models import User

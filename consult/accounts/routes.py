@@ -38,8 +38,11 @@ def register():
     if form.validate_on_submit():
         try:
             user = operations.register_user(
-                form.identifier.data, form.password.data, form.display_name.data,
-                form.real_name.data, form.birth_date.data,
+                form.identifier.data,
+                form.password.data,
+                form.display_name.data,
+                form.real_name.data,
+                form.birth_date.data,
             )
         except Refusal as refusal:
             db.session.rollback()
@@ -66,7 +69,8 @@ def login():
     if form.validate_on_submit():
         try:
             user = operations.authenticate(
-                normalise_identifier(form.identifier.data), form.password.data,
+                normalise_identifier(form.identifier.data),
+                form.password.data,
                 max_failures=current_app.config['LOGIN_MAX_FAILURES'],
                 lockout_minutes=current_app.config['LOGIN_LOCKOUT_MINUTES'],
             )
@@ -106,7 +110,7 @@ def change_password():
             form.current.errors.append(str(refusal))
         else:
             db.session.commit()
-            login_user(current_user)  # refresh the session id with the new session version
+            login_user(current_user._get_current_object())  # refresh the session id with the new session version
             flash(_('Your password has been changed. Other devices have been logged out.'), 'success')
             return redirect(url_for('main.index'))
     return render_template('accounts/password.html', form=form)

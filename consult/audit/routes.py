@@ -25,10 +25,16 @@ def index():
         abort(403)
     community_ids = audit_community_ids(current_user)
     query = sa.select(AuditEntry).options(
-        so.joinedload(AuditEntry.actor), so.joinedload(AuditEntry.subject), so.joinedload(AuditEntry.community),
+        so.joinedload(AuditEntry.actor),
+        so.joinedload(AuditEntry.subject),
+        so.joinedload(AuditEntry.community),
     )
     if community_ids is not None:
         query = query.where(AuditEntry.community_id.in_(community_ids))
-    page = db.paginate(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
-                       page=request.args.get('page', 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
+        page=request.args.get('page', 1, type=int),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
     return render_template('audit/index.html', page=page, labels=ROLE_LABELS)

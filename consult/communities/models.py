@@ -80,9 +80,7 @@ class Building(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(100))
 
     grid: so.Mapped[Grid] = so.relationship(back_populates='buildings')
-    households: so.Mapped[list['Household']] = so.relationship(
-        back_populates='building', order_by='Household.number'
-    )
+    households: so.Mapped[list['Household']] = so.relationship(back_populates='building', order_by='Household.number')
 
     __table_args__ = (sa.UniqueConstraint('grid_id', 'name'),)
 

@@ -17,7 +17,8 @@ from consult.residency.models import MembershipStatus
 @bp.route('/')
 def index():
     centrals = db.session.scalars(
-        sa.select(CentralCommunity).options(so.selectinload(CentralCommunity.communities))
+        sa.select(CentralCommunity)
+        .options(so.selectinload(CentralCommunity.communities))
         .order_by(CentralCommunity.name)
     ).all()
     return render_template('communities/index.html', centrals=centrals)
@@ -26,13 +27,15 @@ def index():
 @bp.route('/<code>')
 def detail(code: str):
     community = db.session.scalar(
-        sa.select(Community).where(Community.code == code)
+        sa.select(Community)
+        .where(Community.code == code)
         .options(so.selectinload(Community.grids).selectinload(Grid.buildings))
     )
     if community is None:
         abort(404)
     verified = db.session.scalar(
         sa.select(sa.func.count(Membership.id)).where(
-            Membership.community_id == community.id, Membership.status == MembershipStatus.VERIFIED)
+            Membership.community_id == community.id, Membership.status == MembershipStatus.VERIFIED
+        )
     )
     return render_template('communities/detail.html', community=community, verified=verified)

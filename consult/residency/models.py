@@ -59,12 +59,18 @@ class Membership(db.Model):
         sa.Index('ix_memberships_user_status', 'user_id', 'status'),
         # At most one pending claim and one verified residence per user, even under concurrent requests.
         sa.Index(
-            'uq_memberships_one_pending', 'user_id', unique=True,
-            sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"),
+            'uq_memberships_one_pending',
+            'user_id',
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
         ),
         sa.Index(
-            'uq_memberships_one_verified', 'user_id', unique=True,
-            sqlite_where=sa.text("status = 'verified'"), postgresql_where=sa.text("status = 'verified'"),
+            'uq_memberships_one_verified',
+            'user_id',
+            unique=True,
+            sqlite_where=sa.text("status = 'verified'"),
+            postgresql_where=sa.text("status = 'verified'"),
         ),
     )
 
@@ -98,9 +104,7 @@ class RosterEntry(db.Model):
     real_name: so.Mapped[str] = so.mapped_column(sa.String(40))
     birth_date: so.Mapped[date] = so.mapped_column(sa.Date)
 
-    __table_args__ = (
-        sa.Index('ix_roster_entries_match', 'household_id', 'real_name', 'birth_date'),
-    )
+    __table_args__ = (sa.Index('ix_roster_entries_match', 'household_id', 'real_name', 'birth_date'),)
 
 
 class HouseholdCode(db.Model):

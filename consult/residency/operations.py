@@ -35,7 +35,8 @@ def claim_residence(user, household: Household) -> Membership:
     if pending_claim(user) is not None:
         raise Refusal(
             _('You already have a claim waiting for review. Withdraw it first to claim another address.'),
-            ONE_RESIDENCE, code='duplicate',
+            ONE_RESIDENCE,
+            code='duplicate',
         )
     current = db.session.scalar(
         sa.select(Membership).where(Membership.user_id == user.id, Membership.status == MembershipStatus.VERIFIED)
@@ -44,7 +45,10 @@ def claim_residence(user, household: Household) -> Membership:
         raise Refusal(_('You are already a verified resident of this household.'), code='duplicate')
     grid = household.building.grid
     membership = Membership(
-        user_id=user.id, household_id=household.id, community_id=grid.community_id, grid_id=grid.id,
+        user_id=user.id,
+        household_id=household.id,
+        community_id=grid.community_id,
+        grid_id=grid.id,
         status=MembershipStatus.PENDING,
     )
     db.session.add(membership)
@@ -58,11 +62,13 @@ def claim_residence(user, household: Household) -> Membership:
 def matching_roster_entry(user, household) -> RosterEntry | None:
     """Return the roster row with the user's real name and birth date in ``household``."""
     return db.session.scalar(
-        sa.select(RosterEntry).where(
+        sa.select(RosterEntry)
+        .where(
             RosterEntry.household_id == household.id,
             RosterEntry.real_name == user.real_name,
             RosterEntry.birth_date == user.birth_date,
-        ).limit(1)
+        )
+        .limit(1)
     )
 
 
@@ -85,12 +91,26 @@ def verify(membership: Membership, actor, method: VerificationMethod, reason: st
         old.status = MembershipStatus.ENDED
         old.ended_at = now
         old.end_reason = 'moved'
-        record(actor, 'residency.end', community=old.community, subject=old.user, reason='moved',
-               membership_id=old.id, moved_to_community_id=membership.community_id)
+        record(
+            actor,
+            'residency.end',
+            community=old.community,
+            subject=old.user,
+            reason='moved',
+            membership_id=old.id,
+            moved_to_community_id=membership.community_id,
+        )
     db.session.flush()  # end the old residence before the unique index sees the new one
     _decide(membership, MembershipStatus.VERIFIED, actor, now, method=method)
-    record(actor, 'residency.verify', community=membership.community, subject=membership.user, reason=reason,
-           membership_id=membership.id, method=str(method))
+    record(
+        actor,
+        'residency.verify',
+        community=membership.community,
+        subject=membership.user,
+        reason=reason,
+        membership_id=membership.id,
+        method=str(method),
+    )
     emit_after_commit(
         ResidencyDecided(membership_id=membership.id, status=membership.status, community=membership.community.name),
         user_room(membership.user_id),
@@ -108,8 +128,14 @@ def reject(membership: Membership, actor, reason: str) -> Membership:
     if not reason:
         raise Refusal(_('Give the resident a reason for the rejection.'), REASON_REQUIRED, code='reason_required')
     _decide(membership, MembershipStatus.REJECTED, actor, utcnow(), reason=reason)
-    record(actor, 'residency.reject', community=membership.community, subject=membership.user, reason=reason,
-           membership_id=membership.id)
+    record(
+        actor,
+        'residency.reject',
+        community=membership.community,
+        subject=membership.user,
+        reason=reason,
+        membership_id=membership.id,
+    )
     emit_after_commit(
         ResidencyDecided(membership_id=membership.id, status=membership.status, community=membership.community.name),
         user_room(membership.user_id),

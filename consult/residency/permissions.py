@@ -1,8 +1,8 @@
 """Who may do what with residence claims."""
 
-from consult.roles.permissions import is_committee
-from consult.roles.permissions import community_ids_for
 from consult.roles.models import Role
+from consult.roles.permissions import community_ids_for
+from consult.roles.permissions import is_committee
 
 
 def can_verify_residents(user, community) -> bool:

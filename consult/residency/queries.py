@@ -15,15 +15,17 @@ PAGE_SIZE = 20
 
 def memberships_of(user) -> list[Membership]:
     """The user's claims, newest first, with their households loaded."""
-    return list(db.session.scalars(
-        sa.select(Membership)
-        .where(Membership.user_id == user.id)
-        .options(
-            so.joinedload(Membership.household).joinedload(Household.building).joinedload(Building.grid),
-            so.joinedload(Membership.community),
-        )
-        .order_by(Membership.claimed_at.desc(), Membership.id.desc())
-    ).unique())
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.user_id == user.id)
+            .options(
+                so.joinedload(Membership.household).joinedload(Household.building).joinedload(Building.grid),
+                so.joinedload(Membership.community),
+            )
+            .order_by(Membership.claimed_at.desc(), Membership.id.desc())
+        ).unique()
+    )
 
 
 def pending_claims(community_ids: set[int], page: int):
@@ -37,18 +39,25 @@ def pending_claims(community_ids: set[int], page: int):
             so.joinedload(Membership.household).joinedload(Household.building).joinedload(Building.grid),
         )
         .order_by(Membership.claimed_at, Membership.id),
-        page=page, per_page=PAGE_SIZE, error_out=False,
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
     )
 
 
 def buildings_of(community_id: int) -> list[Building]:
-    return list(db.session.scalars(
-        sa.select(Building).join(Building.grid).where(Grid.community_id == community_id)
-        .options(so.contains_eager(Building.grid)).order_by(Grid.name, Building.name)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Building)
+            .join(Building.grid)
+            .where(Grid.community_id == community_id)
+            .options(so.contains_eager(Building.grid))
+            .order_by(Grid.name, Building.name)
+        )
+    )
 
 
 def households_of(building_id: int) -> list[Household]:
-    return list(db.session.scalars(
-        sa.select(Household).where(Household.building_id == building_id).order_by(Household.number)
-    ))
+    return list(
+        db.session.scalars(sa.select(Household).where(Household.building_id == building_id).order_by(Household.number))
+    )

@@ -15,14 +15,16 @@ from consult.roles.models import Role
 
 class GrantForm(FlaskForm):
     identifier = StringField(
-        _l('Mobile number or email of the person'), validators=[DataRequired(), Length(max=254)],
+        _l('Mobile number or email of the person'),
+        validators=[DataRequired(), Length(max=254)],
     )
     role = SelectField(_l('Role'), validators=[DataRequired()])
     community_id = SelectField(_l('Community'), coerce=int, validators=[Optional()])
     central_community_id = SelectField(_l('Central community'), coerce=int, validators=[Optional()])
     department_id = SelectField(_l('Department'), coerce=int, validators=[Optional()])
     reason = TextAreaField(
-        _l('Reason'), validators=[DataRequired(message=_l('State the reason for this grant.')), Length(max=500)],
+        _l('Reason'),
+        validators=[DataRequired(message=_l('State the reason for this grant.')), Length(max=500)],
     )
 
     def set_choices(self, roles, communities, central_communities, departments):

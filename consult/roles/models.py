@@ -89,9 +89,7 @@ class RoleGrant(db.Model):
     central_community = so.relationship('CentralCommunity')
     department = so.relationship('Department')
 
-    __table_args__ = (
-        sa.Index('ix_role_grants_user_role_active', 'user_id', 'role', 'revoked_at'),
-    )
+    __table_args__ = (sa.Index('ix_role_grants_user_role_active', 'user_id', 'role', 'revoked_at'),)
 
     @property
     def active(self) -> bool:

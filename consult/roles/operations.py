@@ -52,9 +52,12 @@ def grant_role(actor, user, role: Role, reason: str, *, community=None, central_
         raise Refusal(_('State the reason for this grant.'), REASON_REQUIRED, code='reason_required')
     scope = _scope_values(role, community, central_community, department)
     existing = db.session.scalar(
-        sa.select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role,
-                                   RoleGrant.revoked_at.is_(None), *[getattr(RoleGrant, k) == v
-                                                                     for k, v in scope.items()])
+        sa.select(RoleGrant).where(
+            RoleGrant.user_id == user.id,
+            RoleGrant.role == role,
+            RoleGrant.revoked_at.is_(None),
+            *[getattr(RoleGrant, k) == v for k, v in scope.items()],
+        )
     )
     if existing is not None:
         raise Refusal(_('%(name)s already holds this role here.', name=user.display_name), code='duplicate')
@@ -64,26 +67,42 @@ def grant_role(actor, user, role: Role, reason: str, *, community=None, central_
     db.session.add(grant)
     db.session.flush()
     forget_grants(user)
-    record(actor, 'role.grant', community=community, subject=user, reason=reason, role=str(role),
-           grant_id=grant.id, **{k: v for k, v in scope.items() if k != 'community_id'})
+    record(
+        actor,
+        'role.grant',
+        community=community,
+        subject=user,
+        reason=reason,
+        role=str(role),
+        grant_id=grant.id,
+        **{k: v for k, v in scope.items() if k != 'community_id'},
+    )
     logger.info('role %s granted to %s by %s', role, user.id, actor.id)
     return grant
 
 
 def _check_combination(user, role: Role, community) -> None:
-    held = set(db.session.scalars(
-        sa.select(RoleGrant.role).where(RoleGrant.user_id == user.id, RoleGrant.community_id == community.id,
-                                        RoleGrant.revoked_at.is_(None))
-    ))
+    held = set(
+        db.session.scalars(
+            sa.select(RoleGrant.role).where(
+                RoleGrant.user_id == user.id, RoleGrant.community_id == community.id, RoleGrant.revoked_at.is_(None)
+            )
+        )
+    )
     if role == Role.SUPERVISORY_COMMITTEE and held & _COMMITTEE:
-        raise Refusal(_('A committee member cannot sit on the supervisory committee.'), SUPERVISORY_INDEPENDENCE,
-                      code='conflict')
+        raise Refusal(
+            _('A committee member cannot sit on the supervisory committee.'), SUPERVISORY_INDEPENDENCE, code='conflict'
+        )
     if role in _COMMITTEE and Role.SUPERVISORY_COMMITTEE in held:
-        raise Refusal(_('A supervisory committee member cannot join the committee.'), SUPERVISORY_INDEPENDENCE,
-                      code='conflict')
+        raise Refusal(
+            _('A supervisory committee member cannot join the committee.'), SUPERVISORY_INDEPENDENCE, code='conflict'
+        )
     if role == Role.REPRESENTATIVE and not is_verified_resident(user, community):
-        raise Refusal(_('A representative must be a verified resident of the community.'), REPRESENTATIVE_IS_RESIDENT,
-                      code='not_resident')
+        raise Refusal(
+            _('A representative must be a verified resident of the community.'),
+            REPRESENTATIVE_IS_RESIDENT,
+            code='not_resident',
+        )
 
 
 def revoke_role(actor, grant: RoleGrant, reason: str) -> RoleGrant:
@@ -99,7 +118,8 @@ def revoke_role(actor, grant: RoleGrant, reason: str) -> RoleGrant:
     if grant.role == Role.ADMIN and grant.user_id == actor.id:
         raise Refusal(_('Administrators cannot revoke their own administrator role.'), code='self_revoke')
     result = db.session.execute(
-        sa.update(RoleGrant).where(RoleGrant.id == grant.id, RoleGrant.revoked_at.is_(None))
+        sa.update(RoleGrant)
+        .where(RoleGrant.id == grant.id, RoleGrant.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_by_id=actor.id, revoke_reason=reason)
         .execution_options(synchronize_session=False)
     )
@@ -107,7 +127,14 @@ def revoke_role(actor, grant: RoleGrant, reason: str) -> RoleGrant:
         raise Refusal(_('This role has already been revoked.'), code='wrong_state')
     db.session.refresh(grant)
     forget_grants(grant.user)
-    record(actor, 'role.revoke', community=grant.community, subject=grant.user, reason=reason,
-           role=grant.role, grant_id=grant.id)
+    record(
+        actor,
+        'role.revoke',
+        community=grant.community,
+        subject=grant.user,
+        reason=reason,
+        role=grant.role,
+        grant_id=grant.id,
+    )
     logger.info('grant %s revoked by %s', grant.id, actor.id)
     return grant

@@ -16,9 +16,15 @@ from consult.roles.models import RoleGrant
 from consult.roles.models import Scope
 
 #: Roles a committee director may grant and revoke inside their own community.
-DIRECTOR_GRANTABLE = frozenset({
-    Role.REPRESENTATIVE, Role.GRID_WORKER, Role.COMMITTEE_STAFF, Role.EXPERT, Role.SUPERVISORY_COMMITTEE,
-})
+DIRECTOR_GRANTABLE = frozenset(
+    {
+        Role.REPRESENTATIVE,
+        Role.GRID_WORKER,
+        Role.COMMITTEE_STAFF,
+        Role.EXPERT,
+        Role.SUPERVISORY_COMMITTEE,
+    }
+)
 
 
 def active_grants(user) -> list[RoleGrant]:
@@ -27,9 +33,9 @@ def active_grants(user) -> list[RoleGrant]:
         return []
     cache = g.setdefault('_active_grants', {}) if has_app_context() else {}
     if user.id not in cache:
-        cache[user.id] = list(db.session.scalars(
-            sa.select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None))
-        ))
+        cache[user.id] = list(
+            db.session.scalars(sa.select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None)))
+        )
     return cache[user.id]
 
 
@@ -59,14 +65,15 @@ def community_ids_for(user, *roles: Role) -> set[int]:
         elif scope is Scope.DEPARTMENT:
             department_ids.add(grant.department_id)
     if central_ids:
-        ids.update(db.session.scalars(
-            sa.select(Community.id).where(Community.central_community_id.in_(central_ids))
-        ))
+        ids.update(db.session.scalars(sa.select(Community.id).where(Community.central_community_id.in_(central_ids))))
     if department_ids:
-        ids.update(db.session.scalars(
-            sa.select(department_communities.c.community_id)
-            .where(department_communities.c.department_id.in_(department_ids))
-        ))
+        ids.update(
+            db.session.scalars(
+                sa.select(department_communities.c.community_id).where(
+                    department_communities.c.department_id.in_(department_ids)
+                )
+            )
+        )
     return ids
 
 

@@ -43,7 +43,8 @@ def index():
     if not can_manage_roles(current_user):
         abort(403)
     page = queries.grants_page(
-        _manageable_community_ids(current_user), request.args.get('page', 1, type=int),
+        _manageable_community_ids(current_user),
+        request.args.get('page', 1, type=int),
         include_revoked=request.args.get('revoked') == '1',
     )
     return render_template('roles/index.html', page=page, labels=ROLE_LABELS, revoke_form=RevokeForm())
@@ -57,12 +58,14 @@ def grant():
     admin = is_admin(current_user)
     scope_ids = _manageable_community_ids(current_user)
     communities = db.session.scalars(
-        sa.select(Community).where(sa.true() if scope_ids is None else Community.id.in_(scope_ids))
+        sa.select(Community)
+        .where(sa.true() if scope_ids is None else Community.id.in_(scope_ids))
         .order_by(Community.name)
     ).all()
     form = GrantForm()
     form.set_choices(
-        set(Role) if admin else DIRECTOR_GRANTABLE, communities,
+        set(Role) if admin else DIRECTOR_GRANTABLE,
+        communities,
         db.session.scalars(sa.select(CentralCommunity).order_by(CentralCommunity.name)).all() if admin else [],
         db.session.scalars(sa.select(Department).order_by(Department.name)).all() if admin else [],
     )
@@ -73,7 +76,10 @@ def grant():
         else:
             try:
                 operations.grant_role(
-                    current_user, user, Role(form.role.data), form.reason.data,
+                    current_user,
+                    user,
+                    Role(form.role.data),
+                    form.reason.data,
                     community=db.session.get(Community, form.community_id.data or 0),
                     central_community=db.session.get(CentralCommunity, form.central_community_id.data or 0),
                     department=db.session.get(Department, form.department_id.data or 0),

@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False),
     sa.Column('locked_until', consult.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('session_version', sa.Integer(), server_default='1', nullable=False),
-    sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.CheckConstraint('mobile IS NOT NULL OR email IS NOT NULL', name=op.f('ck_users_has_login')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),

@@ -1,0 +1,69 @@
+# Consult: the two commands are `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := CONSULT_ENV=$${CONSULT_ENV:-development} $(VENV)/bin/flask --app app
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-fast lint fmt translations i18n migrate demo bench bench-topics chromium clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+.stamp-run: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+.stamp-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ .stamp-run
+
+translations: .stamp-run ## compile the message catalogues (.po -> .mo)
+	@$(VENV)/bin/pybabel compile -q -d consult/translations
+
+i18n: .stamp-dev ## extract strings and update the catalogues (then translate and run `make translations`)
+	$(PY) scripts/i18n.py extract
+	$(PY) scripts/i18n.py update
+	$(PY) scripts/i18n.py fill-en
+	$(PY) scripts/i18n.py check || true
+
+migrate: .stamp-run ## apply the database migrations
+	$(FLASK) db upgrade
+
+demo: migrate ## load the demo data (once) and print the demo accounts
+	$(FLASK) demo load
+
+run: .stamp-run translations demo ## install, migrate, load demo data, serve on http://127.0.0.1:5000
+	@echo "Serving on http://127.0.0.1:$${PORT:-5000} (Ctrl-C to stop)"
+	CONSULT_ENV=$${CONSULT_ENV:-development} $(PY) app.py
+
+chromium: ## install the system Chromium used by the browser tests (Debian), if missing
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	  else echo "Install Chromium first: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; }
+
+test: .stamp-dev translations chromium ## the whole suite, browser tests included (PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: .stamp-dev translations ## the suite without browser and live-server tests
+	$(PY) -m pytest -m "not browser and not live" $(PYTEST_ARGS)
+
+lint: .stamp-dev ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check consult tests bench scripts app.py
+
+fmt: .stamp-dev ## format and autofix
+	$(VENV)/bin/ruff format consult tests bench scripts app.py
+	$(VENV)/bin/ruff check --fix .
+
+bench: .stamp-dev translations ## run the benchmarks in bench/ (not timed tests)
+	$(PY) bench/run.py
+
+clean: ## remove the virtual environment and caches (keeps instance/)
+	rm -rf $(VENV) .stamp-run .stamp-dev .pytest_cache .ruff_cache

@@ -1,0 +1,36 @@
+import sqlalchemy as sa
+
+from consult.accounts.models import User
+from consult.communities.models import CentralCommunity
+from consult.communities.models import Community
+from consult.demo import ACCOUNTS
+from consult.demo import load_demo
+from consult.roles.models import Role
+from consult.roles.permissions import has_role
+
+
+def test_demo_data_has_the_longgang_shape_and_one_account_per_role(db):
+    assert load_demo('demo-password-1') is True
+    assert db.session.scalar(sa.select(sa.func.count(CentralCommunity.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Community.id))) == 4
+    for role, mobile, *_ in ACCOUNTS:
+        user = db.session.scalar(sa.select(User).where(User.mobile == mobile))
+        assert user is not None
+        if role != 'resident':
+            assert has_role(user, Role(role)), role
+    assert {str(r) for r, *_ in ACCOUNTS} == {'resident'} | {str(r) for r in Role}
+
+
+def test_demo_load_is_idempotent(db):
+    load_demo('demo-password-1')
+    users = db.session.scalar(sa.select(sa.func.count(User.id)))
+    assert load_demo('demo-password-1') is False
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == users
+
+
+def test_demo_password_is_generated_not_committed(tmp_path):
+    from consult.demo import demo_password
+
+    first = demo_password(str(tmp_path))
+    assert len(first) >= 10
+    assert demo_password(str(tmp_path)) == first

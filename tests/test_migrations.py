@@ -1,0 +1,72 @@
+"""Migrations: one head; upgrading an empty database gives exactly the models' schema; downgrade works.
+
+Runs on SQLite always, and on PostgreSQL too when TEST_DATABASE_URL points at one (in a throwaway database).
+"""
+
+import os
+import uuid
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade
+from flask_migrate import upgrade
+
+from consult import create_app
+from consult.config import TestingConfig
+from consult.db import db
+from tests.support import ROOT
+
+MIGRATIONS = str(ROOT / 'migrations')
+
+
+@contextmanager
+def empty_database(kind, tmp_path):
+    if kind == 'sqlite':
+        yield f'sqlite:///{tmp_path}/migrations.db'
+        return
+    base = os.environ.get('TEST_DATABASE_URL', '')
+    if not base.startswith('postgresql'):
+        pytest.skip('TEST_DATABASE_URL is not PostgreSQL')
+    name = f'consult_migr_{uuid.uuid4().hex[:8]}'
+    admin = sa.create_engine(base, isolation_level='AUTOCOMMIT')
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE {name}')
+    try:
+        yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        admin.dispose()
+
+
+def test_single_head():
+    from alembic.config import Config
+
+    config = Config(f'{MIGRATIONS}/alembic.ini')
+    config.set_main_option('script_location', MIGRATIONS)
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+@pytest.mark.parametrize('kind', ['sqlite', pytest.param('postgresql', marks=pytest.mark.postgres)])
+def test_upgrade_from_empty_matches_models_and_downgrades(kind, tmp_path):
+    with empty_database(kind, tmp_path) as url:
+        app = create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': url})
+        with app.app_context():
+            upgrade(directory=MIGRATIONS)
+            with db.engine.connect() as conn:
+                diff = compare_metadata(MigrationContext.configure(conn, opts={'compare_type': True}), db.metadata)
+            assert diff == [], diff
+            downgrade(directory=MIGRATIONS, revision='base')
+            assert set(sa.inspect(db.engine).get_table_names()) <= {'alembic_version'}
+            upgrade(directory=MIGRATIONS)
+            db.engine.dispose()
+
+
+def test_constraints_are_named_by_convention(app):
+    for table in db.metadata.tables.values():
+        for constraint in table.constraints:
+            assert constraint.name, f'unnamed constraint on {table.name}'
