@@ -25,7 +25,7 @@ $(VENV)/bin/python:
 	@touch $@ .stamp-run
 
 translations: .stamp-run ## compile the message catalogues (.po -> .mo)
-	@$(VENV)/bin/pybabel compile -q -d consult/translations
+	@$(PY) scripts/i18n.py compile >/dev/null
 
 i18n: .stamp-dev ## extract strings and update the catalogues (then translate and run `make translations`)
 	$(PY) scripts/i18n.py extract

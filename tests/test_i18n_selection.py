@@ -67,3 +67,12 @@ def test_language_switch_redirect_stays_on_site(client, csrf):
         '/language', data={'locale': 'en', 'csrf_token': csrf()}, headers={'Referer': 'https://evil.example/'}
     )
     assert response.headers['Location'] == '/'
+
+
+def test_wtforms_messages_follow_the_script(client, csrf):
+    data = {'identifier': '', 'password': '', 'csrf_token': csrf('/account/login')}
+    hant = client.post('/account/login', data=data, headers={'Accept-Language': 'zh-TW'}).get_data(as_text=True)
+    assert '此欄位是必需的。' in hant
+    assert '该字段是必填字段。' not in hant
+    hans = client.post('/account/login', data=data, headers={'Accept-Language': 'zh-CN'}).get_data(as_text=True)
+    assert '该字段是必填字段。' in hans

@@ -43,7 +43,13 @@ MATRIX = [
     ('GET', '/residency/review', {'staff_a', 'director_a', 'director_b', 'staff_b'}),
     ('GET', '/residency/{claim}/reject', {'staff_a', 'director_a'}),
     ('POST', '/residency/{claim}/approve', {'staff_a', 'director_a'}),
-    ('POST', '/residency/{claim}/withdraw', set()),  # only the claimant, who is not in this cast
+    ('POST', '/residency/{claim}/withdraw', set()),
+    ('GET', '/residency/communities/{community_a}/roster', {'staff_a', 'director_a'}),
+    (
+        'GET',
+        '/residency/communities/{community_a}/codes',
+        {'staff_a', 'director_a'},
+    ),  # only the claimant, who is not in this cast
     ('GET', '/roles/', {'director_a', 'director_b', 'admin'}),
     ('GET', '/roles/grant', {'director_a', 'director_b', 'admin'}),
     ('POST', '/roles/{grant}/revoke', {'director_a', 'admin'}),
@@ -81,7 +87,7 @@ def cast(db, place, make_user, make_resident, grant):
     claim = residency.claim_residence(claimant, households[-1])
     expert_grant = grant(make_user(), Role.EXPERT, community=place.a)
     db.session.commit()
-    return people, {'claim': claim.id, 'grant': expert_grant.id, 'code_a': place.a.code}
+    return people, {'claim': claim.id, 'grant': expert_grant.id, 'code_a': place.a.code, 'community_a': place.a.id}
 
 
 def _allowed(response) -> bool:
@@ -113,7 +119,7 @@ def test_every_route_is_in_the_matrix(app):
     covered = set()
     adapter = app.url_map.bind('localhost')
     for method, path, _ in MATRIX:
-        endpoint, _ = adapter.match(path.format(claim=1, grant=1, code_a='x'), method=method)
+        endpoint, _ = adapter.match(path.format(claim=1, grant=1, code_a='x', community_a=1), method=method)
         covered.add(endpoint)
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - NOT_IN_MATRIX
     assert not missing, f'routes without a permission decision in the matrix: {sorted(missing)}'

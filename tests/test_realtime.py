@@ -73,3 +73,24 @@ def test_other_users_do_not_receive_private_events(app, client, auth, csrf, db, 
     _db.session.commit()
     assert sio.get_received() == []
     assert socketio is not None
+
+
+def test_a_failing_event_answers_with_an_error_event_and_stays_connected(app, auth, make_user, socket_client):
+    from consult.extensions import socketio
+
+    def boom(data):
+        raise RuntimeError('deliberately broken handler')
+
+    socketio.on_event('test_boom', boom)
+    try:
+        auth.login(make_user())
+        sio = socket_client()
+        sio.get_received()
+        sio.emit('test_boom', {'x': 1})
+        [event] = sio.get_received()
+        assert event['name'] == 'error'
+        assert event['args'][0]['code'] == 'server_error'
+        assert 'deliberately' not in event['args'][0]['message']
+        assert sio.is_connected()
+    finally:
+        socketio.server.handlers['/'].pop('test_boom', None)

@@ -114,3 +114,12 @@ def test_production_password_hashing_is_argon2id_at_owasp_strength():
     assert hasher.hash('x').startswith('$argon2id$')
     assert hasher.memory_cost >= 19 * 1024
     assert hasher.time_cost >= 2
+
+
+def test_form_fields_carry_aria_only_when_meaningful(client, csrf):
+    page = client.get('/account/login').get_data(as_text=True)
+    assert '="None"' not in page
+    response = client.post('/account/register', data={'identifier': 'bad', 'csrf_token': csrf('/account/register')})
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in page
+    assert 'aria-describedby="identifier-help identifier-error"' in page

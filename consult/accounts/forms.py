@@ -3,7 +3,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import PasswordField
 from wtforms import StringField
@@ -12,6 +11,8 @@ from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
+
+from consult.forms import Form
 
 MOBILE_RE = re.compile(r'^1[3-9]\d{9}$')
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
@@ -27,7 +28,7 @@ def normalise_identifier(value: str | None) -> str:
     return re.sub(r'[\s-]', '', value)
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     identifier = StringField(
         _l('Mobile number or email'),
         validators=[DataRequired(), Length(max=254)],
@@ -65,12 +66,12 @@ class RegisterForm(FlaskForm):
         field.data = value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     identifier = StringField(_l('Mobile number or email'), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l('Password'), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l('Current password'), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     password = PasswordField(
         _l('New password'),
@@ -83,5 +84,5 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = StringField(validators=[Optional(), Length(max=10)])

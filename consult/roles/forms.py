@@ -1,7 +1,6 @@
 """Role forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
@@ -9,11 +8,12 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from consult.forms import Form
 from consult.roles.models import ROLE_LABELS
 from consult.roles.models import Role
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     identifier = StringField(
         _l('Mobile number or email of the person'),
         validators=[DataRequired(), Length(max=254)],
@@ -35,7 +35,7 @@ class GrantForm(FlaskForm):
         self.department_id.choices = blank + [(d.id, d.name) for d in departments]
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(
         _l('Reason for revocation'),
         validators=[DataRequired(message=_l('State the reason for this revocation.')), Length(max=500)],

@@ -1,13 +1,15 @@
-"""Residence views: a resident claims an address; committee staff verify claims."""
+"""Resident views: see my residence, claim an address (optionally with a household code), withdraw a claim."""
 
 import sqlalchemy as sa
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_login import login_required
 
@@ -15,20 +17,20 @@ from consult.communities.models import Building
 from consult.communities.models import Community
 from consult.communities.models import Household
 from consult.db import db
+from consult.extensions import limiter
 from consult.refusals import Refusal
 from consult.residency import bp
+from consult.residency import codes
 from consult.residency import operations
 from consult.residency import queries
 from consult.residency.eligibility import active_membership
 from consult.residency.eligibility import is_adult
 from consult.residency.forms import ClaimForm
 from consult.residency.forms import DecideForm
-from consult.residency.forms import RejectForm
 from consult.residency.models import Membership
-from consult.residency.permissions import can_verify_residents
+from consult.residency.models import MembershipStatus
+from consult.residency.models import VerificationMethod
 from consult.residency.permissions import can_withdraw_claim
-from consult.residency.permissions import verifiable_community_ids
-from consult.security import mask_mobile
 
 
 def get_membership_or_404(membership_id: int, check=None) -> Membership:
@@ -41,8 +43,20 @@ def get_membership_or_404(membership_id: int, check=None) -> Membership:
     return membership
 
 
-def _can_decide(user, membership) -> bool:
-    return can_verify_residents(user, membership.community)
+def _code_limit() -> str:
+    return current_app.config.get('HOUSEHOLD_CODE_RATE_LIMIT', '10 per minute')
+
+
+def _code_attempt_key() -> str:
+    """Count household-code attempts per user (the route requires a login), else per address."""
+    if current_user.is_authenticated:
+        return f'household-code:user:{current_user.id}'
+    return f'household-code:ip:{get_remote_address()}'
+
+
+def _no_code_entered() -> bool:
+    """Claims without a code are not code attempts, so they do not count against the limit."""
+    return not request.form.get('code', '').strip()
 
 
 @bp.route('/')
@@ -59,6 +73,7 @@ def mine():
 
 @bp.route('/claim', methods=['GET', 'POST'])
 @login_required
+@limiter.limit(_code_limit, methods=['POST'], key_func=_code_attempt_key, exempt_when=_no_code_entered)
 def claim():
     communities = db.session.scalars(sa.select(Community).order_by(Community.name)).all()
     community = db.session.get(Community, request.args.get('community', type=int) or 0)
@@ -70,14 +85,23 @@ def claim():
     form.household_id.choices = [(h.id, h.number) for h in households]
     if building is not None and form.validate_on_submit():
         household = db.session.get(Household, form.household_id.data)
+        code = (form.code.data or '').strip()
         try:
-            membership = operations.claim_residence(current_user, household)
+            if code:
+                membership = codes.claim_with_code(current_user, household, code)
+            else:
+                membership = operations.claim_residence(current_user, household)
         except Refusal as refusal:
             db.session.rollback()
-            flash(str(refusal), 'error')
+            if refusal.code == 'household_code':
+                form.code.errors.append(str(refusal))
+            else:
+                flash(str(refusal), 'error')
         else:
             db.session.commit()
-            if membership.status == 'verified':
+            if membership.method == VerificationMethod.HOUSEHOLD_CODE:
+                flash(_('Your household code was accepted: you are now a verified resident.'), 'success')
+            elif membership.status == MembershipStatus.VERIFIED:
                 flash(_('Your residence matched the community roster and is verified.'), 'success')
             else:
                 flash(_('Your claim has been sent to the community committee for review.'), 'success')
@@ -106,49 +130,3 @@ def withdraw(membership_id: int):
             db.session.commit()
             flash(_('Your claim has been withdrawn.'), 'info')
     return redirect(url_for('residency.mine'))
-
-
-@bp.route('/review')
-@login_required
-def review():
-    community_ids = verifiable_community_ids(current_user)
-    if not community_ids:
-        abort(403)
-    page = queries.pending_claims(community_ids, request.args.get('page', 1, type=int))
-    return render_template(
-        'residency/review.html', page=page, decide_form=DecideForm(), mask_mobile=mask_mobile, is_adult=is_adult,
-    )
-
-
-@bp.route('/<int:membership_id>/approve', methods=['POST'])
-@login_required
-def approve(membership_id: int):
-    membership = get_membership_or_404(membership_id, check=_can_decide)
-    if DecideForm().validate_on_submit():
-        try:
-            operations.verify(membership, current_user, 'staff')
-        except Refusal as refusal:
-            db.session.rollback()
-            flash(str(refusal), 'error')
-        else:
-            db.session.commit()
-            flash(_('%(name)s is now a verified resident.', name=membership.user.real_name), 'success')
-    return redirect(url_for('residency.review'))
-
-
-@bp.route('/<int:membership_id>/reject', methods=['GET', 'POST'])
-@login_required
-def reject(membership_id: int):
-    membership = get_membership_or_404(membership_id, check=_can_decide)
-    form = RejectForm()
-    if form.validate_on_submit():
-        try:
-            operations.reject(membership, current_user, form.reason.data)
-        except Refusal as refusal:
-            db.session.rollback()
-            form.reason.errors.append(str(refusal))
-        else:
-            db.session.commit()
-            flash(_('The claim was rejected; the resident will see your reason.'), 'info')
-            return redirect(url_for('residency.review'))
-    return render_template('residency/reject.html', membership=membership, form=form, mask_mobile=mask_mobile)

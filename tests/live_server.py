@@ -1,0 +1,195 @@
+"""A real Consult server in a subprocess, for the live-socket and browser tests.
+
+``live_server(tmp_dir)`` is a context manager: it gives the server its own database and instance folder,
+migrates the database, loads the demo data, starts ``python app.py`` (Werkzeug, threading mode, real
+websockets) on a free 127.0.0.1 port, waits until it answers, and yields a :class:`LiveServer`.
+
+The database is a SQLite file in ``tmp_dir`` by default. When ``TEST_DATABASE_URL`` (or the ``database_url``
+argument) is a PostgreSQL URL, a separate database ``consult_live_<pid>_<n>`` is created on that server and
+dropped afterwards, so the shared test database of the in-process suite is never touched.
+"""
+
+import contextlib
+import itertools
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+from tests.support import ROOT
+from tests.support import is_postgres
+
+#: Demo accounts (consult/demo.py): a verified resident of 东湖社区, its committee staff, the administrator.
+DEMO_RESIDENT = '13800000001'
+DEMO_STAFF = '13800000004'
+DEMO_ADMIN = '13800000012'
+DEMO_WAITING = '13800000013'  # 新居民, whose claim waits for review
+
+STARTUP_TIMEOUT = 60  # seconds, for migrate + demo load + first answer together on a slow CI machine
+_counter = itertools.count(1)
+
+
+@dataclass
+class LiveServer:
+    url: str  # http://127.0.0.1:<port>, no trailing slash
+    demo_password: str
+    database_url: str
+    instance_path: Path
+    log_path: Path
+    process: subprocess.Popen
+
+    def log_tail(self, chars: int = 4000) -> str:
+        """The end of the server's stdout and stderr, for failure messages."""
+        try:
+            return self.log_path.read_text(errors='replace')[-chars:]
+        except OSError:
+            return ''
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _database(tmp_dir: Path, url: str | None) -> Iterator[str]:
+    """Yield the URL of a database that belongs to one live server."""
+    url = url or os.environ.get('TEST_DATABASE_URL')
+    if not url or not is_postgres(url):
+        yield url or f'sqlite:///{tmp_dir / "live.db"}'
+        return
+    name = f'consult_live_{os.getpid()}_{next(_counter)}'
+    admin = sa.create_engine(url, isolation_level='AUTOCOMMIT', poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _compile_catalogues(target: Path) -> str | None:
+    """Compile every ``consult/translations/*/LC_MESSAGES/*.po`` into ``target``; return it, or None if none exist.
+
+    The ``.mo`` files are build output (gitignored), so the live server gets catalogues fresh from the ``.po``
+    sources, exactly as committed, whatever stale ``.mo`` files lie in the working tree.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    source = ROOT / 'consult' / 'translations'
+    po_files = sorted(source.glob('*/LC_MESSAGES/*.po'))
+    if not po_files:
+        return None
+    for po in po_files:
+        out = target / po.relative_to(source).with_suffix('.mo')
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with po.open('rb') as f:
+            catalog = read_po(f, locale=po.parent.parent.name)
+        with out.open('wb') as f:
+            write_mo(f, catalog, use_fuzzy=False)
+    return str(target)
+
+
+def _server_env(database_url: str, instance_path: Path, port: int, translations: str | None) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # Nothing from the outer environment may point the server at shared services or another config.
+        if not key.startswith(('CONSULT_', 'FLASK_', 'SOCKETIO_', 'RATELIMIT_'))
+        and key not in {'DATABASE_URL', 'REDIS_URL', 'SECRET_KEY', 'TEST_DATABASE_URL'}
+    }
+    env.update(
+        {
+            'CONSULT_ENV': 'development',
+            'CONSULT_INSTANCE_PATH': str(instance_path),
+            'DATABASE_URL': database_url,
+            'SECRET_KEY': secrets.token_urlsafe(32),
+            'SOCKETIO_ASYNC_MODE': 'threading',
+            'LOGIN_RATE_LIMIT': '1000 per minute',
+            'HOST': '127.0.0.1',
+            'PORT': str(port),
+            'PYTHONUNBUFFERED': '1',
+        }
+    )
+    if os.environ.get('TEST_REDIS_URL'):
+        env['REDIS_URL'] = os.environ['TEST_REDIS_URL']
+    if translations:
+        env['CONSULT_BABEL_TRANSLATION_DIRECTORIES'] = translations
+    return env
+
+
+def _run_cli(args: list[str], env: dict, log) -> None:
+    command = [sys.executable, '-m', 'flask', '--app', 'app', *args]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=STARTUP_TIMEOUT)
+    log.write(f'$ flask {" ".join(args)}\n{result.stdout}{result.stderr}\n')
+    log.flush()
+    if result.returncode != 0:
+        raise RuntimeError(f'flask {" ".join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}')
+
+
+def _wait_until_up(server: LiveServer) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f'the live server exited with {server.process.returncode}:\n{server.log_tail()}')
+        try:
+            if requests.get(server.url + '/', timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f'the live server did not answer within {STARTUP_TIMEOUT} s:\n{server.log_tail()}')
+
+
+@contextlib.contextmanager
+def live_server(tmp_dir: Path, database_url: str | None = None) -> Iterator[LiveServer]:
+    """Run a migrated, demo-loaded Consult server in a subprocess for the duration of the block."""
+    tmp_dir = Path(tmp_dir)
+    instance_path = tmp_dir / 'instance'
+    instance_path.mkdir(parents=True, exist_ok=True)
+    log_path = tmp_dir / 'server.log'
+    translations = _compile_catalogues(tmp_dir / 'translations')
+    with _database(tmp_dir, database_url) as url, log_path.open('w') as log:
+        port = free_port()
+        env = _server_env(url, instance_path, port, translations)
+        _run_cli(['db', 'upgrade'], env, log)
+        _run_cli(['demo', 'load'], env, log)
+        password = (instance_path / 'demo_password').read_text().strip()
+        process = subprocess.Popen(
+            [sys.executable, 'app.py'],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = LiveServer(
+            url=f'http://127.0.0.1:{port}',
+            demo_password=password,
+            database_url=url,
+            instance_path=instance_path,
+            log_path=log_path,
+            process=process,
+        )
+        try:
+            _wait_until_up(server)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
