@@ -5,7 +5,9 @@ community > grid > building > household), not its real places. The demo password
 first load and kept in ``instance/demo_password``; nothing secret is in the repository.
 """
 
+import logging
 import secrets
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from consult.accounts.models import User
 from consult.communities.models import Building
@@ -145,15 +148,21 @@ def load_demo(password: str) -> bool:
     return True
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justify ``text`` to ``width`` terminal columns (CJK characters take two)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in 'WF' else 1 for ch in text)
+    return text + ' ' * max(1, width - used)
+
+
 @demo_cli.command('load')
 def load_command():
     """Load the demo data once, then print one account per role."""
+    logging.getLogger('consult').setLevel(logging.WARNING)  # the per-row log lines are noise here
     password = demo_password(current_app.instance_path)
     created = load_demo(password)
     db.session.commit()
-    click.echo('Demo data loaded.' if created else 'Demo data already present.')
-    click.echo('Demo accounts (log in with the mobile number):')
+    click.echo(_('Demo data loaded.') if created else _('Demo data already present.'))
+    click.echo(_('Demo accounts (log in with the mobile number):'))
     for role, mobile, display, _real, _born in ACCOUNTS:
-        label = ROLE_LABELS[role]
-        click.echo(f'  {label!s:<40} {mobile}  {display}')
-    click.echo(f'  Password for every demo account: {password}')
+        click.echo(f'  {_pad(str(ROLE_LABELS[role]), 42)}{mobile}  {display}')
+    click.echo(_('Password for every demo account: %(password)s', password=password))

@@ -224,3 +224,33 @@ def test_staff_see_masked_mobile_and_residents_never_see_private_data(
     page = client.get('/residency/review').get_data(as_text=True)
     assert '139****2222' in page
     assert '13911112222' not in page
+
+
+def test_a_concurrent_second_pending_claim_is_refused_cleanly(db, place, make_user):
+    """Two requests both pass the 'no pending claim' check; the database's partial unique index decides."""
+    import pytest
+
+    from consult.refusals import Refusal
+    from consult.residency import operations
+
+    user = make_user()
+    first = place.households(place.a)[0]
+    db.session.add(
+        Membership(
+            user_id=user.id,
+            household_id=first.id,
+            community_id=place.a.id,
+            grid_id=first.building.grid_id,
+            status='pending',
+        )
+    )
+    db.session.flush()
+    original = operations.pending_claim
+    operations.pending_claim = lambda u: None  # as if the other request had not committed yet
+    try:
+        with pytest.raises(Refusal) as excinfo:
+            operations.claim_residence(user, place.households(place.a)[1])
+    finally:
+        operations.pending_claim = original
+    assert excinfo.value.code == 'duplicate'
+    assert len(_memberships(db, user)) == 1

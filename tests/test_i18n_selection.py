@@ -76,3 +76,10 @@ def test_wtforms_messages_follow_the_script(client, csrf):
     assert '该字段是必填字段。' not in hant
     hans = client.post('/account/login', data=data, headers={'Accept-Language': 'zh-CN'}).get_data(as_text=True)
     assert '该字段是必填字段。' in hans
+
+
+def test_login_required_message_is_translated(client):
+    response = client.get('/residency/', headers={'Accept-Language': 'zh-CN'}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert 'Please log in' not in page
+    assert '请先登录' in page

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from consult.audit.operations import record
 from consult.communities.models import Household
@@ -51,8 +52,15 @@ def claim_residence(user, household: Household) -> Membership:
         grid_id=grid.id,
         status=MembershipStatus.PENDING,
     )
-    db.session.add(membership)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent second claim loses on uq_memberships_one_pending
+            db.session.add(membership)
+    except IntegrityError as exc:
+        raise Refusal(
+            _('You already have a claim waiting for review. Withdraw it first to claim another address.'),
+            ONE_RESIDENCE,
+            code='duplicate',
+        ) from exc
     logger.info('user %s claimed household %s', user.id, household.id)
     if matching_roster_entry(user, household) is not None:
         verify(membership, None, VerificationMethod.ROSTER)
