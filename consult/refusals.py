@@ -47,3 +47,13 @@ class Refusal(Exception):
         if self.rule is None:
             return self.message
         return _('%(message)s (Rule: %(source)s)', message=self.message, source=self.rule.source)
+
+
+def require_reason(reason: str | None, message: str) -> str:
+    """Return the cleaned reason, or refuse with ``message`` under the reason-required rule."""
+    from consult.security import clean_text
+
+    cleaned = clean_text(reason)
+    if not cleaned:
+        raise Refusal(message, REASON_REQUIRED, code='reason_required')
+    return cleaned

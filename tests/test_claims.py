@@ -12,6 +12,15 @@ def _claim(client, csrf, household):
     return client.post(path, data={'household_id': household.id, 'csrf_token': csrf(path)})
 
 
+def _claimed(client, auth, csrf, db, user, household):
+    """Log ``user`` in, claim ``household`` through the form, log out; return the new claim."""
+    auth.login(user)
+    _claim(client, csrf, household)
+    [membership] = _memberships(db, user)
+    auth.logout()
+    return membership
+
+
 def _memberships(db, user):
     return db.session.scalars(sa.select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)).all()
 
@@ -51,10 +60,7 @@ def test_staff_approve_and_the_resident_sees_it(client, auth, csrf, db, place, m
     resident = make_user()
     staff = make_user()
     grant(staff, Role.COMMITTEE_STAFF, community=place.a)
-    auth.login(resident)
-    _claim(client, csrf, place.households(place.a)[0])
-    [membership] = _memberships(db, resident)
-    auth.logout()
+    membership = _claimed(client, auth, csrf, db, resident, place.households(place.a)[0])
     auth.login(staff)
     response = client.post(f'/residency/{membership.id}/approve', data={'csrf_token': csrf('/residency/review')})
     assert response.status_code == 302
@@ -73,10 +79,7 @@ def test_reject_needs_a_reason_and_the_resident_sees_it(client, auth, csrf, db, 
     resident = make_user()
     staff = make_user()
     grant(staff, Role.COMMITTEE_DIRECTOR, community=place.a)
-    auth.login(resident)
-    _claim(client, csrf, place.households(place.a)[0])
-    [membership] = _memberships(db, resident)
-    auth.logout()
+    membership = _claimed(client, auth, csrf, db, resident, place.households(place.a)[0])
     auth.login(staff)
     path = f'/residency/{membership.id}/reject'
     assert client.post(path, data={'reason': '   ', 'csrf_token': csrf(path)}).status_code == 200
@@ -94,10 +97,7 @@ def test_deciding_twice_is_refused(client, auth, csrf, db, place, make_user, gra
     resident = make_user()
     staff = make_user()
     grant(staff, Role.COMMITTEE_STAFF, community=place.a)
-    auth.login(resident)
-    _claim(client, csrf, place.households(place.a)[0])
-    [membership] = _memberships(db, resident)
-    auth.logout()
+    membership = _claimed(client, auth, csrf, db, resident, place.households(place.a)[0])
     auth.login(staff)
     token = csrf('/residency/review')
     client.post(f'/residency/{membership.id}/approve', data={'csrf_token': token})
@@ -111,10 +111,7 @@ def test_staff_of_another_community_cannot_decide(client, auth, csrf, db, place,
     resident = make_user()
     staff = make_user()
     grant(staff, Role.COMMITTEE_STAFF, community=place.b)
-    auth.login(resident)
-    _claim(client, csrf, place.households(place.a)[0])
-    [membership] = _memberships(db, resident)
-    auth.logout()
+    membership = _claimed(client, auth, csrf, db, resident, place.households(place.a)[0])
     auth.login(staff)
     token = csrf('/residency/review')
     assert client.post(f'/residency/{membership.id}/approve', data={'csrf_token': token}).status_code == 403
@@ -165,10 +162,7 @@ def test_claim_matching_the_roster_verifies_itself(db, place, make_user):
 def test_withdraw_own_pending_claim_only(client, auth, csrf, db, place, make_user):
     owner = make_user()
     intruder = make_user()
-    auth.login(owner)
-    _claim(client, csrf, place.households(place.a)[0])
-    [membership] = _memberships(db, owner)
-    auth.logout()
+    membership = _claimed(client, auth, csrf, db, owner, place.households(place.a)[0])
     auth.login(intruder)
     assert client.post(f'/residency/{membership.id}/withdraw', data={'csrf_token': csrf()}).status_code == 403
     auth.logout()

@@ -22,6 +22,7 @@ from consult.accounts.forms import normalise_identifier
 from consult.extensions import db
 from consult.extensions import limiter
 from consult.refusals import Refusal
+from consult.web import attempt
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,19 +37,17 @@ def register():
         return redirect(url_for('main.index'))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = operations.register_user(
-                form.identifier.data,
-                form.password.data,
-                form.display_name.data,
-                form.real_name.data,
-                form.birth_date.data,
-            )
-        except Refusal as refusal:
-            db.session.rollback()
+        user, refusal = attempt(
+            operations.register_user,
+            form.identifier.data,
+            form.password.data,
+            form.display_name.data,
+            form.real_name.data,
+            form.birth_date.data,
+        )
+        if refusal is not None:
             form.identifier.errors.append(str(refusal))
         else:
-            db.session.commit()
             login_user(user)
             flash(_('Welcome! Now tell us where you live so your committee can verify you.'), 'success')
             return redirect(url_for('residency.claim'))
@@ -103,13 +102,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            operations.change_password(current_user, form.current.data, form.password.data)
-        except Refusal as refusal:
-            db.session.rollback()
+        _result, refusal = attempt(operations.change_password, current_user, form.current.data, form.password.data)
+        if refusal is not None:
             form.current.errors.append(str(refusal))
         else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # refresh the session id with the new session version
             flash(_('Your password has been changed. Other devices have been logged out.'), 'success')
             return redirect(url_for('main.index'))

@@ -12,14 +12,13 @@ from consult.realtime import ResidencyDecided
 from consult.realtime import emit_after_commit
 from consult.realtime import user_room
 from consult.refusals import ONE_RESIDENCE
-from consult.refusals import REASON_REQUIRED
 from consult.refusals import Refusal
+from consult.refusals import require_reason
 from consult.residency import logger
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.residency.models import RosterEntry
 from consult.residency.models import VerificationMethod
-from consult.security import clean_text
 
 
 def pending_claim(user) -> Membership | None:
@@ -110,19 +109,7 @@ def verify(membership: Membership, actor, method: VerificationMethod, reason: st
         )
     db.session.flush()  # end the old residence before the unique index sees the new one
     _decide(membership, MembershipStatus.VERIFIED, actor, now, method=method)
-    record(
-        actor,
-        'residency.verify',
-        community=membership.community,
-        subject=membership.user,
-        reason=reason,
-        membership_id=membership.id,
-        method=str(method),
-    )
-    emit_after_commit(
-        ResidencyDecided(membership_id=membership.id, status=membership.status, community=membership.community.name),
-        user_room(membership.user_id),
-    )
+    _announce(membership, actor, 'residency.verify', reason, method=str(method))
     logger.info('membership %s verified by %s (%s)', membership.id, membership.decided_by_id, method)
     return membership
 
@@ -132,22 +119,9 @@ def reject(membership: Membership, actor, reason: str) -> Membership:
 
     :raises Refusal: if the reason is empty.
     """
-    reason = clean_text(reason)
-    if not reason:
-        raise Refusal(_('Give the resident a reason for the rejection.'), REASON_REQUIRED, code='reason_required')
+    reason = require_reason(reason, _('Give the resident a reason for the rejection.'))
     _decide(membership, MembershipStatus.REJECTED, actor, utcnow(), reason=reason)
-    record(
-        actor,
-        'residency.reject',
-        community=membership.community,
-        subject=membership.user,
-        reason=reason,
-        membership_id=membership.id,
-    )
-    emit_after_commit(
-        ResidencyDecided(membership_id=membership.id, status=membership.status, community=membership.community.name),
-        user_room(membership.user_id),
-    )
+    _announce(membership, actor, 'residency.reject', reason)
     return membership
 
 
@@ -155,6 +129,23 @@ def withdraw(membership: Membership, actor) -> Membership:
     """The resident withdraws their own pending claim."""
     _decide(membership, MembershipStatus.WITHDRAWN, None, utcnow())
     return membership
+
+
+def _announce(membership: Membership, actor, action: str, reason: str, **details) -> None:
+    """Audit a decision on a claim and, once committed, tell the resident's open pages."""
+    record(
+        actor,
+        action,
+        community=membership.community,
+        subject=membership.user,
+        reason=reason,
+        membership_id=membership.id,
+        **details,
+    )
+    emit_after_commit(
+        ResidencyDecided(membership_id=membership.id, status=membership.status, community=membership.community.name),
+        user_room(membership.user_id),
+    )
 
 
 def _decide(membership: Membership, status: MembershipStatus, actor, now, **values) -> None:

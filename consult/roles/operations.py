@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from consult.audit.operations import record
 from consult.db import db
 from consult.db import utcnow
-from consult.refusals import REASON_REQUIRED
 from consult.refusals import REPRESENTATIVE_IS_RESIDENT
 from consult.refusals import SUPERVISORY_INDEPENDENCE
 from consult.refusals import Refusal
+from consult.refusals import require_reason
 from consult.residency.eligibility import is_verified_resident
 from consult.roles import logger
 from consult.roles.models import ROLE_SCOPE
@@ -18,7 +18,6 @@ from consult.roles.models import RoleGrant
 from consult.roles.models import Scope
 from consult.roles.permissions import can_grant
 from consult.roles.permissions import forget_grants
-from consult.security import clean_text
 
 #: Roles that may not be held together in one community (supervisors must be independent of the committee).
 _COMMITTEE = {Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR}
@@ -47,9 +46,7 @@ def grant_role(actor, user, role: Role, reason: str, *, community=None, central_
     role = Role(role)
     if not can_grant(actor, role, community):
         raise Refusal(_('You may not grant this role here.'), code='forbidden')
-    reason = clean_text(reason)
-    if not reason:
-        raise Refusal(_('State the reason for this grant.'), REASON_REQUIRED, code='reason_required')
+    reason = require_reason(reason, _('State the reason for this grant.'))
     scope = _scope_values(role, community, central_community, department)
     existing = db.session.scalar(
         sa.select(RoleGrant).where(
@@ -112,9 +109,7 @@ def revoke_role(actor, grant: RoleGrant, reason: str) -> RoleGrant:
     """
     if not can_grant(actor, Role(grant.role), grant.community):
         raise Refusal(_('You may not revoke this role.'), code='forbidden')
-    reason = clean_text(reason)
-    if not reason:
-        raise Refusal(_('State the reason for this revocation.'), REASON_REQUIRED, code='reason_required')
+    reason = require_reason(reason, _('State the reason for this revocation.'))
     if grant.role == Role.ADMIN and grant.user_id == actor.id:
         raise Refusal(_('Administrators cannot revoke their own administrator role.'), code='self_revoke')
     result = db.session.execute(

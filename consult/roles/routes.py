@@ -17,7 +17,6 @@ from consult.communities.models import CentralCommunity
 from consult.communities.models import Community
 from consult.communities.models import Department
 from consult.db import db
-from consult.refusals import Refusal
 from consult.roles import bp
 from consult.roles import operations
 from consult.roles import queries
@@ -31,6 +30,7 @@ from consult.roles.permissions import can_grant
 from consult.roles.permissions import can_manage_roles
 from consult.roles.permissions import community_ids_for
 from consult.roles.permissions import is_admin
+from consult.web import attempt
 
 
 def _manageable_community_ids(user) -> set[int] | None:
@@ -74,21 +74,19 @@ def grant():
         if user is None:
             form.identifier.errors.append(_('No account has this mobile number or email.'))
         else:
-            try:
-                operations.grant_role(
-                    current_user,
-                    user,
-                    Role(form.role.data),
-                    form.reason.data,
-                    community=db.session.get(Community, form.community_id.data or 0),
-                    central_community=db.session.get(CentralCommunity, form.central_community_id.data or 0),
-                    department=db.session.get(Department, form.department_id.data or 0),
-                )
-            except Refusal as refusal:
-                db.session.rollback()
+            _result, refusal = attempt(
+                operations.grant_role,
+                current_user,
+                user,
+                Role(form.role.data),
+                form.reason.data,
+                community=db.session.get(Community, form.community_id.data or 0),
+                central_community=db.session.get(CentralCommunity, form.central_community_id.data or 0),
+                department=db.session.get(Department, form.department_id.data or 0),
+            )
+            if refusal is not None:
                 form.role.errors.append(str(refusal))
             else:
-                db.session.commit()
                 flash(_('Role granted to %(name)s.', name=user.display_name), 'success')
                 return redirect(url_for('roles.index'))
     return render_template('roles/grant.html', form=form)
@@ -104,13 +102,10 @@ def revoke(grant_id: int):
         abort(403)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
-            operations.revoke_role(current_user, grant_obj, form.reason.data)
-        except Refusal as refusal:
-            db.session.rollback()
+        _result, refusal = attempt(operations.revoke_role, current_user, grant_obj, form.reason.data)
+        if refusal is not None:
             flash(str(refusal), 'error')
         else:
-            db.session.commit()
             flash(_('Role revoked.'), 'info')
     else:
         for errors in form.errors.values():

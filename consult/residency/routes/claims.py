@@ -18,7 +18,6 @@ from consult.communities.models import Community
 from consult.communities.models import Household
 from consult.db import db
 from consult.extensions import limiter
-from consult.refusals import Refusal
 from consult.residency import bp
 from consult.residency import codes
 from consult.residency import operations
@@ -31,6 +30,7 @@ from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.residency.models import VerificationMethod
 from consult.residency.permissions import can_withdraw_claim
+from consult.web import attempt
 
 
 def get_membership_or_404(membership_id: int, check=None) -> Membership:
@@ -86,19 +86,16 @@ def claim():
     if building is not None and form.validate_on_submit():
         household = db.session.get(Household, form.household_id.data)
         code = (form.code.data or '').strip()
-        try:
-            if code:
-                membership = codes.claim_with_code(current_user, household, code)
-            else:
-                membership = operations.claim_residence(current_user, household)
-        except Refusal as refusal:
-            db.session.rollback()
+        if code:
+            membership, refusal = attempt(codes.claim_with_code, current_user, household, code)
+        else:
+            membership, refusal = attempt(operations.claim_residence, current_user, household)
+        if refusal is not None:
             if refusal.code == 'household_code':
                 form.code.errors.append(str(refusal))
             else:
                 flash(str(refusal), 'error')
         else:
-            db.session.commit()
             if membership.method == VerificationMethod.HOUSEHOLD_CODE:
                 flash(_('Your household code was accepted: you are now a verified resident.'), 'success')
             elif membership.status == MembershipStatus.VERIFIED:
@@ -121,12 +118,9 @@ def claim():
 def withdraw(membership_id: int):
     membership = get_membership_or_404(membership_id, check=can_withdraw_claim)
     if DecideForm().validate_on_submit():
-        try:
-            operations.withdraw(membership, current_user)
-        except Refusal as refusal:
-            db.session.rollback()
+        _result, refusal = attempt(operations.withdraw, membership, current_user)
+        if refusal is not None:
             flash(str(refusal), 'error')
         else:
-            db.session.commit()
             flash(_('Your claim has been withdrawn.'), 'info')
     return redirect(url_for('residency.mine'))

@@ -32,6 +32,7 @@ from consult.residency.permissions import can_verify_residents
 from consult.residency.permissions import verifiable_community_ids
 from consult.residency.routes.claims import get_membership_or_404
 from consult.security import mask_mobile
+from consult.web import attempt
 
 
 def get_community_or_404(community_id: int) -> Community:
@@ -73,13 +74,10 @@ def review():
 def approve(membership_id: int):
     membership = get_membership_or_404(membership_id, check=_can_decide)
     if DecideForm().validate_on_submit():
-        try:
-            operations.verify(membership, current_user, VerificationMethod.STAFF)
-        except Refusal as refusal:
-            db.session.rollback()
+        _result, refusal = attempt(operations.verify, membership, current_user, VerificationMethod.STAFF)
+        if refusal is not None:
             flash(str(refusal), 'error')
         else:
-            db.session.commit()
             flash(_('%(name)s is now a verified resident.', name=membership.user.real_name), 'success')
     return redirect(url_for('residency.review'))
 
@@ -90,13 +88,10 @@ def reject(membership_id: int):
     membership = get_membership_or_404(membership_id, check=_can_decide)
     form = RejectForm()
     if form.validate_on_submit():
-        try:
-            operations.reject(membership, current_user, form.reason.data)
-        except Refusal as refusal:
-            db.session.rollback()
+        _result, refusal = attempt(operations.reject, membership, current_user, form.reason.data)
+        if refusal is not None:
             form.reason.errors.append(str(refusal))
         else:
-            db.session.commit()
             flash(_('The claim was rejected; the resident will see your reason.'), 'info')
             return redirect(url_for('residency.review'))
     return render_template('residency/reject.html', membership=membership, form=form, mask_mobile=mask_mobile)
@@ -152,13 +147,10 @@ def household_codes(community_id: int):
     form.household_id.choices = [(0, _('All households of this building'))] + [(h.id, h.number) for h in households]
     if building is not None and form.validate_on_submit():
         chosen = [h for h in households if form.household_id.data in (0, h.id)]
-        try:
-            issued = codes.issue_codes(current_user, community, chosen)
-        except Refusal as refusal:
-            db.session.rollback()
+        issued, refusal = attempt(codes.issue_codes, current_user, community, chosen)
+        if refusal is not None:
             flash(str(refusal), 'error')
         else:
-            db.session.commit()
             # The plaintext is shown this once: no redirect (it would need storing) and no caching.
             response = make_response(
                 render_template('residency/codes_print.html', community=community, building=building, issued=issued)
