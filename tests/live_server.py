@@ -155,8 +155,13 @@ def _wait_until_up(server: LiveServer) -> None:
 
 
 @contextlib.contextmanager
-def live_server(tmp_dir: Path, database_url: str | None = None) -> Iterator[LiveServer]:
-    """Run a migrated, demo-loaded Consult server in a subprocess for the duration of the block."""
+def live_server(tmp_dir: Path, database_url: str | None = None, production: bool = False) -> Iterator[LiveServer]:
+    """Run a migrated, demo-loaded Consult server in a subprocess for the duration of the block.
+
+    With ``production``, the server is the documented production command instead of ``python app.py``:
+    ``gunicorn -k gevent -w 1`` with ``CONSULT_ENV=production`` (and the Redis queue when ``TEST_REDIS_URL``
+    is set). Cookies are not marked Secure there only because the test speaks plain HTTP on loopback.
+    """
     tmp_dir = Path(tmp_dir)
     instance_path = tmp_dir / 'instance'
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -165,11 +170,17 @@ def live_server(tmp_dir: Path, database_url: str | None = None) -> Iterator[Live
     with _database(tmp_dir, database_url) as url, log_path.open('w') as log:
         port = free_port()
         env = _server_env(url, instance_path, port, translations)
+        command = [sys.executable, 'app.py']
+        if production:
+            env.update({'CONSULT_ENV': 'production', 'CONSULT_SESSION_COOKIE_SECURE': 'false'})
+            env.pop('SOCKETIO_ASYNC_MODE')
+            gunicorn = str(Path(sys.executable).parent / 'gunicorn')
+            command = [gunicorn, '-k', 'gevent', '-w', '1', '-b', f'127.0.0.1:{port}', 'app:app']
         _run_cli(['db', 'upgrade'], env, log)
         _run_cli(['demo', 'load'], env, log)
         password = (instance_path / 'demo_password').read_text().strip()
         process = subprocess.Popen(
-            [sys.executable, 'app.py'],
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,
