@@ -31,11 +31,14 @@ from consult.residency.models import VerificationMethod
 from consult.roles.models import ROLE_LABELS
 from consult.roles.models import Role
 from consult.roles.models import RoleGrant
+from consult.rules.operations import ensure_initial_rules
 from consult.security import hash_password
 
 demo_cli = AppGroup('demo', help='Demo data.')
 
 CITY = '示范市'
+#: The regulation's entry into force; the demo communities' rules apply from then.
+RULES_FROM = date(2023, 9, 25)
 LAYOUT = {
     '东城中心社区': [('东湖社区', 'donghu'), ('南桥社区', 'nanqiao')],
     '西城中心社区': [('西河社区', 'xihe'), ('北山社区', 'beishan')],
@@ -96,7 +99,10 @@ def load_demo(password: str) -> bool:
     for name, codes in DEPARTMENTS.items():
         departments[name] = Department(city=city, name=name, communities=[communities[c] for c in codes])
         db.session.add(departments[name])
+    db.session.add_all(communities.values())
     db.session.flush()
+    for community in communities.values():
+        ensure_initial_rules(community, RULES_FROM)
 
     donghu = communities['donghu']
     households = db.session.scalars(

@@ -98,6 +98,12 @@ def build_place(session, suffix: str = '') -> Place:
     department = Department(city=city, name=f'测试局{suffix}', communities=[communities[0]])
     session.add_all([city, department])
     session.flush()
+    from datetime import date
+
+    from consult.rules.operations import ensure_initial_rules
+
+    for community in communities:
+        ensure_initial_rules(community, date(2023, 9, 25))
     return Place(
         city=city,
         central=central,

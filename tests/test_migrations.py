@@ -70,3 +70,29 @@ def test_constraints_are_named_by_convention(app):
     for table in db.metadata.tables.values():
         for constraint in table.constraints:
             assert constraint.name, f'unnamed constraint on {table.name}'
+
+
+@pytest.mark.parametrize('kind', ['sqlite', pytest.param('postgresql', marks=pytest.mark.postgres)])
+def test_rule_sets_migration_gives_existing_communities_the_defaults(kind, tmp_path):
+    with empty_database(kind, tmp_path) as url:
+        app = create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': url})
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision='4b91bba7313e')
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO cities (id, name) VALUES (1, '旧市')"))
+                conn.execute(sa.text("INSERT INTO central_communities (id, city_id, name) VALUES (1, 1, '旧中心')"))
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO communities (id, central_community_id, name, code) VALUES (1, 1, '旧社区', 'old')"
+                    )
+                )
+            upgrade(directory=MIGRATIONS)
+            with db.engine.connect() as conn:
+                row = conn.execute(
+                    sa.text('SELECT version, status, params FROM rule_sets WHERE community_id = 1')
+                ).one()
+            assert row.version == 1
+            assert row.status == 'confirmed'
+            params = row.params if isinstance(row.params, dict) else __import__('json').loads(row.params)
+            assert params['numbers']['topic_publicity_days'] == 3
+            db.engine.dispose()

@@ -1,0 +1,136 @@
+"""The default rule set, each number with its source (shared/design/domain.md, section (c)).
+
+Communities start from these values; the committee director changes them by publishing a new version.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from consult.rules.engine import Condition
+from consult.rules.engine import Threshold
+
+#: The five national categories of matters for consultation (domain.md rule 1; S5, POLICY).
+NATIONAL_CATEGORIES = {
+    'public_affairs': _l("Public affairs and public-welfare matters touching residents' vital interests"),
+    'urgent_problem': _l('Practical difficulties, problems and disputes residents strongly raise'),
+    'policy_implementation': _l('How Party and government policies are carried out in the community'),
+    'legally_required': _l('Matters that laws, regulations or policies require to be consulted on'),
+    'participant_requested': _l('Matters any consulting party asks to consult on'),
+}
+
+#: Excluded matter types and where they go instead (domain.md rule 6).
+EXCLUSIONS = {
+    'state_secret': {
+        'action': 'refuse',
+        'label': _l('Anything involving state secrets'),
+        'redirect': _l('Refused: such matters cannot be consulted on.'),
+        'source': _l('Law on Guarding State Secrets (2024)'),
+    },
+    'private_matter': {
+        'action': 'case',
+        'label': _l("One person's private matters or personal information"),
+        'redirect': _l('Handled as an individual case by the committee, never on a public agenda.'),
+        'source': _l('Personal Information Protection Law (2021)'),
+    },
+    'litigation': {
+        'action': 'court',
+        'label': _l('Disputes pending before a court or arbitration'),
+        'redirect': _l('Redirected to the court or arbitration body.'),
+        'source': _l('Consult design: a court decides matters before it'),
+    },
+    'department_duty': {
+        'action': 'whistle',
+        'label': _l("A city department's statutory duty"),
+        'redirect': _l('Dispatched to the responsible department (community whistles, departments report).'),
+        'source': _l('Longgang Community Governance Regulation art 5'),
+    },
+}
+
+#: Meeting types whose quorum and approval are rules; the sources are shown with each.
+MEETING_TYPES = {
+    'residents_meeting': _l("Residents' meeting"),
+    'representatives_meeting': _l("Residents' representative meeting"),
+    'deliberative_council': _l("Residents' deliberative council"),
+    'party_members_meeting': _l("Party members' meeting (four deliberations, two disclosures)"),
+}
+
+
+@dataclass(frozen=True)
+class Number:
+    value: int
+    source: str
+
+
+SOURCE_S1_9 = _l('Urban Residents Committee Organisation Law art 9')
+SOURCE_S2_26 = _l('Village Committee Organisation Law art 26, by analogy; sample representative-meeting rules')
+SOURCE_S10 = _l('Sample community deliberation rules (local practice)')
+SOURCE_S8 = _l('Four deliberations, two disclosures (local practice)')
+SOURCE_S1_10 = _l('Urban Residents Committee Organisation Law art 10')
+SOURCE_DESIGN = _l('Consult design default; set your own')
+
+NUMBERS = {
+    'review_deadline_days': Number(7, SOURCE_DESIGN),
+    'topic_publicity_days': Number(3, SOURCE_DESIGN),
+    'notice_days': Number(10, _l('Village Committee Organisation Law art 21, by analogy (10 days for a meeting)')),
+    'materials_days': Number(3, SOURCE_S8),
+    'result_publicity_days': Number(7, _l('Common local practice (5 to 7 days); no national figure')),
+    'objection_window_days': Number(5, _l('Village Committee Organisation Law art 14, by analogy')),
+    'objection_reply_days': Number(3, _l('Village Committee Organisation Law art 14, by analogy')),
+    'cooling_off_months': Number(6, SOURCE_DESIGN),
+}
+
+#: Quorum and approval per meeting type.
+MEETING_RULES = {
+    'residents_meeting': {
+        'quorum': Threshold.all_of(Condition('attending', '>', 1, 2, 'eligible')),
+        'approval': Threshold.all_of(Condition('yes', '>', 1, 2, 'attending')),
+        'source': SOURCE_S1_9,
+    },
+    'representatives_meeting': {
+        'quorum': Threshold.all_of(Condition('attending', '>=', 2, 3, 'members')),
+        'approval': Threshold.all_of(Condition('yes', '>', 1, 2, 'attending')),
+        'source': SOURCE_S2_26,
+    },
+    'deliberative_council': {
+        'quorum': Threshold.all_of(Condition('attending', '>', 1, 2, 'members')),
+        'approval': Threshold.all_of(Condition('yes', '>', 1, 2, 'members')),
+        'source': SOURCE_S10,
+    },
+    'party_members_meeting': {
+        'quorum': Threshold.all_of(Condition('attending', '>=', 2, 3, 'members')),
+        'approval': Threshold.all_of(Condition('yes', '>', 1, 2, 'members')),
+        'source': SOURCE_S8,
+    },
+}
+
+#: Co-signing: 20 verified adult residents, or 1 % of them, whichever is reached first (design default).
+COSIGN_THRESHOLD = Threshold.any_of(
+    Condition('signatures', '>=', 20, 1, 'one'),
+    Condition('signatures', '>=', 1, 100, 'adults'),
+)
+COSIGN_SOURCE = SOURCE_DESIGN
+
+#: A petition for a residents' meeting: 1/5 of adults, 1/5 of households, or 1/3 of residents' groups.
+PETITION_THRESHOLD = Threshold.any_of(
+    Condition('petitioners', '>=', 1, 5, 'adults'),
+    Condition('petitioners', '>=', 1, 5, 'households', by='household'),
+    Condition('petitioners', '>=', 1, 3, 'groups', by='household'),
+)
+PETITION_SOURCE = SOURCE_S1_10
+
+
+def default_params() -> dict:
+    """The default parameters as stored in a rule set's ``params`` (JSON)."""
+    return {
+        'categories': list(NATIONAL_CATEGORIES),
+        'work_items': [],
+        'exclusions': list(EXCLUSIONS),
+        'numbers': {key: number.value for key, number in NUMBERS.items()},
+        'cosign': COSIGN_THRESHOLD.to_list(),
+        'petition': PETITION_THRESHOLD.to_list(),
+        'meetings': {
+            key: {'quorum': rule['quorum'].to_list(), 'approval': rule['approval'].to_list()}
+            for key, rule in MEETING_RULES.items()
+        },
+    }
