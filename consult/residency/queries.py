@@ -33,10 +33,12 @@ def pending_claims(community_ids: set[int], page: int):
     return db.paginate(
         sa.select(Membership)
         .where(Membership.community_id.in_(community_ids), Membership.status == MembershipStatus.PENDING)
+        # selectinload, not joinedload: the page query stays on memberships alone (sort + LIMIT on one
+        # table), and the 20 shown rows' people and addresses come in two small IN queries.
         .options(
-            so.joinedload(Membership.user),
-            so.joinedload(Membership.community),
-            so.joinedload(Membership.household).joinedload(Household.building).joinedload(Building.grid),
+            so.selectinload(Membership.user),
+            so.selectinload(Membership.community),
+            so.selectinload(Membership.household).joinedload(Household.building).joinedload(Building.grid),
         )
         .order_by(Membership.claimed_at, Membership.id),
         page=page,
