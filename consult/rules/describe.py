@@ -31,6 +31,18 @@ BASE_LABELS = {
     'groups': _l("residents' groups"),
 }
 
+#: Each number of the rule set, as a resident would ask about it.
+NUMBER_LABELS = {
+    'review_deadline_days': _l('Admissibility review of a submitted topic, within'),
+    'topic_publicity_days': _l('Topic announcement before a session, at least'),
+    'notice_days': _l("Notice of a residents' meeting, at least"),
+    'materials_days': _l('Materials sent to participants before a session, at least'),
+    'result_publicity_days': _l('Result public notice period'),
+    'objection_window_days': _l('Objections may be raised within'),
+    'objection_reply_days': _l('Each objection is answered within'),
+    'cooling_off_months': _l('A decided matter is not reopened for'),
+}
+
 BY_LABELS = {
     'head': None,
     'household': _l('counted by household'),
