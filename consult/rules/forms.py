@@ -81,6 +81,10 @@ class ProposeForm(Form):
             max=MAX_WORK_ITEMS,
             len=MAX_WORK_ITEM_LENGTH,
         )
+        for key in NUMBERS:
+            low, high = NUMBER_BOUNDS[key]
+            unit = _('months') if key.endswith('_months') else _('days')
+            self[f'number_{key}'].description = _('%(unit)s, from %(low)s to %(high)s', unit=unit, low=low, high=high)
 
     def fill(self, choices: dict, day) -> None:
         """Prefill from ``choices`` (see :func:`consult.rules.validation.choices_from`)."""

@@ -197,3 +197,28 @@ def _add_version(db, place, user, number):
         )
     )
     db.session.commit()
+
+
+def test_pending_proposal_is_public_and_only_the_party_organisation_sees_the_decision_forms(
+    client, auth, csrf, place, people
+):
+    auth.login(people['director'])
+    client.post(f'/rules/{place.a.code}/propose', data=form_data(csrf()))
+    page = client.get(f'/rules/{place.a.code}/v/2').get_data(as_text=True)
+    assert 'Confirm this version' not in page
+    auth.logout()
+    public = client.get(f'/rules/{place.a.code}').get_data(as_text=True)
+    assert 'Version 2 is proposed and waits for the Party organisation.' in public
+    assert 'Confirm this version' not in client.get(f'/rules/{place.a.code}/v/2').get_data(as_text=True)
+    auth.login(people['party'])
+    page = client.get(f'/rules/{place.a.code}/v/2').get_data(as_text=True)
+    assert 'Confirm this version' in page
+    assert 'Decline this version' in page
+
+
+def test_second_proposal_over_http_is_refused_while_one_is_pending(client, auth, csrf, db, place, people):
+    auth.login(people['director'])
+    client.post(f'/rules/{place.a.code}/propose', data=form_data(csrf()))
+    response = client.post(f'/rules/{place.a.code}/propose', data=form_data(csrf(), number_notice_days='12'))
+    assert 'already waiting for confirmation' in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(RuleSet.id)).where(RuleSet.community_id == place.a.id)) == 2
