@@ -12,8 +12,3 @@ def can_propose_rules(user, community) -> bool:
 def can_decide_rules(user, community) -> bool:
     """The community Party organisation confirms or declines a proposed version (把关, domain.md rule 42)."""
     return community is not None and has_role(user, Role.PARTY_ORG, community)
-
-
-def is_one_person_both_posts(user, community) -> bool:
-    """The director is also the Party secretary (一肩挑): allowed, and recorded with each decision."""
-    return can_propose_rules(user, community) and can_decide_rules(user, community)
