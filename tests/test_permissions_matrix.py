@@ -6,7 +6,11 @@
 import pytest
 
 from consult.residency import operations as residency
+from consult.residency.eligibility import today
 from consult.roles.models import Role
+from consult.rules.defaults import default_params
+from consult.rules.operations import propose_rules
+from consult.rules.validation import choices_from
 
 ROLES = [
     'anonymous',
@@ -30,7 +34,8 @@ ANY_USER = set(ROLES) - {'anonymous'}
 EVERYONE = set(ROLES)
 
 #: (method, path template, roles allowed). Paths use {claim} (a pending claim in community A),
-#: {grant} (an expert grant in community A) and {code_a} (community A's code).
+#: {grant} (an expert grant in community A), {code_a} (community A's code) and {pending} (the number of a
+#: proposed rule set version of community A).
 MATRIX = [
     ('GET', '/', EVERYONE),
     ('GET', '/communities/', EVERYONE),
@@ -54,6 +59,12 @@ MATRIX = [
     ('GET', '/roles/grant', {'director_a', 'director_b', 'admin'}),
     ('POST', '/roles/{grant}/revoke', {'director_a', 'admin'}),
     ('GET', '/audit/', {'director_a', 'director_b', 'supervisory_a', 'admin'}),
+    ('GET', '/rules/{code_a}', EVERYONE),
+    ('GET', '/rules/{code_a}/history', EVERYONE),
+    ('GET', '/rules/{code_a}/v/{pending}', EVERYONE),
+    ('GET', '/rules/{code_a}/propose', {'director_a'}),
+    ('POST', '/rules/{code_a}/v/{pending}/confirm', {'party_org_a'}),
+    ('POST', '/rules/{code_a}/v/{pending}/decline', {'party_org_a'}),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -86,8 +97,17 @@ def cast(db, place, make_user, make_resident, grant):
     claimant = make_user()
     claim = residency.claim_residence(claimant, households[-1])
     expert_grant = grant(make_user(), Role.EXPERT, community=place.a)
+    choices = choices_from(default_params())
+    choices['numbers']['result_publicity_days'] = 10
+    pending = propose_rules(people['director_a'], place.a, choices, today(), 'matrix')
     db.session.commit()
-    return people, {'claim': claim.id, 'grant': expert_grant.id, 'code_a': place.a.code, 'community_a': place.a.id}
+    return people, {
+        'claim': claim.id,
+        'grant': expert_grant.id,
+        'code_a': place.a.code,
+        'community_a': place.a.id,
+        'pending': pending.version,
+    }
 
 
 def _allowed(response) -> bool:
@@ -119,7 +139,7 @@ def test_every_route_is_in_the_matrix(app):
     covered = set()
     adapter = app.url_map.bind('localhost')
     for method, path, _ in MATRIX:
-        endpoint, _ = adapter.match(path.format(claim=1, grant=1, code_a='x', community_a=1), method=method)
+        endpoint, _ = adapter.match(path.format(claim=1, grant=1, code_a='x', community_a=1, pending=2), method=method)
         covered.add(endpoint)
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - NOT_IN_MATRIX
     assert not missing, f'routes without a permission decision in the matrix: {sorted(missing)}'
