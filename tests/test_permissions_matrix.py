@@ -5,6 +5,7 @@
 
 import pytest
 
+from consult.petitions.operations import start_petition
 from consult.residency import operations as residency
 from consult.roles.models import Role
 
@@ -54,6 +55,15 @@ MATRIX = [
     ('GET', '/roles/grant', {'director_a', 'director_b', 'admin'}),
     ('POST', '/roles/{grant}/revoke', {'director_a', 'admin'}),
     ('GET', '/audit/', {'director_a', 'director_b', 'supervisory_a', 'admin'}),
+    # {petition}: a petition in community A started by 'resident'.
+    ('GET', '/petitions/c/{code_a}', EVERYONE),
+    ('GET', '/petitions/{petition}', EVERYONE),
+    ('GET', '/petitions/c/{code_a}/start', {'resident', 'representative'}),
+    ('POST', '/petitions/{petition}/sign', {'resident', 'representative'}),
+    ('POST', '/petitions/{petition}/unsign', {'resident', 'representative'}),
+    ('POST', '/petitions/{petition}/withdraw', {'resident'}),
+    ('GET', '/petitions/queue', {'staff_a', 'director_a', 'director_b', 'staff_b'}),
+    ('GET', '/petitions/{petition}/convened', {'staff_a', 'director_a'}),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -86,8 +96,15 @@ def cast(db, place, make_user, make_resident, grant):
     claimant = make_user()
     claim = residency.claim_residence(claimant, households[-1])
     expert_grant = grant(make_user(), Role.EXPERT, community=place.a)
+    petition = start_petition(people['resident'], place.a, 'Matrix petition', 'A matter.')
     db.session.commit()
-    return people, {'claim': claim.id, 'grant': expert_grant.id, 'code_a': place.a.code, 'community_a': place.a.id}
+    return people, {
+        'claim': claim.id,
+        'grant': expert_grant.id,
+        'code_a': place.a.code,
+        'community_a': place.a.id,
+        'petition': petition.id,
+    }
 
 
 def _allowed(response) -> bool:
@@ -119,7 +136,7 @@ def test_every_route_is_in_the_matrix(app):
     covered = set()
     adapter = app.url_map.bind('localhost')
     for method, path, _ in MATRIX:
-        endpoint, _ = adapter.match(path.format(claim=1, grant=1, code_a='x', community_a=1), method=method)
+        endpoint, _ = adapter.match(path.format(claim=1, grant=1, code_a='x', community_a=1, petition=1), method=method)
         covered.add(endpoint)
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - NOT_IN_MATRIX
     assert not missing, f'routes without a permission decision in the matrix: {sorted(missing)}'
