@@ -69,7 +69,7 @@ def start_petition(actor, community, title: str, matter: str) -> Petition:
     )
     db.session.add(petition)
     db.session.flush()
-    record(actor, 'petition.start', community=community, subject=petition, title=title)
+    record(actor, 'petition.start', community=community, petition_id=petition.id)
     logger.info('petition %s started by %s in community %s', petition.id, actor.id, community.id)
     sign(actor, petition)
     return petition
@@ -156,7 +156,14 @@ def check_threshold(petition, now=None) -> bool:
         convene_due_at=due,
     ):
         return False
-    record(None, 'petition.met', community=petition.community, subject=petition, rule_set_version=rules.version)
+    record(
+        None,
+        'petition.met',
+        community=petition.community,
+        petition_id=petition.id,
+        rule_set_id=rules.id,
+        rule_set_version=rules.version,
+    )
     logger.info('petition %s met its threshold; convene by %s', petition.id, due.isoformat())
     _notify(petition)
     return True
@@ -190,7 +197,7 @@ def record_convened(actor, petition, convened_on: date | None, note: str) -> Pet
         actor,
         'petition.convened',
         community=petition.community,
-        subject=petition,
+        petition_id=petition.id,
         convened_on=convened_on.isoformat(),
         overdue=petition.convened_at > petition.convene_due_at,
     )

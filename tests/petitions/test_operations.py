@@ -37,7 +37,8 @@ def test_starting_signs_and_records_the_rules(db, place, starter, english):
     db.session.commit()
     assert (p.title, p.status, p.rule_set_id is not None, p.topic_id) == ('Repair the lift', 'open', True, None)
     assert _count(db, PetitionSignature, petition_id=p.id, user_id=starter.id) == 1
-    assert _count(db, AuditEntry, action='petition.start', subject_id=p.id) == 1
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == 'petition.start'))
+    assert (entry.actor_id, entry.subject_id, entry.details) == (starter.id, None, {'petition_id': p.id})
 
 
 @pytest.mark.parametrize(('title', 'matter'), [('', 'x'), ('x', '   '), ('x' * 121, 'x'), ('x', 'x' * 2001)])
