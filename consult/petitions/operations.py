@@ -78,12 +78,14 @@ def start_petition(actor, community, title: str, matter: str) -> Petition:
 def sign(actor, petition) -> PetitionSignature:
     """Sign an open petition; then evaluate the threshold (see :func:`check_threshold`).
 
+    Locks the petition row first (see :func:`_lock`).
+
     :raises Refusal: ``petition_right`` if not a verified adult resident, ``wrong_state`` if not open,
         ``duplicate`` if already signed (also under concurrent requests: the partial unique index).
     """
     if not can_petition(actor, petition.community):
         raise Refusal(_('Only verified adult residents of this community can sign.'), PETITION_RIGHT)
-    if petition.status != PetitionStatus.OPEN:
+    if _lock(petition) != PetitionStatus.OPEN:
         raise Refusal(_('This petition is no longer open for signatures.'), code='wrong_state')
     membership = active_membership(actor)
     signature = PetitionSignature(
@@ -106,7 +108,7 @@ def withdraw_signature(actor, petition) -> None:
 
     :raises Refusal: ``wrong_state`` if the petition is not open, ``not_signed`` if there is nothing to withdraw.
     """
-    if petition.status != PetitionStatus.OPEN:
+    if _lock(petition) != PetitionStatus.OPEN:
         raise Refusal(_('Signatures can only be withdrawn while the petition is open.'), code='wrong_state')
     result = db.session.execute(
         sa.update(PetitionSignature)
@@ -203,6 +205,16 @@ def record_convened(actor, petition, convened_on: date | None, note: str) -> Pet
     )
     _notify(petition)
     return petition
+
+
+def _lock(petition) -> str:
+    """Lock the petition row (PostgreSQL: ``FOR UPDATE``) and return its current status.
+
+    Signatures on one petition are thereby serialised, so the threshold check after each one sees every
+    signature committed before it: two last signatures racing cannot both miss the threshold. SQLite has
+    one writer at a time and ignores ``FOR UPDATE``.
+    """
+    return db.session.scalar(sa.select(Petition.status).where(Petition.id == petition.id).with_for_update())
 
 
 def _transition(petition, from_status, to_status, refuse: bool = True, **values) -> bool:

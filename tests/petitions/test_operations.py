@@ -197,3 +197,18 @@ def test_overdue_only_after_the_deadline_second(db, place, starter, crowd):
     assert not p.is_overdue(due)
     assert p.is_overdue(due + timedelta(seconds=1))
     assert not p.is_overdue(due - timedelta(seconds=1))
+
+
+def test_signing_reads_the_locked_row_not_a_stale_object(db, place, starter, make_resident, english):
+    p = operations.start_petition(starter, place.a, 'Lift', 'Broken.')
+    neighbour = make_resident(households_of(place.a)[1])
+    assert p.status == PetitionStatus.OPEN
+    # Another request met the threshold meanwhile; this request's object still says "open".
+    db.session.execute(
+        sa.update(Petition).where(Petition.id == p.id).values(status=PetitionStatus.THRESHOLD_MET),
+        execution_options={'synchronize_session': False},
+    )
+    assert p.status == PetitionStatus.OPEN
+    with pytest.raises(Refusal) as refusal:
+        operations.sign(neighbour, p)
+    assert refusal.value.code == 'wrong_state'
