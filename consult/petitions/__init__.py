@@ -19,7 +19,9 @@ Design (issue 3, "Petition"):
   a verified adult resident have a petitioner; the groups base is the number of buildings with at least one
   such household. Old rule sets that compare ``petitioners`` with ``groups`` are read as
   ``groups_petitioning`` (see ``queries.petition_threshold``).
-- The threshold is evaluated after each signature. When met, ``met_at`` is set, and the committee has the
+- The threshold is evaluated after each signature (and only then: a roster change alone, e.g. residents
+  moving out, does not mark a petition met until the next signature). Signing locks the petition row, so
+  racing signatures are counted one after another. When met, ``met_at`` is set, and the committee has the
   rules' ``review_deadline_days`` (DESIGN default) to convene: ``convene_due_at = met_at + days``. The rule
   set in force when the petition started and when it was met are both recorded. Committee staff or the
   director record the meeting (date and note); until then the petition is OVERDUE once the current time is

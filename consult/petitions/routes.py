@@ -117,7 +117,6 @@ def detail(petition_id: int):
         may_sign=petition.status == PetitionStatus.OPEN and can_petition(current_user, petition.community),
         signed=queries.has_signed(petition, current_user),
         may_record=is_committee(current_user, petition.community),
-        form=SignForm(),
     )
 
 
