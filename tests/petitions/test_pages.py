@@ -182,3 +182,26 @@ def test_audit_log_labels_start_and_threshold(client, auth, db, place, make_resi
     audit = client.get('/audit/').get_data(as_text=True)
     assert "Started a petition for a residents' meeting" in audit
     assert 'Petition met its threshold (rules version 1)' in audit
+
+
+def test_queue_queries_do_not_grow(client, auth, db, place, make_resident, make_user, grant, petition, count_queries):
+    starter = make_resident(households_of(place.a)[0])
+    starter_b = make_resident(households_of(place.b)[0])
+    director = make_user()
+    grant(director, Role.COMMITTEE_DIRECTOR, community=place.a)
+    grant(director, Role.COMMITTEE_DIRECTOR, community=place.b)
+    for i in range(21):  # more than a page, so both requests paginate alike
+        _met(db, petition(place.a, starter.id, title=f'A{i}'), utcnow() + timedelta(days=i))
+    auth.login(director)
+    db.session.expire_all()  # both requests start from an empty identity map
+    with count_queries() as few:
+        assert client.get('/petitions/queue').status_code == 200
+    for i in range(21, 60):
+        p = petition(place.b if i % 2 else place.a, (starter_b if i % 2 else starter).id, title=f'P{i}')
+        if i % 3:
+            _met(db, p, utcnow() - timedelta(hours=i))
+    db.session.expire_all()
+    with count_queries() as many:
+        text = client.get('/petitions/queue').get_data(as_text=True)
+    assert many.count == few.count
+    assert text.count('<tr class="petition') == 20
