@@ -1,6 +1,7 @@
 """Petitions for a residents' meeting and their signatures."""
 
 import enum
+from datetime import date
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -45,7 +46,7 @@ class Petition(db.Model):
     convene_due_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: When the committee recorded the meeting, and the meeting's own date and note.
     convened_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    convened_on: so.Mapped[datetime | None] = so.mapped_column(sa.Date)
+    convened_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
     convened_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id'))
     meeting_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
     withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -65,7 +65,7 @@ def petition_counts(petition, day: date | None = None) -> dict[tuple[str, str], 
         'household')``.
     """
     cutoff = adult_cutoff(day or today())
-    signature = sa.orm.aliased(PetitionSignature)
+    signature = so.aliased(PetitionSignature)
     rows = db.session.execute(
         sa.select(
             Household.building_id,

@@ -212,3 +212,18 @@ def test_signing_reads_the_locked_row_not_a_stale_object(db, place, starter, mak
     with pytest.raises(Refusal) as refusal:
         operations.sign(neighbour, p)
     assert refusal.value.code == 'wrong_state'
+
+
+def test_a_signature_keeps_the_household_and_building_of_signing_after_a_move(db, place, starter, english):
+    from consult.residency import operations as residency
+
+    home = households_of(place.a)[0]
+    p = operations.start_petition(starter, place.a, 'Lift', 'Broken.')
+    db.session.commit()
+    claim = residency.claim_residence(starter, households_of(place.b)[0])
+    if claim.status != 'verified':
+        residency.verify(claim, None, 'staff')
+    db.session.commit()
+    row = db.session.scalar(sa.select(PetitionSignature).where(PetitionSignature.petition_id == p.id))
+    assert (row.household_id, row.building_id, row.withdrawn_at) == (home.id, home.building_id, None)
+    assert operations.queries.petition_counts(p)[('petitioners', 'head')] == 0
