@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import audit
     from consult import communities
     from consult import main
+    from consult import petitions
     from consult import residency
     from consult import roles
     from consult import rules
@@ -92,11 +93,12 @@ def _register_blueprints(app: Flask) -> None:
     from consult.communities import routes as _communities_routes  # noqa: F401
     from consult.errors import register_error_handlers
     from consult.main import routes as _main_routes  # noqa: F401
+    from consult.petitions import routes as _petitions_routes  # noqa: F401
     from consult.residency import routes as _residency_routes  # noqa: F401
     from consult.roles import routes as _roles_routes  # noqa: F401
     from consult.rules import routes as _rules_routes  # noqa: F401
 
-    for module in (main, accounts, communities, residency, roles, rules, audit):
+    for module in (main, accounts, communities, residency, roles, rules, petitions, audit):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
 

@@ -5,6 +5,8 @@ Event names (server to client), one serializer each:
 - ``welcome``: sent on connect to the connecting socket only; ``{"user_id", "display_name"}``.
 - ``residency_decided``: to ``user:<id>`` when a residence claim is approved or rejected;
   ``{"membership_id", "status", "community"}``.
+- ``petition_changed``: to the starter's and active signers' ``user:<id>`` rooms when a petition meets its
+  threshold, is convened or withdrawn; ``{"petition_id", "status", "title"}``.
 - ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up.
 
 Rooms are named per entity by the server (``user:<id>``); clients never name a room to join.
@@ -53,12 +55,24 @@ class ResidencyDecided:
 
 
 @dataclass(frozen=True)
+class PetitionChanged:
+    petition_id: int
+    status: str
+    title: str
+
+
+@dataclass(frozen=True)
 class ErrorEvent:
     code: str
     message: str
 
 
-EVENT_NAMES = {Welcome: 'welcome', ResidencyDecided: 'residency_decided', ErrorEvent: 'error'}
+EVENT_NAMES = {
+    Welcome: 'welcome',
+    ResidencyDecided: 'residency_decided',
+    PetitionChanged: 'petition_changed',
+    ErrorEvent: 'error',
+}
 
 
 def _payload(event_obj) -> dict:

@@ -5,6 +5,7 @@
 
 import pytest
 
+from consult.petitions.operations import start_petition
 from consult.residency import operations as residency
 from consult.residency.eligibility import today
 from consult.roles.models import Role
@@ -65,6 +66,15 @@ MATRIX = [
     ('GET', '/rules/{code_a}/propose', {'director_a'}),
     ('POST', '/rules/{code_a}/v/{pending}/confirm', {'party_org_a'}),
     ('POST', '/rules/{code_a}/v/{pending}/decline', {'party_org_a'}),
+    # {petition}: a petition in community A started by 'resident'.
+    ('GET', '/petitions/c/{code_a}', EVERYONE),
+    ('GET', '/petitions/{petition}', EVERYONE),
+    ('GET', '/petitions/c/{code_a}/start', {'resident', 'representative'}),
+    ('POST', '/petitions/{petition}/sign', {'resident', 'representative'}),
+    ('POST', '/petitions/{petition}/unsign', {'resident', 'representative'}),
+    ('POST', '/petitions/{petition}/withdraw', {'resident'}),
+    ('GET', '/petitions/queue', {'staff_a', 'director_a', 'director_b', 'staff_b'}),
+    ('GET', '/petitions/{petition}/convened', {'staff_a', 'director_a'}),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -100,6 +110,7 @@ def cast(db, place, make_user, make_resident, grant):
     choices = choices_from(default_params())
     choices['numbers']['result_publicity_days'] = 10
     pending = propose_rules(people['director_a'], place.a, choices, today(), 'matrix')
+    petition = start_petition(people['resident'], place.a, 'Matrix petition', 'A matter.')
     db.session.commit()
     return people, {
         'claim': claim.id,
@@ -107,6 +118,7 @@ def cast(db, place, make_user, make_resident, grant):
         'code_a': place.a.code,
         'community_a': place.a.id,
         'pending': pending.version,
+        'petition': petition.id,
     }
 
 
@@ -139,7 +151,8 @@ def test_every_route_is_in_the_matrix(app):
     covered = set()
     adapter = app.url_map.bind('localhost')
     for method, path, _ in MATRIX:
-        endpoint, _ = adapter.match(path.format(claim=1, grant=1, code_a='x', community_a=1, pending=2), method=method)
+        ids = {'claim': 1, 'grant': 1, 'code_a': 'x', 'community_a': 1, 'pending': 2, 'petition': 1}
+        endpoint, _ = adapter.match(path.format(**ids), method=method)
         covered.add(endpoint)
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - NOT_IN_MATRIX
     assert not missing, f'routes without a permission decision in the matrix: {sorted(missing)}'

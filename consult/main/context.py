@@ -6,6 +6,7 @@ from flask_wtf.csrf import generate_csrf
 
 from consult.i18n import HTML_LANG
 from consult.i18n import LANGUAGE_NAMES
+from consult.petitions.permissions import queue_community_ids
 from consult.residency.permissions import verifiable_community_ids
 from consult.roles.permissions import can_manage_roles
 from consult.roles.permissions import can_view_audit
@@ -19,6 +20,7 @@ def inject_globals() -> dict:
             'review': bool(verifiable_community_ids(current_user)),
             'roles': can_manage_roles(current_user),
             'audit': can_view_audit(current_user),
+            'petitions': bool(queue_community_ids(current_user)),
         }
     return {
         'current_locale': locale,

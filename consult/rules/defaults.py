@@ -112,10 +112,13 @@ COSIGN_THRESHOLD = Threshold.any_of(
 COSIGN_SOURCE = SOURCE_DESIGN
 
 #: A petition for a residents' meeting: 1/5 of adults, 1/5 of households, or 1/3 of residents' groups.
+#: The third alternative counts petitioning groups (see consult.petitions.queries), not petitioners: version-1
+#: rule sets stored by the rule-sets migration still say ``petitioners`` of ``groups``, which
+#: ``consult.petitions.queries.petition_threshold`` reads as ``groups_petitioning``.
 PETITION_THRESHOLD = Threshold.any_of(
     Condition('petitioners', '>=', 1, 5, 'adults'),
     Condition('petitioners', '>=', 1, 5, 'households', by='household'),
-    Condition('petitioners', '>=', 1, 3, 'groups', by='household'),
+    Condition('groups_petitioning', '>=', 1, 3, 'groups', by='household'),
 )
 PETITION_SOURCE = SOURCE_S1_10
 

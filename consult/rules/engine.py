@@ -15,7 +15,7 @@ from dataclasses import field
 
 OPS = ('>', '>=')
 #: What may be counted, and what a count may be compared with.
-COUNTED = ('attending', 'yes', 'no', 'signatures', 'petitioners')
+COUNTED = ('attending', 'yes', 'no', 'signatures', 'petitioners', 'groups_petitioning')
 BASES = ('eligible', 'registered', 'attending', 'votes_cast', 'members', 'adults', 'households', 'groups', 'one')
 BY = ('head', 'household', 'weight')
 

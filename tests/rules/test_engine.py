@@ -54,10 +54,12 @@ def test_petition_any_of_adults_households_groups():
         petitioners__household=10,
         households__household=400,
         groups__household=60,
+        groups_petitioning__household=19,
     )
     assert not evaluate(PETITION_THRESHOLD, counts).met
     assert evaluate(PETITION_THRESHOLD, {**counts, ('petitioners', 'head'): 200}).met
     assert evaluate(PETITION_THRESHOLD, {**counts, ('petitioners', 'household'): 80}).met
+    assert evaluate(PETITION_THRESHOLD, {**counts, ('groups_petitioning', 'household'): 20}).met
 
 
 def test_compound_rule_needs_every_condition():

@@ -1,0 +1,35 @@
+"""Petition forms."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+
+from consult.forms import Form
+from consult.petitions.models import MATTER_MAX
+from consult.petitions.models import NOTE_MAX
+from consult.petitions.models import TITLE_MAX
+
+
+class StartForm(Form):
+    title = StringField(_l('Title'), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    matter = TextAreaField(
+        _l("The matter for the residents' meeting"),
+        validators=[DataRequired(), Length(max=MATTER_MAX)],
+        description=_l('Plain text, up to 2,000 characters. You sign the petition when you start it.'),
+    )
+
+
+class SignForm(Form):
+    """Sign, withdraw a signature, or withdraw the petition: a button with its CSRF token."""
+
+
+class ConvenedForm(Form):
+    convened_on = DateField(_l('Date of the meeting'), validators=[DataRequired()])
+    note = TextAreaField(
+        _l('Meeting note'),
+        validators=[DataRequired(), Length(max=NOTE_MAX)],
+        description=_l('Where and how the meeting was held, and what it decided. Published with the petition.'),
+    )

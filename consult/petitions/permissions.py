@@ -1,0 +1,22 @@
+"""Who may start, sign and answer petitions."""
+
+from consult.petitions.models import PetitionStatus
+from consult.residency.eligibility import can_vote
+from consult.roles.models import Role
+from consult.roles.permissions import community_ids_for
+from consult.roles.permissions import is_committee
+
+
+def can_petition(user, community) -> bool:
+    """Verified adult residents of the community start and sign petitions (S1 arts 8-10)."""
+    return can_vote(user, community)
+
+
+def can_record_convened(user, petition) -> bool:
+    """Committee staff or the director of the petition's community record the meeting."""
+    return petition.status == PetitionStatus.THRESHOLD_MET and is_committee(user, petition.community)
+
+
+def queue_community_ids(user) -> set[int]:
+    """Communities whose petitions queue ``user`` sees (committee staff and directors)."""
+    return community_ids_for(user, Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR)
