@@ -17,6 +17,8 @@ COUNTED_CLAUSES = {
     'no': _l('%(share)s vote no'),
     'signatures': _l('%(share)s co-sign'),
     'petitioners': _l('%(share)s petition'),
+    # A residents' group (a building) petitions when most of its households do (consult/petitions).
+    'groups_petitioning': _l('%(share)s petition'),
 }
 
 #: What a share is taken of.

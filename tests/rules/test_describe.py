@@ -48,6 +48,13 @@ def test_default_petition_threshold_names_the_household_count(english):
     )
 
 
+def test_every_countable_quantity_can_be_described(english):
+    from consult.rules.describe import COUNTED_CLAUSES
+    from consult.rules.engine import COUNTED
+
+    assert set(COUNTED) == set(COUNTED_CLAUSES)
+
+
 def test_compound_rules_join_conditions_with_and_and_bracket_them_among_alternatives(english):
     threshold = Threshold(
         (
