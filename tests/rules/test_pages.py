@@ -70,7 +70,7 @@ def test_public_page_shows_every_number_and_source_in_chinese_to_anonymous_visit
     with force_locale('zh_Hans'):
         for key, number in NUMBERS.items():
             text = row(html, key)
-            assert re.search(rf"(?<!\d){number.value}(?!\d)", text), key
+            assert re.search(rf'(?<!\d){number.value}(?!\d)', text), key
             assert str(number.source) in text, key
         for meeting, rule in MEETING_RULES.items():
             for which in ('quorum', 'approval'):
