@@ -11,9 +11,18 @@ from tests.live_server import DEMO_STAFF
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-ANONYMOUS_PAGES = ['/', '/account/login', '/account/register', '/communities/']
+ANONYMOUS_PAGES = [
+    '/',
+    '/account/login',
+    '/account/register',
+    '/communities/',
+    '/communities/donghu',
+    '/rules/donghu',
+    '/rules/donghu/history',
+    '/petitions/c/donghu',
+]
 ADMIN_PAGES = ['/', '/residency/', '/residency/claim', '/roles/', '/audit/', '/account/password']
-STAFF_PAGES = ['/residency/review']
+STAFF_PAGES = ['/residency/review', '/petitions/queue']
 
 # Injected before any page script; CSP does not apply to it. Records violations the browser reports.
 RECORD_CSP = """
