@@ -40,7 +40,7 @@ class TopicForm(Form):
         description=_l('Markdown is allowed: *emphasis*, lists, links. HTML is not.'),
     )
     categories = MultiCheckboxField(_l('Categories'))
-    area_kind = RadioField(_l('Affected area'), choices=[(k, v) for k, v in AREA_LABELS.items()], default='community')
+    area_kind = RadioField(_l('Affected area'), default='community')
     grid_ids = MultiCheckboxField(_l('Grids'), coerce=int)
     building_ids = MultiCheckboxField(_l('Buildings'), coerce=int)
     declared_not_excluded = BooleanField(
@@ -52,6 +52,10 @@ class TopicForm(Form):
     private = BooleanField(_l('It concerns personal information: keep it private (not shown publicly)'))
     save = SubmitField(_l('Save draft'))
     submit_now = SubmitField(_l('Submit'))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_kind.choices = [(str(k), str(v)) for k, v in AREA_LABELS.items()]
 
     def data_dict(self) -> dict:
         return {
@@ -82,7 +86,9 @@ class StepForm(Form):
         validators=[Optional(), Length(max=2000)],
         description=_l('Who takes part: stakeholder groups, residents of which grids or buildings, units.'),
     )
-    consultation_form = RadioField(
-        _l('Form of consultation'), choices=[(k, v) for k, v in FORM_LABELS.items()], validators=[Optional()]
-    )
+    consultation_form = RadioField(_l('Form of consultation'), validators=[Optional()])
     form_reason = TextAreaField(_l('Why this form'), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultation_form.choices = [(str(k), str(v)) for k, v in FORM_LABELS.items()]

@@ -204,7 +204,14 @@ def refresh_count(topic) -> int:
     )
     emit_after_commit(CosignCount(topic_id=topic.id, count=count, required=required), topic_room(topic.id))
     if outcome is not None and outcome.met and topic.status == TopicStatus.SUBMITTED and topic.queued_at is None:
-        states.apply(topic, 'queue', None)
+        try:
+            with db.session.begin_nested():
+                states.apply(topic, 'queue', None)
+        except Refusal as refusal:
+            # A concurrent co-sign queued it first: this co-sign still counts, the queue step happens once.
+            if refusal.code not in ('conflict', 'already_queued'):
+                raise
+            db.session.refresh(topic)
     return count
 
 

@@ -36,8 +36,13 @@ from consult.web import attempt
 
 
 def load_topic(topic_id: int) -> Topic:
+    """The topic, if the user may see it: anonymous visitors are sent to log in, others get 404."""
     topic = db.session.get(Topic, topic_id)
     if topic is None or not p.can_view_topic(current_user, topic):
+        if topic is not None and not current_user.is_authenticated:
+            from consult.extensions import login_manager
+
+            abort(login_manager.unauthorized())
         abort(404)
     return topic
 
@@ -187,6 +192,8 @@ def detail(topic_id: int):
 @login_required
 def cosign(topic_id: int):
     topic = load_topic(topic_id)
+    if not p.can_cosign(current_user, topic):
+        abort(403)
     form = ActionForm()
     if form.validate_on_submit():
         withdraw = request.form.get('withdraw') == '1'
