@@ -276,3 +276,14 @@ def carry_cosigns(source, target) -> int:
     if target.status == TopicStatus.SUBMITTED:
         refresh_count(target)
     return carried
+
+
+def mark_notifications_read(actor) -> int:
+    """Mark all of ``actor``'s unread notifications as read; return how many."""
+    from consult.topics.models import Notification
+
+    return db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    ).rowcount

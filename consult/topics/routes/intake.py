@@ -17,7 +17,6 @@ from consult.communities.models import Building
 from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.db import db
-from consult.db import utcnow
 from consult.rules.defaults import EXCLUSIONS
 from consult.rules.defaults import NATIONAL_CATEGORIES
 from consult.topics import bp
@@ -211,12 +210,7 @@ def cosign(topic_id: int):
 def notifications():
     if request.method == 'POST':
         if ActionForm().validate_on_submit():
-            db.session.execute(
-                sa.update(Notification)
-                .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-                .values(read_at=utcnow())
-            )
-            db.session.commit()
+            attempt(operations.mark_notifications_read, current_user)
         return redirect(url_for('topics.notifications'))
     page = db.paginate(
         sa.select(Notification)
