@@ -181,8 +181,18 @@ def actor_role(actor, topic) -> str:
         if has_role(actor, role, topic.community):
             return str(role)
     if p.is_submitter(actor, topic):
-        return 'submitter'
+        return _CHANNEL_ROLE.get(topic.source_channel, 'submitter')
     return 'resident'
+
+
+#: The capacity a submitter acts in, by channel (committee roles are found above).
+_CHANNEL_ROLE = {
+    'online': 'resident',
+    'grid_patrol': str(Role.GRID_WORKER),
+    'onsite_collection': str(Role.GRID_WORKER),
+    'department': str(Role.DEPARTMENT),
+    'deputy_liaison': str(Role.NPC_DEPUTY),
+}
 
 
 def allowed_actions(actor, topic) -> list[str]:

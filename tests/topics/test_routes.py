@@ -167,3 +167,52 @@ def test_notifications_page_lists_steps(db, client, auth, csrf, cast, make_topic
     assert topic.title in page
     assert 'Accepted for topic selection' in page
     assert client.post('/topics/notifications', data={'csrf_token': csrf()}).status_code == 302
+
+
+def test_submitter_edits_a_draft_and_withdraws_it(db, client, auth, csrf, cast, make_topic):
+    topic = make_topic('draft')
+    auth.login(cast.staff)
+    url = f'/topics/{topic.id}/edit'
+    assert client.get(url).status_code == 200
+    data = _form(csrf, title='改过的标题', channel='counter', community_id=str(cast.place.a.id), save='Save draft')
+    data['csrf_token'] = csrf(url)
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Topic, topic.id).title == '改过的标题'
+    url = f'/topics/{topic.id}/step/withdraw'
+    assert client.post(url, data={'csrf_token': csrf(url)}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Topic, topic.id).status == TopicStatus.WITHDRAWN
+
+
+def test_email_goes_out_after_commit_only_when_smtp_is_configured(app, db, cast, make_topic, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append(('connect', host))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, message):
+            sent.append(('to', message['To']))
+
+    import consult.topics.notifications as notifications
+
+    monkeypatch.setattr(notifications.smtplib, 'SMTP', FakeSMTP)
+    cast.resident.email = 'resident@example.org'
+    db.session.commit()
+    topic = make_topic('submitted')
+    assert sent == []  # MAIL_SERVER unset: nothing
+    monkeypatch.setitem(app.config, 'MAIL_SERVER', 'smtp.example.org')
+    states.apply(topic, 'accept', cast.staff)
+    assert sent == []  # not before the commit
+    db.session.commit()
+    assert sent == [('connect', 'smtp.example.org'), ('to', 'resident@example.org')]
+    states.apply(topic, 'confirm', cast.party, **CONFIRM)
+    db.session.rollback()
+    assert len(sent) == 2  # a rolled-back step sends nothing
