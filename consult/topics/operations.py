@@ -83,8 +83,11 @@ def _set_area(topic, data, community) -> None:
     kind = data.get('area_kind') or AreaKind.COMMUNITY
     if kind not in set(AreaKind):
         raise Refusal(_('Choose the affected area.'), g.PROCEDURE, code='bad_area')
-    grid_ids = {int(i) for i in data.get('grid_ids') or []}
-    building_ids = {int(i) for i in data.get('building_ids') or []}
+    try:
+        grid_ids = {int(i) for i in data.get('grid_ids') or []}
+        building_ids = {int(i) for i in data.get('building_ids') or []}
+    except (TypeError, ValueError) as exc:
+        raise Refusal(_('Choose grids or buildings of this community.'), g.PROCEDURE, code='bad_area') from exc
     grids = list(db.session.scalars(sa.select(Grid).where(Grid.id.in_(grid_ids), Grid.community_id == community.id)))
     buildings = list(
         db.session.scalars(

@@ -302,7 +302,16 @@ def test_markdown_is_rendered_safely(db, cast, make_topic):
 
 
 @pytest.mark.parametrize(
-    'change', [{'title': ''}, {'body': '  '}, {'title': 'x' * 121}, {'body': 'x' * 20001}, {'area_kind': 'planet'}]
+    'change',
+    [
+        {'title': ''},
+        {'body': '  '},
+        {'title': 'x' * 121},
+        {'body': 'x' * 20001},
+        {'area_kind': 'planet'},
+        {'area_kind': 'grids', 'grid_ids': ['x']},
+        {'categories': ['nonsense']},
+    ],
 )
 def test_bad_input_saves_nothing(db, cast, change):
     from consult.topics.models import Topic

@@ -216,3 +216,12 @@ def test_email_goes_out_after_commit_only_when_smtp_is_configured(app, db, cast,
     states.apply(topic, 'confirm', cast.party, **CONFIRM)
     db.session.rollback()
     assert len(sent) == 2  # a rolled-back step sends nothing
+
+
+def test_pages_render_in_chinese_by_default(db, client, auth, cast, make_topic):
+    topic = make_topic('announced')
+    page = client.get(f'/topics/{topic.id}', headers={'Accept-Language': ''}).get_data(as_text=True)
+    assert topic.title in page
+    auth.login(cast.staff)
+    for url in ('/topics/new', '/topics/mine', '/topics/review', f'/topics/{topic.id}/step/withdraw_by_committee'):
+        assert client.get(url, headers={'Accept-Language': ''}).status_code == 200, url
