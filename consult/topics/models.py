@@ -253,6 +253,12 @@ class TopicEvent(db.Model):
         return f'<TopicEvent {self.id} {self.action} {self.from_status}->{self.to_status}>'
 
 
+@sa.event.listens_for(TopicEvent, 'before_update')
+@sa.event.listens_for(TopicEvent, 'before_delete')
+def _timeline_is_append_only(mapper, connection, target):
+    raise ValueError('the topic timeline is append-only')
+
+
 class CoSign(db.Model):
     __tablename__ = 'cosigns'
 

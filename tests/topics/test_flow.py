@@ -353,3 +353,16 @@ def test_edit_only_by_submitter_before_review(db, cast, make_topic):
     with pytest.raises(Refusal) as info:
         operations.edit_topic(cast.staff, queued, CONTENT)
     assert info.value.code == 'wrong_state'
+
+
+def test_timeline_is_append_only(db, cast, make_topic):
+    topic = make_topic('submitted')
+    entry = events(db, topic)[0]
+    entry.reason = 'rewritten'
+    with pytest.raises(ValueError, match='append-only'):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(events(db, topic)[0])
+    with pytest.raises(ValueError, match='append-only'):
+        db.session.flush()
+    db.session.rollback()
