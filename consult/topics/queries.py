@@ -67,17 +67,18 @@ def my_topics(user, page: int):
     )
 
 
-def review_queue(community_ids: set[int], page: int):
-    """Queued topics awaiting admissibility review, the oldest due first."""
+def review_queue(community_ids: set[int], page: int, queued: bool = True):
+    """Queued topics awaiting admissibility review, the oldest due first (``queued=False``: those still
+    gathering co-signs, which staff may reject early as excluded matters)."""
     return db.paginate(
         sa.select(Topic)
         .where(
             Topic.community_id.in_(community_ids),
             Topic.status == TopicStatus.SUBMITTED,
-            Topic.queued_at.is_not(None),
+            Topic.queued_at.is_not(None) if queued else Topic.queued_at.is_(None),
         )
         .options(so.joinedload(Topic.community), so.joinedload(Topic.submitted_by), so.joinedload(Topic.originator))
-        .order_by(Topic.review_due_at, Topic.id),
+        .order_by(Topic.review_due_at, Topic.submitted_at, Topic.id),
         page=page,
         per_page=PAGE_SIZE,
         error_out=False,

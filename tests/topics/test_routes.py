@@ -225,3 +225,17 @@ def test_pages_render_in_chinese_by_default(db, client, auth, cast, make_topic):
     auth.login(cast.staff)
     for url in ('/topics/new', '/topics/mine', '/topics/review', f'/topics/{topic.id}/step/withdraw_by_committee'):
         assert client.get(url, headers={'Accept-Language': ''}).status_code == 200, url
+
+
+def test_staff_see_topics_still_gathering_cosigns_separately(db, client, auth, cast, cosign_rule):
+    from consult.topics import operations
+    from tests.topics.conftest import CONTENT
+    from tests.topics.conftest import at_least
+
+    cosign_rule(at_least(5))
+    topic = operations.create_draft(cast.resident, cast.place.a, 'online', {**CONTENT, 'title': '等待联署'})
+    operations.submit_topic(cast.resident, topic)
+    db.session.commit()
+    auth.login(cast.staff)
+    assert '等待联署' not in client.get('/topics/review').get_data(as_text=True)
+    assert '等待联署' in client.get('/topics/review?waiting=1').get_data(as_text=True)

@@ -49,8 +49,9 @@ def review_queue():
     community_ids = community_ids_for(current_user, Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR)
     if not community_ids:
         abort(403)
-    page = queries.review_queue(community_ids, request.args.get('page', 1, type=int))
-    return render_template('topics/review.html', page=page, now=utcnow())
+    waiting = request.args.get('waiting') == '1'
+    page = queries.review_queue(community_ids, request.args.get('page', 1, type=int), queued=not waiting)
+    return render_template('topics/review.html', page=page, now=utcnow(), waiting=waiting)
 
 
 @bp.route('/confirmation')
