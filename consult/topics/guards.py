@@ -163,3 +163,10 @@ def threshold_outcome(topic, rules):
         ('adults', 'head'): adult_resident_count(topic.community_id),
     }
     return evaluate(rules.cosign_threshold, counts)
+
+
+def still_needed(outcome) -> int:
+    """Co-signs still missing: the fewest over the alternative rules, each needing all its conditions."""
+    if outcome.met:
+        return 0
+    return min(max(max(r.required - r.counted, 0) for r in row) for row in outcome.results)

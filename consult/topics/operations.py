@@ -200,11 +200,7 @@ def refresh_count(topic) -> int:
     rules = rules_in_force(topic.community, today())
     if rules is not None:
         outcome = g.threshold_outcome(topic, rules)
-    required = (
-        0
-        if outcome is None or outcome.met
-        else min(max(r.required - r.counted, 0) for row in outcome.results for r in row)
-    )
+    required = 0 if outcome is None else g.still_needed(outcome)
     emit_after_commit(CosignCount(topic_id=topic.id, count=count, required=required), topic_room(topic.id))
     if outcome is not None and outcome.met and topic.status == TopicStatus.SUBMITTED and topic.queued_at is None:
         try:

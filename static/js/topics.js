@@ -13,6 +13,8 @@
       if (data.topic_id !== topicId) { return; }
       var count = document.getElementById('cosign-count');
       if (count) { count.textContent = String(data.count); }
+      var needed = document.getElementById('cosign-needed');
+      if (needed) { needed.textContent = String(data.required); }
     });
     socket.on('topic_changed', function (data) {
       if (data.topic_id === topicId) { window.location.reload(); }

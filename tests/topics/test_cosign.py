@@ -117,3 +117,29 @@ def test_viewers_cannot_join_a_draft_they_cannot_see(db, client, auth, cast, mak
     viewer.emit('join_topic', {'topic_id': 'x'})
     errors = [m for m in viewer.get_received() if m['name'] == 'error']
     assert [e['args'][0]['code'] for e in errors] == ['not_found', 'not_found']
+
+
+def test_still_needed_takes_the_nearest_alternative_and_all_its_conditions():
+    from consult.rules.engine import Condition
+    from consult.rules.engine import Rule
+    from consult.rules.engine import Threshold
+    from consult.rules.engine import evaluate
+    from consult.topics.guards import still_needed
+
+    threshold = Threshold(
+        (
+            Rule((Condition('signatures', '>=', 10, 1, 'one'),)),
+            Rule((Condition('signatures', '>=', 3, 1, 'one'), Condition('signatures', '>', 1, 2, 'adults'))),
+        )
+    )
+    counts = {('signatures', 'head'): 2, ('adults', 'head'): 10}
+    assert still_needed(evaluate(threshold, counts)) == 4  # 6 for more than half of 10, so 4 more
+    counts[('signatures', 'head')] = 6
+    assert still_needed(evaluate(threshold, counts)) == 0
+
+
+def test_topic_page_shows_how_many_are_still_needed(db, client, cast, open_topic):
+    operations.cosign(cast.neighbour, open_topic)
+    db.session.commit()
+    page = client.get(f'/topics/{open_topic.id}').get_data(as_text=True)
+    assert '<strong id="cosign-needed">2</strong>' in page

@@ -46,6 +46,12 @@ def load_topic(topic_id: int) -> Topic:
     return topic
 
 
+def threshold_needed(outcome) -> int | None:
+    from consult.topics.guards import still_needed
+
+    return None if outcome is None else still_needed(outcome)
+
+
 def role_label(code: str) -> str:
     from consult.roles.models import ROLE_LABELS
 
@@ -173,7 +179,7 @@ def detail(topic_id: int):
         topic=topic,
         events=queries.timeline(topic.id),
         actions=states.allowed_actions(user, topic) if user else [],
-        outcome=rules_outcome,
+        still_needed=threshold_needed(rules_outcome),
         my_cosign=queries.active_cosign(topic.id, user.id) if user else None,
         may_cosign=user is not None and p.can_cosign(user, topic) and topic.status == TopicStatus.SUBMITTED,
         may_edit=user is not None and operations.can_edit(user, topic),
