@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import residency
     from consult import roles
     from consult import rules
+    from consult import topics
     from consult.accounts import routes as _accounts_routes  # noqa: F401 - registers views on the blueprint
     from consult.audit import routes as _audit_routes  # noqa: F401
     from consult.communities import routes as _communities_routes  # noqa: F401
@@ -97,8 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     from consult.residency import routes as _residency_routes  # noqa: F401
     from consult.roles import routes as _roles_routes  # noqa: F401
     from consult.rules import routes as _rules_routes  # noqa: F401
+    from consult.topics import routes as _topics_routes  # noqa: F401
 
-    for module in (main, accounts, communities, residency, roles, rules, petitions, audit):
+    for module in (main, accounts, communities, residency, roles, rules, petitions, topics, audit):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
 

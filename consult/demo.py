@@ -151,7 +151,61 @@ def load_demo(password: str) -> bool:
     db.session.flush()
     residency.claim_residence(waiting, households[20])
     db.session.flush()
+    _load_demo_topics(donghu, users)
     return True
+
+
+def _load_demo_topics(donghu, users) -> None:
+    """Four topics in 东湖社区: awaiting co-signs, in admissibility review, awaiting the Party, announced."""
+    from consult.roles.permissions import forget_grants
+    from consult.topics import operations as topics
+    from consult.topics import states
+
+    for user in users.values():
+        forget_grants(user)
+    declared = {'declared_not_excluded': True}
+    resident, staff, party = users['resident'], users[Role.COMMITTEE_STAFF], users[Role.PARTY_ORG]
+    waiting = topics.create_draft(
+        resident,
+        donghu,
+        'online',
+        {**declared, 'title': '3幢加装电梯', 'body': '3幢住着多位老人，上下楼困难，希望协商**加装电梯**及费用分摊。'},
+    )
+    topics.submit_topic(resident, waiting)
+    queued = topics.create_draft(
+        users[Role.GRID_WORKER],
+        donghu,
+        'grid_patrol',
+        {**declared, 'title': '小区夜间停车位不足', 'body': '巡查发现晚间车辆占用消防通道。'},
+        originator=resident,
+    )
+    topics.submit_topic(users[Role.GRID_WORKER], queued)
+    screening = topics.create_draft(
+        staff,
+        donghu,
+        'counter',
+        {**declared, 'title': '社区广场夜间噪音', 'body': '广场舞音响影响周边住户休息，建议协商活动时间和音量。'},
+        originator=users[Role.REPRESENTATIVE],
+    )
+    topics.submit_topic(staff, screening)
+    states.apply(screening, 'accept', staff)
+    announced = topics.create_draft(
+        users[Role.DEPARTMENT],
+        donghu,
+        'department',
+        {**declared, 'title': '老旧小区改造方案征求意见', 'body': '民政局委托社区就改造方案听取居民意见。'},
+    )
+    topics.submit_topic(users[Role.DEPARTMENT], announced)
+    states.apply(announced, 'accept', staff)
+    states.apply(
+        announced,
+        'confirm',
+        party,
+        categories=['public_affairs', 'policy_implementation'],
+        participant_scope='各楼栋居民代表、业主委员会、物业服务企业、市住建局',
+        form='hybrid',
+        form_reason='老年居民现场参加，上班居民线上参加',
+    )
 
 
 def _pad(text: str, width: int) -> str:

@@ -7,9 +7,13 @@ Event names (server to client), one serializer each:
   ``{"membership_id", "status", "community"}``.
 - ``petition_changed``: to the starter's and active signers' ``user:<id>`` rooms when a petition meets its
   threshold, is convened or withdrawn; ``{"petition_id", "status", "title"}``.
+- ``topic_changed``: to ``user:<id>`` of the submitter and co-signers, and to ``topic:<id>``, at each step;
+  ``{"topic_id", "status", "action"}``.
+- ``cosign_count``: to ``topic:<id>`` after a co-sign or its withdrawal; ``{"topic_id", "count", "required"}``.
 - ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up.
 
-Rooms are named per entity by the server (``user:<id>``); clients never name a room to join.
+Rooms are named per entity by the server (``user:<id>``, ``topic:<id>``); a client asks to join a topic's
+room with ``join_topic`` and the server checks it may view the topic.
 """
 
 import json
@@ -62,6 +66,21 @@ class PetitionChanged:
 
 
 @dataclass(frozen=True)
+class TopicChanged:
+    topic_id: int
+    status: str
+    action: str
+
+
+@dataclass(frozen=True)
+class CosignCount:
+    topic_id: int
+    count: int
+    #: Co-signs still needed by the nearest rule of the threshold (0 when met).
+    required: int
+
+
+@dataclass(frozen=True)
 class ErrorEvent:
     code: str
     message: str
@@ -71,6 +90,8 @@ EVENT_NAMES = {
     Welcome: 'welcome',
     ResidencyDecided: 'residency_decided',
     PetitionChanged: 'petition_changed',
+    TopicChanged: 'topic_changed',
+    CosignCount: 'cosign_count',
     ErrorEvent: 'error',
 }
 
@@ -127,3 +148,6 @@ def register_socket_handlers(sio) -> None:
     """Register the connection handlers; each context registers its own events here too."""
     sio.on_event('connect', _on_connect)
     sio.on_error_default(_on_error)
+    from consult.topics.events import register as register_topic_events
+
+    register_topic_events(sio)

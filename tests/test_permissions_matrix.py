@@ -32,6 +32,18 @@ ROLES = [
     'admin',
 ]
 ANY_USER = set(ROLES) - {'anonymous'}
+#: Residents of A (the representative is one), and roles that submit for A or B.
+SUBMITTERS = {
+    'resident',
+    'representative',
+    'grid_worker',
+    'staff_a',
+    'director_a',
+    'department',
+    'deputy_a',
+    'director_b',
+    'staff_b',
+}
 EVERYONE = set(ROLES)
 
 #: (method, path template, roles allowed). Paths use {claim} (a pending claim in community A),
@@ -75,6 +87,19 @@ MATRIX = [
     ('POST', '/petitions/{petition}/withdraw', {'resident'}),
     ('GET', '/petitions/queue', {'staff_a', 'director_a', 'director_b', 'staff_b'}),
     ('GET', '/petitions/{petition}/convened', {'staff_a', 'director_a'}),
+    ('GET', '/topics/new', SUBMITTERS),
+    ('GET', '/topics/mine', ANY_USER),
+    ('GET', '/topics/notifications', ANY_USER),
+    ('GET', '/topics/{topic}', EVERYONE),
+    ('GET', '/topics/{draft}', {'staff_a', 'resident'}),  # the submitter and the resident it is for
+    ('GET', '/topics/{draft}/edit', {'staff_a'}),
+    ('POST', '/topics/{topic}/cosign', {'representative'}),  # adult residents of A, not the originator
+    ('GET', '/topics/review', {'staff_a', 'director_a', 'director_b', 'staff_b'}),
+    ('GET', '/topics/confirmation', {'party_org_a', 'joint_party'}),
+    ('GET', '/topics/{topic}/step/reject', {'staff_a', 'director_a'}),
+    ('POST', '/topics/{topic}/step/accept', {'staff_a', 'director_a'}),
+    ('GET', '/topics/{screening}/step/confirm', {'party_org_a'}),
+    ('GET', '/topics/{draft}/step/submit', {'staff_a'}),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -111,6 +136,7 @@ def cast(db, place, make_user, make_resident, grant):
     choices['numbers']['result_publicity_days'] = 10
     pending = propose_rules(people['director_a'], place.a, choices, today(), 'matrix')
     petition = start_petition(people['resident'], place.a, 'Matrix petition', 'A matter.')
+    topics = _topics(people, place)
     db.session.commit()
     return people, {
         'claim': claim.id,
@@ -119,7 +145,25 @@ def cast(db, place, make_user, make_resident, grant):
         'community_a': place.a.id,
         'pending': pending.version,
         'petition': petition.id,
+        **topics,
     }
+
+
+def _topics(people, place) -> dict:
+    """A queued topic, a draft and one in selection, all typed in by staff of A for the resident."""
+    from consult.topics import operations as topics
+    from consult.topics import states
+
+    content = {'title': '议题', 'body': '内容', 'declared_not_excluded': True}
+    made = {}
+    for name in ('topic', 'draft', 'screening'):
+        topic = topics.create_draft(people['staff_a'], place.a, 'counter', content, originator=people['resident'])
+        if name != 'draft':
+            topics.submit_topic(people['staff_a'], topic)
+        if name == 'screening':
+            states.apply(topic, 'accept', people['staff_a'])
+        made[name] = f'{topic.id}'
+    return made
 
 
 def _allowed(response) -> bool:
@@ -151,7 +195,8 @@ def test_every_route_is_in_the_matrix(app):
     covered = set()
     adapter = app.url_map.bind('localhost')
     for method, path, _ in MATRIX:
-        ids = {'claim': 1, 'grant': 1, 'code_a': 'x', 'community_a': 1, 'pending': 2, 'petition': 1}
+        ids = {'claim': 1, 'grant': 1, 'code_a': 'x', 'community_a': 1, 'pending': 2, 'petition': 1, 'topic': 1,
+               'draft': 1, 'screening': 1}
         endpoint, _ = adapter.match(path.format(**ids), method=method)
         covered.add(endpoint)
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - NOT_IN_MATRIX

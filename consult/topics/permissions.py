@@ -1,0 +1,117 @@
+"""Who may do what with a topic. Predicates take the user explicitly (routes, sockets, tests alike)."""
+
+from consult.residency.eligibility import can_take_part
+from consult.residency.eligibility import can_vote
+from consult.roles.models import Role
+from consult.roles.permissions import community_ids_for
+from consult.roles.permissions import has_role
+from consult.roles.permissions import is_admin
+from consult.roles.permissions import is_committee
+from consult.topics.models import SourceChannel
+from consult.topics.models import TopicStatus
+
+#: Channels a resident or representative uses for themselves; all others are on someone's behalf.
+SELF_CHANNELS = frozenset({SourceChannel.ONLINE})
+#: Channels through which staff type in a resident's matter (the originator is kept).
+ON_BEHALF_CHANNELS = frozenset(
+    {SourceChannel.COUNTER, SourceChannel.HOTLINE, SourceChannel.GRID_PATROL, SourceChannel.ONSITE_COLLECTION}
+)
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, 'is_authenticated', False)
+
+
+def submission_channels(user, community) -> list[SourceChannel]:
+    """The channels through which ``user`` may submit a topic for ``community`` (empty: none)."""
+    if not _authenticated(user):
+        return []
+    channels = []
+    if can_take_part(user, community) or has_role(user, Role.REPRESENTATIVE, community):
+        channels.append(SourceChannel.ONLINE)
+    if is_committee(user, community):
+        channels += [SourceChannel.COUNTER, SourceChannel.HOTLINE, SourceChannel.ONSITE_COLLECTION]
+    if has_role(user, Role.GRID_WORKER, community):
+        channels += [SourceChannel.GRID_PATROL, SourceChannel.ONSITE_COLLECTION]
+    if has_role(user, Role.DEPARTMENT, community):
+        channels.append(SourceChannel.DEPARTMENT)
+    if has_role(user, Role.NPC_DEPUTY, community):
+        channels.append(SourceChannel.DEPUTY_LIAISON)
+    return list(dict.fromkeys(channels))
+
+
+def may_submit_via(user, community, channel) -> bool:
+    return channel in submission_channels(user, community)
+
+
+def submittable_community_ids(user) -> set[int]:
+    """Communities where ``user`` may open a topic through some channel (residence or a role)."""
+    from consult.residency.eligibility import active_membership
+
+    ids = community_ids_for(
+        user,
+        Role.REPRESENTATIVE,
+        Role.COMMITTEE_STAFF,
+        Role.COMMITTEE_DIRECTOR,
+        Role.GRID_WORKER,
+        Role.DEPARTMENT,
+        Role.NPC_DEPUTY,
+    )
+    membership = active_membership(user)
+    if membership is not None:
+        ids.add(membership.community_id)
+    return ids
+
+
+def is_submitter(user, topic) -> bool:
+    return _authenticated(user) and user.id == topic.submitted_by_id
+
+
+def is_party_org(user, topic) -> bool:
+    return _authenticated(user) and has_role(user, Role.PARTY_ORG, topic.community)
+
+
+def is_joint_committee(user, topic) -> bool:
+    """The joint Party committee of the central community the topic was escalated to."""
+    return (
+        _authenticated(user)
+        and topic.escalated_to_id is not None
+        and topic.escalated_to_id == topic.community.central_community_id
+        and has_role(user, Role.JOINT_PARTY_COMMITTEE, topic.community)
+    )
+
+
+def can_confirm(user, topic) -> bool:
+    """The community Party organisation, or after escalation the joint Party committee (domain.md rule 7, 15)."""
+    if topic.escalated_to_id is not None:
+        return is_joint_committee(user, topic)
+    return is_party_org(user, topic)
+
+
+def can_review(user, community) -> bool:
+    """Admissibility review: committee staff and director of the community (domain.md rule 15)."""
+    return _authenticated(user) and is_committee(user, community)
+
+
+def can_cosign(user, topic) -> bool:
+    """Verified adult residents of the community, not the submitter or originator."""
+    return (
+        _authenticated(user)
+        and user.id not in (topic.submitted_by_id, topic.originator_id)
+        and can_vote(user, topic.community)
+    )
+
+
+def can_view_topic(user, topic) -> bool:
+    """Drafts: their submitter. Private matters: submitter, originator and committee. Others: everyone."""
+    own = _authenticated(user) and user.id in (topic.submitted_by_id, topic.originator_id)
+    if topic.status == TopicStatus.DRAFT:
+        return own
+    if not topic.public:
+        return own or can_review(user, topic.community) or (_authenticated(user) and is_admin(user))
+    return True
+
+
+def party_community_ids(user) -> set[int]:
+    """Communities whose topics ``user`` confirms as Party organisation or joint Party committee."""
+    return community_ids_for(user, Role.PARTY_ORG, Role.JOINT_PARTY_COMMITTEE)

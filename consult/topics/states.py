@@ -1,0 +1,278 @@
+"""THE state machine of a topic: the only module that changes ``Topic.status`` (domain.md (b)).
+
+Each entry of :data:`TRANSITIONS` names its action, the states it leaves, the state it reaches, who may
+take it, and its guards. :func:`apply` checks all of them, moves the status with a conditional UPDATE
+(so two concurrent requests cannot both take the same step), sets the step's fields, appends a
+:class:`TopicEvent` with the rule set in force, and notifies the submitter, originator and co-signers.
+
+``queue`` keeps the status (SUBMITTED) and puts the topic in the admissibility review queue: at once for
+topics from staff, departments and deputies; for residents' own topics when the co-sign threshold is met.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
+
+from consult.db import db
+from consult.db import utcnow
+from consult.refusals import Refusal
+from consult.residency.eligibility import today
+from consult.roles.models import Role
+from consult.roles.permissions import has_role
+from consult.rules.queries import rules_in_force
+from consult.security import clean_text
+from consult.topics import guards as g
+from consult.topics import logger
+from consult.topics import permissions as p
+from consult.topics.models import Topic
+from consult.topics.models import TopicEvent
+from consult.topics.models import TopicStatus as S
+
+Guard = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset
+    target: S
+    #: ``allowed(actor, topic)``: who may take the step.
+    allowed: Callable
+    guards: tuple[Guard, ...] = ()
+    effect: Callable | None = None
+
+
+def _submitter(actor, topic):
+    return p.is_submitter(actor, topic)
+
+
+def _committee(actor, topic):
+    return p.can_review(actor, topic.community)
+
+
+def _system(actor, topic):
+    return True
+
+
+def _confirmer(actor, topic):
+    return p.can_confirm(actor, topic)
+
+
+def _joint(actor, topic):
+    return topic.escalated_to_id is not None and p.is_joint_committee(actor, topic)
+
+
+def _on_submit(topic, actor, rules, reason, data):
+    topic.submitted_at = utcnow()
+    topic.submitted_rule_set_id = rules.id
+
+
+def _on_queue(topic, actor, rules, reason, data):
+    topic.queued_at = utcnow()
+    topic.review_due_at = topic.queued_at + timedelta(days=rules.number('review_deadline_days'))
+
+
+def _on_reject(topic, actor, rules, reason, data):
+    topic.decision_reason = reason
+    code = data.get('exclusion') or None
+    topic.exclusion_code = code
+    if code == 'private_matter':
+        topic.public = False
+
+
+def _on_merge(topic, actor, rules, reason, data):
+    from consult.topics.operations import carry_cosigns
+
+    topic.merged_into_id = data['target'].id
+    topic.decision_reason = reason
+    carry_cosigns(topic, data['target'])
+
+
+def _on_escalate(topic, actor, rules, reason, data):
+    topic.escalated_to_id = topic.community.central_community_id
+    topic.decision_reason = reason
+
+
+def _on_confirm(topic, actor, rules, reason, data):
+    topic.categories = data['categories']
+    topic.participant_scope = clean_text(data['participant_scope'])
+    topic.consultation_form = data['form']
+    topic.form_reason = clean_text(data['form_reason'])
+    topic.announced_at = utcnow()
+    topic.publicity_ends_at = topic.announced_at + timedelta(days=rules.number('topic_publicity_days'))
+
+
+def _on_refuse(topic, actor, rules, reason, data):
+    topic.decision_reason = reason
+
+
+_OPEN = frozenset({S.SUBMITTED, S.SCREENING, S.ESCALATED, S.ANNOUNCED})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition(
+            'submit',
+            frozenset({S.DRAFT}),
+            S.SUBMITTED,
+            _submitter,
+            (g.content_complete, g.scope_declared, g.submitter_still_eligible),
+            _on_submit,
+        ),
+        Transition('queue', frozenset({S.SUBMITTED}), S.SUBMITTED, _system, (g.queue_due,), _on_queue),
+        Transition('accept', frozenset({S.SUBMITTED}), S.SCREENING, _committee, (g.in_review_queue, g.not_excluded)),
+        Transition(
+            'reject', frozenset({S.SUBMITTED}), S.REJECTED, _committee, (g.reason_given, g.exclusion_valid), _on_reject
+        ),
+        Transition(
+            'merge', frozenset({S.SUBMITTED}), S.MERGED, _committee, (g.reason_given, g.merge_target_valid), _on_merge
+        ),
+        Transition(
+            'confirm',
+            frozenset({S.SCREENING}),
+            S.ANNOUNCED,
+            _confirmer,
+            (g.not_excluded, g.is_public, g.categories_valid, g.scope_given, g.form_chosen),
+            _on_confirm,
+        ),
+        Transition('refuse', frozenset({S.SCREENING}), S.REJECTED, _confirmer, (g.reason_given,), _on_refuse),
+        Transition(
+            'escalate',
+            frozenset({S.SCREENING}),
+            S.ESCALATED,
+            _confirmer,
+            (g.reason_given, g.not_escalated),
+            _on_escalate,
+        ),
+        Transition('take_up', frozenset({S.ESCALATED}), S.SCREENING, _joint),
+        Transition('withdraw', frozenset({S.DRAFT, S.SUBMITTED, S.SCREENING, S.ESCALATED}), S.WITHDRAWN, _submitter),
+        Transition('withdraw_by_committee', _OPEN, S.WITHDRAWN, _committee, (g.reason_given,), _on_refuse),
+    )
+}
+
+ACTION_LABELS = {
+    'create': _l('Draft created'),
+    'edit': _l('Edited'),
+    'submit': _l('Submitted'),
+    'queue': _l('Entered the admissibility review queue'),
+    'accept': _l('Accepted for topic selection'),
+    'reject': _l('Not accepted'),
+    'merge': _l('Merged into another topic'),
+    'confirm': _l('Confirmed by the Party organisation and announced'),
+    'refuse': _l('Not confirmed by the Party organisation'),
+    'escalate': _l('Escalated to the joint Party committee'),
+    'take_up': _l('Taken up by the joint Party committee'),
+    'withdraw': _l('Withdrawn by the submitter'),
+    'withdraw_by_committee': _l('Withdrawn by the committee'),
+    'cosigns_carried': _l('Co-signs carried over from a merged topic'),
+}
+
+
+def actor_role(actor, topic) -> str:
+    """The capacity in which ``actor`` acts on ``topic``, for the timeline."""
+    if actor is None:
+        return 'system'
+    for role in (Role.JOINT_PARTY_COMMITTEE, Role.PARTY_ORG, Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_STAFF):
+        if has_role(actor, role, topic.community):
+            return str(role)
+    if p.is_submitter(actor, topic):
+        return _CHANNEL_ROLE.get(topic.source_channel, 'submitter')
+    return 'resident'
+
+
+#: The capacity a submitter acts in, by channel (committee roles are found above).
+_CHANNEL_ROLE = {
+    'online': 'resident',
+    'grid_patrol': str(Role.GRID_WORKER),
+    'onsite_collection': str(Role.GRID_WORKER),
+    'department': str(Role.DEPARTMENT),
+    'deputy_liaison': str(Role.NPC_DEPUTY),
+}
+
+
+def allowed_actions(actor, topic) -> list[str]:
+    """Actions ``actor`` may attempt on ``topic`` now (guards are checked only when attempted)."""
+    return [
+        t.action
+        for t in TRANSITIONS.values()
+        if t.action != 'queue' and topic.status in t.sources and t.allowed(actor, topic)
+    ]
+
+
+def apply(topic: Topic, action: str, actor, reason: str = '', **data) -> TopicEvent:
+    """Take ``action`` on ``topic`` as ``actor``; flush, never commit.
+
+    :param actor: the acting user, or ``None`` for the system (only ``queue``).
+    :return: the new timeline event.
+    :raises Refusal: wrong state, wrong actor, or a guard's rule not met (nothing is changed).
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise Refusal(_('Unknown step.'), g.PROCEDURE, code='unknown_action')
+    if topic.status not in transition.sources:
+        raise Refusal(_('This step is not possible in the current state.'), g.PROCEDURE, code='wrong_state')
+    if actor is None and action != 'queue':
+        raise Refusal(_('Only a person may take this step.'), g.WHO_ACTS, code='forbidden')
+    if actor is not None and not transition.allowed(actor, topic):
+        raise Refusal(_('You may not take this step on this topic.'), g.WHO_ACTS, code='forbidden')
+    rules = rules_in_force(topic.community, today())
+    if rules is None:
+        raise Refusal(_('This community has no rule set in force.'), g.NO_RULES, code='no_rules')
+    reason = clean_text(reason)
+    for guard in transition.guards:
+        guard(topic, actor, rules, reason, data)
+    source = topic.status
+    db.session.flush()
+    criteria = [Topic.id == topic.id, Topic.status == source]
+    if action == 'queue':
+        criteria.append(Topic.queued_at.is_(None))
+    moved = db.session.execute(
+        sa.update(Topic).where(*criteria).values(status=str(transition.target), updated_at=utcnow())
+    ).rowcount
+    if moved != 1:
+        raise Refusal(
+            _('Someone else changed this topic just now; reload and try again.'), g.PROCEDURE, code='conflict'
+        )
+    set_committed_value(topic, 'status', str(transition.target))
+    if transition.effect is not None:
+        transition.effect(topic, actor, rules, reason, data)
+    event = TopicEvent(
+        topic_id=topic.id,
+        actor_id=actor.id if actor is not None else None,
+        actor_role=actor_role(actor, topic),
+        action=action,
+        from_status=str(source),
+        to_status=str(transition.target),
+        reason=reason,
+        rule_set_id=rules.id,
+    )
+    db.session.add(event)
+    db.session.flush()
+    from consult.topics.notifications import notify_step
+
+    notify_step(topic, action, actor)
+    logger.info('topic %s: %s %s -> %s by %s', topic.id, action, source, transition.target, event.actor_id)
+    return event
+
+
+def log_step(topic: Topic, action: str, actor, reason: str = '') -> TopicEvent:
+    """Append a timeline entry for a step that does not change the status (create, edit, carried co-signs)."""
+    rules = rules_in_force(topic.community, today())
+    event = TopicEvent(
+        topic_id=topic.id,
+        actor_id=actor.id if actor is not None else None,
+        actor_role=actor_role(actor, topic),
+        action=action,
+        from_status=str(topic.status),
+        to_status=str(topic.status),
+        reason=clean_text(reason),
+        rule_set_id=rules.id if rules is not None else None,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

@@ -1,0 +1,144 @@
+"""Property: random sequences of steps by random people never skip selection, approval or a guard.
+
+Each example drafts a resident's topic and applies random (action, role, data) steps. Whatever happens,
+ANNOUNCED is reached only from SCREENING by the Party organisation (or the joint Party committee after
+escalation) with every confirmation field set, SCREENING only by committee acceptance of a queued topic,
+and every status change left exactly one timeline entry.
+"""
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck
+from hypothesis import event
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from consult.refusals import Refusal
+from consult.topics import operations
+from consult.topics import states
+from consult.topics.models import SourceChannel
+from consult.topics.models import TopicEvent
+from consult.topics.models import TopicStatus
+from tests.topics.conftest import CONFIRM
+from tests.topics.conftest import CONTENT
+from tests.topics.conftest import at_least
+
+ROLES = ['resident', 'neighbour', 'neighbour2', 'representative', 'staff', 'party', 'joint', 'outsider', 'minor']
+ACTIONS = [*sorted(set(states.TRANSITIONS) - {'queue'}), 'cosign', 'uncosign']
+DATA = st.sampled_from(
+    [
+        {},
+        {'reason': ''},
+        {'reason': 'why'},
+        dict(CONFIRM, reason='ok'),
+        dict(CONFIRM, form=''),
+        dict(CONFIRM, categories=[]),
+        {'reason': 'dup', 'merge': True},
+    ]
+)
+#: The people who would usually take each step, drawn more often so walks get far; anyone else still may be.
+LIKELY = {
+    'submit': ['resident'],
+    'withdraw': ['resident'],
+    'cosign': ['neighbour', 'neighbour2', 'representative', 'minor'],
+    'uncosign': ['neighbour', 'neighbour2'],
+    'accept': ['staff'],
+    'reject': ['staff'],
+    'merge': ['staff'],
+    'withdraw_by_committee': ['staff'],
+    'confirm': ['party', 'joint'],
+    'refuse': ['party'],
+    'escalate': ['party'],
+    'take_up': ['joint'],
+}
+
+
+def _step(action):
+    roles = st.sampled_from(LIKELY[action] * 3 + ROLES)
+    data = st.one_of(st.just(dict(CONFIRM, reason='ok')), DATA) if action == 'confirm' else DATA
+    return st.tuples(st.just(action), roles, data)
+
+
+#: Valid openings, so random walks also start from later states (they are checked like any other step).
+_SUBMIT = [('submit', 'resident', {}), ('cosign', 'neighbour', {}), ('cosign', 'neighbour2', {})]
+PREFIXES = {
+    'draft': [],
+    'queued': _SUBMIT,
+    'screening': [*_SUBMIT, ('accept', 'staff', {})],
+    'escalated': [*_SUBMIT, ('accept', 'staff', {}), ('escalate', 'party', {'reason': 'cross'})],
+}
+#: Forward steps are drawn more often than the rest, so walks reach announcement as well as dead ends.
+WEIGHTED = [*ACTIONS, 'submit', 'cosign', 'cosign', 'accept', 'confirm', 'confirm', 'take_up']
+STEPS = st.lists(st.sampled_from(WEIGHTED).flatmap(_step), max_size=30)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS, declared=st.booleans(), start=st.sampled_from(sorted(PREFIXES)))
+def test_no_sequence_skips_selection_approval_or_a_guard(db, cast, cosign_rule_once, steps, declared, start):
+    savepoint = db.session.begin_nested()
+    try:
+        _run(db, cast, PREFIXES[start] + steps, declared or start != 'draft')
+    finally:
+        savepoint.rollback()
+        db.session.expire_all()
+
+
+def _run(db, cast, steps, declared):
+    topic = operations.create_draft(
+        cast.resident, cast.place.a, SourceChannel.ONLINE, {**CONTENT, 'declared_not_excluded': declared}
+    )
+    other = operations.create_draft(cast.neighbour, cast.place.a, SourceChannel.ONLINE, CONTENT)
+    operations.submit_topic(cast.neighbour, other)
+    changes = 0
+    for action, role, data in steps:
+        actor = getattr(cast, role)
+        before = topic.status
+        queued_before = topic.queued_at is not None
+        try:
+            if action == 'cosign':
+                operations.cosign(actor, topic)
+            elif action == 'uncosign':
+                operations.withdraw_cosign(actor, topic)
+            else:
+                extra = {key: value for key, value in data.items() if key not in ('reason', 'merge')}
+                if data.get('merge'):
+                    extra['target'] = other
+                states.apply(topic, action, actor, reason=data.get('reason', ''), **extra)
+        except Refusal:
+            assert topic.status == before
+            continue
+        after = topic.status
+        if after != before:
+            changes += 1
+        if after == TopicStatus.SUBMITTED and before == TopicStatus.DRAFT:
+            assert declared, 'submitted without the exclusion declaration'
+        if after == TopicStatus.SCREENING and before == TopicStatus.SUBMITTED:
+            assert queued_before, 'accepted before entering the review queue'
+            assert role == 'staff'
+        if after == TopicStatus.ANNOUNCED:
+            event('reached announced')
+            assert before == TopicStatus.SCREENING
+            assert role == ('joint' if topic.escalated_to_id else 'party')
+            assert topic.categories
+            assert topic.participant_scope
+            assert topic.consultation_form
+            assert topic.form_reason
+            assert topic.public
+        if after in (TopicStatus.REJECTED, TopicStatus.MERGED) or action == 'withdraw_by_committee':
+            assert topic.decision_reason
+    logged = db.session.scalars(
+        sa.select(TopicEvent).where(TopicEvent.topic_id == topic.id, TopicEvent.from_status != TopicEvent.to_status)
+    ).all()
+    event(f'final status {topic.status}')
+    assert len(logged) == changes
+    trail = [e.to_status for e in logged]
+    if TopicStatus.ANNOUNCED in trail:
+        assert trail.index(TopicStatus.SCREENING) < trail.index(TopicStatus.ANNOUNCED)
+    assert all(e.rule_set_id for e in logged)
+
+
+@pytest.fixture
+def cosign_rule_once(cosign_rule):
+    """Two co-signs put a resident's topic in the review queue, so random sequences can get there."""
+    return cosign_rule(at_least(2))
