@@ -2,3 +2,4 @@
 
 from consult.topics.routes import intake  # noqa: F401
 from consult.topics.routes import steps  # noqa: F401
+from consult.topics.routes import public  # noqa: F401
