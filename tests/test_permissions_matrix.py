@@ -87,6 +87,8 @@ MATRIX = [
     ('POST', '/petitions/{petition}/withdraw', {'resident'}),
     ('GET', '/petitions/queue', {'staff_a', 'director_a', 'director_b', 'staff_b'}),
     ('GET', '/petitions/{petition}/convened', {'staff_a', 'director_a'}),
+    ('GET', '/topics/', EVERYONE),
+    ('GET', '/topics/feed.atom', EVERYONE),
     ('GET', '/topics/new', SUBMITTERS),
     ('GET', '/topics/mine', ANY_USER),
     ('GET', '/topics/notifications', ANY_USER),
@@ -195,8 +197,17 @@ def test_every_route_is_in_the_matrix(app):
     covered = set()
     adapter = app.url_map.bind('localhost')
     for method, path, _ in MATRIX:
-        ids = {'claim': 1, 'grant': 1, 'code_a': 'x', 'community_a': 1, 'pending': 2, 'petition': 1, 'topic': 1,
-               'draft': 1, 'screening': 1}
+        ids = {
+            'claim': 1,
+            'grant': 1,
+            'code_a': 'x',
+            'community_a': 1,
+            'pending': 2,
+            'petition': 1,
+            'topic': 1,
+            'draft': 1,
+            'screening': 1,
+        }
         endpoint, _ = adapter.match(path.format(**ids), method=method)
         covered.add(endpoint)
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - NOT_IN_MATRIX
