@@ -11,7 +11,12 @@ def record(actor, action: str, *, community=None, subject=None, reason: str = ''
     :param actor: the acting user, or ``None`` for the system.
     :param action: dotted action name, e.g. ``role.grant``.
     :return: the new entry (flushed, not committed).
+    :raises TypeError: if ``subject`` is not a user (it is a foreign key to users; put other ids in details).
     """
+    from consult.accounts.models import User
+
+    if subject is not None and not isinstance(subject, User):
+        raise TypeError(f'audit subject must be a User, not {type(subject).__name__}; put its id in details')
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,

@@ -145,7 +145,7 @@ def create_draft(actor, community, channel: str, data: dict, originator=None) ->
     db.session.add(topic)
     db.session.flush()
     states.log_step(topic, 'create', actor)
-    record(actor, 'topics.create', community=community, subject=topic, channel=str(channel))
+    record(actor, 'topics.create', community=community, topic_id=topic.id, channel=str(channel))
     logger.info('topic %s drafted by %s', topic.id, actor.id)
     return topic
 
@@ -177,7 +177,7 @@ def edit_topic(actor, topic, data: dict) -> Topic:
 def submit_topic(actor, topic) -> Topic:
     """Submit a draft; staff, department and deputy topics enter the review queue at once."""
     states.apply(topic, 'submit', actor)
-    record(actor, 'topics.submit', community=topic.community, subject=topic)
+    record(actor, 'topics.submit', community=topic.community, topic_id=topic.id)
     if topic.source_channel != SourceChannel.ONLINE:
         states.apply(topic, 'queue', None)
     return topic
@@ -187,7 +187,7 @@ def withdraw_topic(actor, topic, reason: str = '') -> Topic:
     """The submitter withdraws before announcement; the committee withdraws with a reason."""
     action = 'withdraw' if p.is_submitter(actor, topic) else 'withdraw_by_committee'
     states.apply(topic, action, actor, reason=reason)
-    record(actor, 'topics.' + action, community=topic.community, subject=topic, reason=clean_text(reason))
+    record(actor, 'topics.' + action, community=topic.community, topic_id=topic.id, reason=clean_text(reason))
     return topic
 
 
