@@ -15,7 +15,7 @@ from consult.db import db
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionSignature
 from consult.petitions.models import PetitionStatus
-from consult.residency.eligibility import MIN_VOTER_AGE
+from consult.residency.eligibility import adult_cutoff
 from consult.residency.eligibility import today
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
@@ -24,14 +24,6 @@ from consult.rules.engine import Threshold
 from consult.rules.engine import evaluate
 
 PAGE_SIZE = 20
-
-
-def adult_cutoff(day: date, min_age: int = MIN_VOTER_AGE) -> date:
-    """The latest birth date of someone ``min_age`` or older on ``day`` (29 February born: adult on 1 March)."""
-    try:
-        return day.replace(year=day.year - min_age)
-    except ValueError:  # 29 February, cutoff year not a leap year
-        return day.replace(year=day.year - min_age, day=28)
 
 
 def city_date(moment) -> date:

@@ -21,6 +21,17 @@ def age_on(birth_date: date, day: date) -> int:
     return years
 
 
+def adult_cutoff(day: date, min_age: int = MIN_VOTER_AGE) -> date:
+    """The latest birth date of someone ``min_age`` or older on ``day``: ``is_adult`` as a SQL bound.
+
+    A person born on 29 February comes of age on 1 March in common years, as :func:`age_on` says.
+    """
+    try:
+        return day.replace(year=day.year - min_age)
+    except ValueError:  # ``day`` is 29 February and the cutoff year is not a leap year
+        return day.replace(year=day.year - min_age, day=28)
+
+
 def is_adult(user, day: date | None = None, min_age: int = MIN_VOTER_AGE) -> bool:
     """Return whether ``user`` is at least ``min_age`` on ``day`` (today, China time, by default)."""
     day = day or today()

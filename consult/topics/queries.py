@@ -7,7 +7,7 @@ import sqlalchemy.orm as so
 
 from consult.accounts.models import User
 from consult.db import db
-from consult.residency.eligibility import MIN_VOTER_AGE
+from consult.residency.eligibility import adult_cutoff
 from consult.residency.eligibility import today
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
@@ -24,14 +24,6 @@ def active_cosign_count(topic_id: int) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(CoSign).where(CoSign.topic_id == topic_id, CoSign.withdrawn_at.is_(None))
     )
-
-
-def adult_cutoff(day: date) -> date:
-    """The latest birth date of someone who is ``MIN_VOTER_AGE`` on ``day`` (29 February -> 28th)."""
-    try:
-        return day.replace(year=day.year - MIN_VOTER_AGE)
-    except ValueError:
-        return day.replace(year=day.year - MIN_VOTER_AGE, day=28)
 
 
 def adult_resident_count(community_id: int, day: date | None = None) -> int:
