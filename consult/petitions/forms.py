@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField
+from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -32,4 +33,10 @@ class ConvenedForm(Form):
         _l('Meeting note'),
         validators=[DataRequired(), Length(max=NOTE_MAX)],
         description=_l('Where and how the meeting was held, and what it decided. Published with the petition.'),
+    )
+    topic_id = SelectField(
+        _l('Topic on the agenda (optional)'),
+        coerce=int,
+        default=0,
+        description=_l("A public topic of this community that put the petition's matter on the meeting's agenda."),
     )

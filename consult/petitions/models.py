@@ -3,6 +3,7 @@
 import enum
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,6 +11,7 @@ import sqlalchemy.orm as so
 from consult.db import UTCDateTime
 from consult.db import db
 from consult.db import utcnow
+from consult.rules.defaults import number_value
 
 TITLE_MAX = 120
 MATTER_MAX = 2000
@@ -21,9 +23,14 @@ class PetitionStatus(enum.StrEnum):
     #: The threshold was met: the committee must convene a residents' meeting.
     THRESHOLD_MET = 'threshold_met'
     CONVENED = 'convened'
-    #: Reserved for an expiry rule; nothing sets it yet.
+    #: Not met within the rules' ``petition_lapse_days`` (see :meth:`Petition.lapse_due`).
     LAPSED = 'lapsed'
     WITHDRAWN = 'withdrawn'
+
+
+def lapse_days(params: dict) -> int:
+    """``petition_lapse_days`` of a rule set's params; rule sets stored before the key existed use the default."""
+    return number_value(params, 'petition_lapse_days')
 
 
 class Petition(db.Model):
@@ -50,11 +57,15 @@ class Petition(db.Model):
     convened_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id'))
     meeting_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
     withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    #: Optional link to a consultation topic. No foreign key yet: the topics context is on another branch.
-    topic_id: so.Mapped[int | None] = so.mapped_column(sa.Integer)
+    #: The topic of the same community that put the matter on the meeting's agenda (set when convened).
+    topic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('topics.id', ondelete='SET NULL'))
+    lapsed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     community = so.relationship('Community')
     started_by = so.relationship('User', foreign_keys=[started_by_id])
+    #: The rule set in force at the start: its ``petition_lapse_days`` fixes when an unmet petition lapses.
+    rule_set = so.relationship('RuleSet', foreign_keys=[rule_set_id])
+    topic = so.relationship('Topic')
 
     __table_args__ = (
         sa.Index('ix_petitions_community_created', 'community_id', 'created_at'),
@@ -68,6 +79,19 @@ class Petition(db.Model):
             and self.convene_due_at is not None
             and (now or utcnow()) > self.convene_due_at
         )
+
+    @property
+    def lapses_at(self) -> datetime:
+        """The last second an open petition may still meet its threshold: start + the start rules' lapse days."""
+        return self.created_at + timedelta(days=lapse_days(self.rule_set.params))
+
+    def lapse_due(self, now: datetime | None = None) -> bool:
+        """Open and strictly past :attr:`lapses_at` (the lapse second itself is still open)."""
+        return self.status == PetitionStatus.OPEN and (now or utcnow()) > self.lapses_at
+
+    def current_status(self, now: datetime | None = None) -> str:
+        """The status as of ``now``: an open petition past its lapse second reads as lapsed before it is stored."""
+        return PetitionStatus.LAPSED if self.lapse_due(now) else self.status
 
     def __repr__(self):
         return f'<Petition {self.id} community={self.community_id} {self.status}>'

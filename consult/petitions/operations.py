@@ -4,6 +4,7 @@ from datetime import date
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -19,23 +20,33 @@ from consult.petitions.models import TITLE_MAX
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionSignature
 from consult.petitions.models import PetitionStatus
+from consult.petitions.notifications import notify
 from consult.petitions.permissions import can_petition
 from consult.petitions.permissions import is_committee
-from consult.realtime import PetitionChanged
-from consult.realtime import emit_after_commit
-from consult.realtime import user_room
+from consult.petitions.steps import lock
+from consult.petitions.steps import transition
 from consult.refusals import Refusal
 from consult.refusals import Rule
 from consult.residency.eligibility import active_membership
 from consult.residency.eligibility import today
 from consult.rules.queries import rules_in_force
 from consult.security import clean_text
+from consult.topics.models import Topic
+from consult.topics.models import TopicStatus
 
 PETITION_RIGHT = Rule(
     'petition_right',
     _l("Urban Residents Committee Organisation Law arts 8-10: adult residents may petition for a residents' meeting"),
 )
 ONE_SIGNATURE = Rule('one_signature', _l('Consult design: one signature per resident and petition'))
+PETITION_LAPSE = Rule(
+    'petition_lapse',
+    _l("Consult design: a petition not met within the rule set's lapse period (default 90 days) lapses"),
+)
+AGENDA_TOPIC = Rule(
+    'petition_agenda_topic',
+    _l("Consult design: the meeting's agenda topic is a public topic of the petition's own community"),
+)
 CONVENE_DEADLINE = Rule(
     'convene_deadline',
     _l("Urban Residents Committee Organisation Law art 10 (duty to convene); deadline: the rules' review days"),
@@ -75,20 +86,30 @@ def start_petition(actor, community, title: str, matter: str) -> Petition:
     return petition
 
 
-def sign(actor, petition) -> PetitionSignature:
+def sign(actor, petition, now=None) -> PetitionSignature:
     """Sign an open petition; then evaluate the threshold (see :func:`check_threshold`).
 
-    Locks the petition row first (see :func:`_lock`).
+    Locks the petition row first (see :func:`consult.petitions.steps.lock`).
 
-    :raises Refusal: ``petition_right`` if not a verified adult resident, ``wrong_state`` if not open,
-        ``duplicate`` if already signed (also under concurrent requests: the partial unique index).
+    :raises Refusal: ``petition_right`` if not a verified adult resident, ``lapsed`` (naming the lapse rule) if
+        the petition lapsed or is past its lapse second, ``wrong_state`` if not open, ``duplicate`` if already
+        signed (also under concurrent requests: the partial unique index).
     """
     if not can_petition(actor, petition.community):
         raise Refusal(_('Only verified adult residents of this community can sign.'), PETITION_RIGHT)
-    if _lock(petition) != PetitionStatus.OPEN:
+    status = lock(petition)
+    now = now or utcnow()
+    if status == PetitionStatus.LAPSED or (status == PetitionStatus.OPEN and now > petition.lapses_at):
+        raise Refusal(
+            _('This petition lapsed on %(date)s without meeting its threshold.', date=_when(petition.lapses_at)),
+            PETITION_LAPSE,
+            code='lapsed',
+        )
+    if status != PetitionStatus.OPEN:
         raise Refusal(_('This petition is no longer open for signatures.'), code='wrong_state')
     membership = active_membership(actor)
     signature = PetitionSignature(
+        signed_at=now,
         petition_id=petition.id,
         user_id=actor.id,
         household_id=membership.household_id,
@@ -99,7 +120,7 @@ def sign(actor, petition) -> PetitionSignature:
             db.session.add(signature)
     except IntegrityError as exc:
         raise Refusal(_('You have already signed this petition.'), ONE_SIGNATURE, code='duplicate') from exc
-    check_threshold(petition)
+    check_threshold(petition, now)
     return signature
 
 
@@ -108,7 +129,7 @@ def withdraw_signature(actor, petition) -> None:
 
     :raises Refusal: ``wrong_state`` if the petition is not open, ``not_signed`` if there is nothing to withdraw.
     """
-    if _lock(petition) != PetitionStatus.OPEN:
+    if lock(petition) != PetitionStatus.OPEN:
         raise Refusal(_('Signatures can only be withdrawn while the petition is open.'), code='wrong_state')
     result = db.session.execute(
         sa.update(PetitionSignature)
@@ -131,24 +152,28 @@ def withdraw_petition(actor, petition) -> Petition:
     """
     if actor.id != petition.started_by_id:
         raise Refusal(_('Only the person who started the petition can withdraw it.'), code='forbidden')
-    _transition(petition, PetitionStatus.OPEN, PetitionStatus.WITHDRAWN, withdrawn_at=utcnow())
-    _notify(petition)
+    transition(petition, PetitionStatus.OPEN, PetitionStatus.WITHDRAWN, withdrawn_at=utcnow())
+    record(actor, 'petition.withdraw', community=petition.community, petition_id=petition.id)
+    notify(petition, 'petition_withdrawn', actor)
     return petition
 
 
 def check_threshold(petition, now=None) -> bool:
     """If the open petition now meets the rules in force, mark it met and set the deadline to convene.
 
-    The transition is a conditional UPDATE, so two concurrent signatures cannot both mark it.
+    The transition is a conditional UPDATE, so two concurrent signatures cannot both mark it. A petition past
+    its lapse second is not marked (it lapses instead, see :mod:`consult.petitions.sweeps`).
 
     :return: whether this call marked the petition met.
     """
+    now = now or utcnow()
+    if petition.status != PetitionStatus.OPEN or now > petition.lapses_at:
+        return False
     rules = rules_in_force(petition.community, today())
     if rules is None or not queries.petition_outcome(petition, rules).met:
         return False
-    now = now or utcnow()
     due = now + timedelta(days=rules.number('review_deadline_days'))
-    if not _transition(
+    if not transition(
         petition,
         PetitionStatus.OPEN,
         PetitionStatus.THRESHOLD_MET,
@@ -167,15 +192,17 @@ def check_threshold(petition, now=None) -> bool:
         rule_set_version=rules.version,
     )
     logger.info('petition %s met its threshold; convene by %s', petition.id, due.isoformat())
-    _notify(petition)
+    notify(petition, 'petition_met')
     return True
 
 
-def record_convened(actor, petition, convened_on: date | None, note: str) -> Petition:
-    """Committee staff or director record that the residents' meeting was convened.
+def record_convened(actor, petition, convened_on: date | None, note: str, topic_id: int | None = None) -> Petition:
+    """Committee staff or director record that the residents' meeting was convened, optionally linking the
+    topic that put the matter on its agenda.
 
     :raises Refusal: if ``actor`` is not on the community's committee, the petition is not waiting for a
-        meeting, the date is missing, in the future or before the threshold was met, or the note is empty.
+        meeting, the date is missing, in the future or before the threshold was met, the note is empty, or the
+        topic is not a public, submitted topic of the petition's community (``petition_agenda_topic``).
     """
     if not is_committee(actor, petition.community):
         raise Refusal(_('Only the committee of this community can record the meeting.'), code='forbidden')
@@ -186,7 +213,8 @@ def record_convened(actor, petition, convened_on: date | None, note: str) -> Pet
     if convened_on < queries.city_date(petition.met_at):
         raise Refusal(_('The meeting cannot be before the petition met its threshold.'), code='invalid')
     note = _text(note, NOTE_MAX, _('Write a note about the meeting.'), _('The note is too long.'))
-    _transition(
+    topic = _agenda_topic(petition, topic_id)
+    transition(
         petition,
         PetitionStatus.THRESHOLD_MET,
         PetitionStatus.CONVENED,
@@ -194,6 +222,7 @@ def record_convened(actor, petition, convened_on: date | None, note: str) -> Pet
         convened_on=convened_on,
         convened_by_id=actor.id,
         meeting_note=note,
+        topic_id=topic.id if topic is not None else None,
     )
     record(
         actor,
@@ -202,37 +231,25 @@ def record_convened(actor, petition, convened_on: date | None, note: str) -> Pet
         petition_id=petition.id,
         convened_on=convened_on.isoformat(),
         overdue=petition.convened_at > petition.convene_due_at,
+        topic_id=petition.topic_id,
     )
-    _notify(petition)
+    notify(petition, 'petition_convened', actor)
     return petition
 
 
-def _lock(petition) -> str:
-    """Lock the petition row (PostgreSQL: ``FOR UPDATE``) and return its current status.
-
-    Signatures on one petition are thereby serialised, so the threshold check after each one sees every
-    signature committed before it: two last signatures racing cannot both miss the threshold. SQLite has
-    one writer at a time and ignores ``FOR UPDATE``.
-    """
-    return db.session.scalar(sa.select(Petition.status).where(Petition.id == petition.id).with_for_update())
-
-
-def _transition(petition, from_status, to_status, refuse: bool = True, **values) -> bool:
-    result = db.session.execute(
-        sa.update(Petition)
-        .where(Petition.id == petition.id, Petition.status == from_status)
-        .values(status=to_status, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        if refuse:
-            raise Refusal(_('This petition has changed meanwhile; reload the page.'), code='wrong_state')
-        return False
-    db.session.refresh(petition)
-    return True
+def _agenda_topic(petition, topic_id) -> Topic | None:
+    if topic_id in (None, '', 0):
+        return None
+    topic = db.session.get(Topic, topic_id) if isinstance(topic_id, int) else None
+    if (
+        topic is None
+        or topic.community_id != petition.community_id
+        or not topic.public
+        or topic.status in (TopicStatus.DRAFT, TopicStatus.WITHDRAWN)
+    ):
+        raise Refusal(_('Link a public topic of this community, or none.'), AGENDA_TOPIC, code='invalid_topic')
+    return topic
 
 
-def _notify(petition) -> None:
-    event = PetitionChanged(petition_id=petition.id, status=petition.status, title=petition.title)
-    for user_id in {petition.started_by_id, *queries.signer_ids(petition)}:
-        emit_after_commit(event, user_room(user_id))
+def _when(moment) -> str:
+    return format_datetime(moment, 'short')

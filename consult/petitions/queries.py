@@ -22,6 +22,8 @@ from consult.residency.models import MembershipStatus
 from consult.rules.engine import Outcome
 from consult.rules.engine import Threshold
 from consult.rules.engine import evaluate
+from consult.topics.models import Topic
+from consult.topics.models import TopicStatus
 
 PAGE_SIZE = 20
 
@@ -132,11 +134,31 @@ def signer_ids(petition) -> list[int]:
     )
 
 
+AGENDA_TOPICS = 100
+
+
+def agenda_topics(community) -> list:
+    """The community's newest public topics that went past drafting (choices for the meeting's agenda topic)."""
+    return list(
+        db.session.scalars(
+            sa.select(Topic)
+            .where(
+                Topic.community_id == community.id,
+                Topic.public.is_(True),
+                Topic.status.not_in([TopicStatus.DRAFT, TopicStatus.WITHDRAWN]),
+            )
+            .order_by(Topic.created_at.desc(), Topic.id.desc())
+            .limit(AGENDA_TOPICS)
+        )
+    )
+
+
 def petitions_of(community, page: int):
     """A community's petitions, newest first, paginated."""
     return db.paginate(
         sa.select(Petition)
         .where(Petition.community_id == community.id)
+        .options(so.selectinload(Petition.rule_set))
         .order_by(Petition.created_at.desc(), Petition.id.desc()),
         page=page,
         per_page=PAGE_SIZE,
@@ -153,7 +175,7 @@ def committee_queue(community_ids: set[int], page: int):
             Petition.community_id.in_(community_ids),
             Petition.status.in_([PetitionStatus.THRESHOLD_MET, PetitionStatus.OPEN]),
         )
-        .options(so.joinedload(Petition.community))
+        .options(so.joinedload(Petition.community), so.selectinload(Petition.rule_set))
         .order_by(sa.case((waiting, 0), else_=1), Petition.convene_due_at, Petition.created_at, Petition.id),
         page=page,
         per_page=PAGE_SIZE,

@@ -18,6 +18,7 @@ from consult.db import utcnow
 from consult.petitions import bp
 from consult.petitions import operations
 from consult.petitions import queries
+from consult.petitions import sweeps
 from consult.petitions.forms import ConvenedForm
 from consult.petitions.forms import SignForm
 from consult.petitions.forms import StartForm
@@ -65,9 +66,15 @@ def _petition_or_404(petition_id: int) -> Petition:
     return petition
 
 
+def _apply_lapses(community_ids) -> None:
+    """Store the lapse of every due open petition shown here (committed at once: people are told)."""
+    attempt(sweeps.lapse_due, utcnow(), community_ids)
+
+
 @bp.route('/c/<code>')
 def index(code: str):
     community = _community_or_404(code)
+    _apply_lapses({community.id})
     page = queries.petitions_of(community, request.args.get('page', 1, type=int))
     return render_template(
         'petitions/index.html',
@@ -100,6 +107,7 @@ def start(code: str):
 @bp.route('/<int:petition_id>')
 def detail(petition_id: int):
     petition = _petition_or_404(petition_id)
+    _apply_lapses({petition.community_id})
     if petition.met_rule_set_id is not None:
         rules = db.session.get(RuleSet, petition.met_rule_set_id)
     else:
@@ -135,6 +143,7 @@ def sign(petition_id: int):
     petition = _petition_or_404(petition_id)
     if not can_petition(current_user, petition.community):
         abort(403)
+    _apply_lapses({petition.community_id})
     return _act(petition, operations.sign, _('You signed the petition.'))
 
 
@@ -162,6 +171,7 @@ def queue():
     community_ids = queue_community_ids(current_user)
     if not community_ids:
         abort(403)
+    _apply_lapses(community_ids)
     page = queries.committee_queue(community_ids, request.args.get('page', 1, type=int))
     return render_template('petitions/queue.html', page=page, labels=STATUS_LABELS, now=utcnow())
 
@@ -176,12 +186,20 @@ def convened(petition_id: int):
         flash(_('This petition is not waiting for a meeting.'), 'error')
         return redirect(url_for('petitions.detail', petition_id=petition.id))
     form = ConvenedForm()
+    form.topic_id.choices = [(0, _('None'))] + [
+        (topic.id, f'#{topic.id} {topic.title}') for topic in queries.agenda_topics(petition.community)
+    ]
     if form.validate_on_submit():
         _result, refusal = attempt(
-            operations.record_convened, current_user, petition, form.convened_on.data, form.note.data
+            operations.record_convened,
+            current_user,
+            petition,
+            form.convened_on.data,
+            form.note.data,
+            form.topic_id.data or None,
         )
         if refusal is None:
             flash(_('The meeting was recorded.'), 'success')
             return redirect(url_for('petitions.detail', petition_id=petition.id))
-        form.note.errors.append(str(refusal))
+        (form.topic_id if refusal.code == 'invalid_topic' else form.note).errors.append(str(refusal))
     return render_template('petitions/convened.html', petition=petition, form=form, overdue=petition.is_overdue())

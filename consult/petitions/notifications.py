@@ -1,0 +1,47 @@
+"""Telling a petition's starter and signers about its steps: in-app (the topics ``Notification`` model), live
+over the socket, and by email after the commit when SMTP is configured (the same queue topics use)."""
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from consult.db import db
+from consult.petitions import queries
+from consult.realtime import PetitionChanged
+from consult.realtime import emit_after_commit
+from consult.realtime import user_room
+from consult.topics.models import Notification
+from consult.topics.notifications import queue_mail
+
+#: The steps a petition's people are told about, as ``Notification.kind``.
+KIND_LABELS = {
+    'petition_met': _l("Petition met its threshold: the committee must convene a residents' meeting"),
+    'petition_convened': _l("Petition: the residents' meeting was convened"),
+    'petition_lapsed': _l('Petition lapsed without meeting its threshold'),
+    'petition_withdrawn': _l('Petition withdrawn by its starter'),
+}
+
+
+def recipients(petition) -> set[int]:
+    """The starter and everyone with an active signature (signers are never listed publicly)."""
+    return {petition.started_by_id, *queries.signer_ids(petition)}
+
+
+def notify(petition, kind: str, actor=None) -> None:
+    """A notification for each recipient except ``actor``; the live event to all of them; mail after commit."""
+    assert kind in KIND_LABELS, kind
+    everyone = recipients(petition)
+    event = PetitionChanged(petition_id=petition.id, status=petition.status, title=petition.title)
+    for user_id in everyone:
+        emit_after_commit(event, user_room(user_id))
+    user_ids = sorted(everyone - ({actor.id} if actor is not None else set()))
+    db.session.add_all(Notification(user_id=user_id, petition_id=petition.id, kind=kind) for user_id in user_ids)
+    db.session.flush()
+    subject = f'[Consult] {petition.title}: {KIND_LABELS[kind]}'
+    queue_mail(user_ids, subject, _link(petition))
+
+
+def _link(petition) -> str:
+    try:
+        return url_for('petitions.detail', petition_id=petition.id, _external=True)
+    except RuntimeError:  # the CLI has no request; SERVER_NAME may be unset
+        return f'/petitions/{petition.id}'
