@@ -1,0 +1,1 @@
+"""The live-room fan-out benchmark (`make bench-live`); see __main__.py."""

@@ -1,0 +1,301 @@
+"""Socket events of the live room. Every event is authorised with the predicates the routes use.
+
+Client to server (each answers through its acknowledgement, and with an ``error`` event on refusal):
+
+- ``meeting:join {meeting, last_seq}``: enter ``meeting:<id>``; the ack carries the messages after
+  ``last_seq`` (at most 500, ``more`` says whether to ask ``meeting:replay``), the room state, presence
+  and quorum. Joining an open online meeting signs a participant in.
+- ``meeting:replay {meeting, after}``: the next batch of missed messages.
+- ``meeting:say {meeting, body, client_id}``: a message; a resend with the same ``client_id`` is not
+  stored twice. ``meeting:hand``, ``meeting:lower``, ``meeting:floor {user, minutes}``,
+  ``meeting:end_turn``, ``meeting:mute {user, muted, reason}``, ``meeting:hide {seq, reason}``,
+  ``meeting:item {item}``, ``meeting:ping``, ``meeting:leave``.
+"""
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import join_room
+from flask_socketio import leave_room
+from flask_socketio import rooms
+from sqlalchemy.exc import IntegrityError
+
+from consult.db import db
+from consult.db import utcnow
+from consult.realtime import _payload
+from consult.realtime import send_error
+from consult.refusals import Refusal
+
+from . import live
+from . import permissions as p
+from . import seats
+from .checkin import check_in_online
+from .models import Meeting
+from .models import MeetingStatus
+from .models import Presence
+from .pushes import build_presence
+from .pushes import build_quorum
+from .pushes import push
+from .queries import PRESENCE_NAMES_MAX
+from .queries import room_state
+from .record import room
+
+
+def _refuse(code: str, message: str) -> dict:
+    send_error(code, message)
+    return {'ok': False, 'code': code, 'message': message}
+
+
+def _int(data, key, default=None):
+    value = data.get(key, default) if isinstance(data, dict) else default
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return value
+
+
+def _flooding(user_id: int | None = None) -> bool:
+    return not seats.event_allowed(user_id or current_user.id)
+
+
+def _meeting_in_room(data, counted: bool = False):
+    """The meeting named by the event, if this socket has joined its room (else a refusal dict).
+
+    ``counted``: the event was already counted toward the person's event rate (the message fast path).
+    """
+    meeting_id = _int(data, 'meeting')
+    if meeting_id is None:
+        return None, _refuse('bad_payload', _('The request is malformed.'))
+    if not counted and _flooding():
+        return None, _refuse('rate_limited', _('Too many requests; wait a moment.'))
+    if room(meeting_id) not in rooms():
+        return None, _refuse('not_in_room', _('Join the meeting room first.'))
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not p.can_enter_room(current_user, meeting):
+        leave_room(room(meeting_id))
+        return None, _refuse('forbidden', _('You may not take part in this room.'))
+    return meeting, None
+
+
+def _run(data, operation, *args):
+    meeting, refusal = _meeting_in_room(data)
+    if refusal is not None:
+        return refusal
+    try:
+        result = operation(current_user, meeting, *args)
+        db.session.commit()
+    except Refusal as exc:
+        db.session.rollback()
+        return _refuse(exc.code, str(exc))
+    return {'ok': True, 'result': result}
+
+
+def _message_dicts(messages) -> list[dict]:
+    return [_payload(live.message_payload(m, m.author)) for m in messages]
+
+
+def on_join(data=None):
+    meeting_id = _int(data, 'meeting')
+    last_seq = _int(data, 'last_seq', 0)
+    if meeting_id is None or last_seq is None or last_seq < 0:
+        return _refuse('bad_payload', _('The request is malformed.'))
+    if _flooding():
+        return _refuse('rate_limited', _('Too many requests; wait a moment.'))
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not p.can_enter_room(current_user, meeting):
+        return _refuse('not_found', _('No such meeting room, or you may not enter it.'))
+    join_room(room(meeting.id))
+    _take_seat(meeting)
+    db.session.merge(Presence(sid=request.sid, meeting_id=meeting.id, user_id=current_user.id, seen_at=utcnow()))
+    check_in_online(current_user, meeting)
+    push(meeting, 'presence')
+    db.session.commit()
+    messages = live.missed(meeting, last_seq)
+    return {
+        'ok': True,
+        'seq': meeting.last_seq,
+        'missed': _message_dicts(messages),
+        'more': len(messages) == live.REPLAY_BATCH,
+        'state': room_state(meeting),
+        'presence': _payload(build_presence(meeting, PRESENCE_NAMES_MAX)),
+        'quorum': _payload(build_quorum(meeting)),
+        'rights': _rights(meeting),
+    }
+
+
+def _take_seat(meeting) -> None:
+    """Remember who this socket's person is in an open room (fixed while it is open: the roster is frozen)."""
+    if meeting.status != MeetingStatus.OPEN:
+        return
+    from .queries import badge_of
+
+    seat = seats.Seat(
+        meeting_id=meeting.id,
+        user_id=current_user.id,
+        name=current_user.display_name,
+        badge=badge_of(meeting.id, current_user.id),
+        chats_by_right=p.chats_by_right(current_user, meeting),
+    )
+    seats.take(request.sid, seat)
+
+
+def _rights(meeting) -> dict:
+    participant = p.participant_of(current_user, meeting)
+    return {
+        'chair': p.moderates(current_user, meeting),
+        'secretary': p.is_secretary(current_user, meeting),
+        'chat': p.may_chat(current_user, meeting),
+        'hand': p.may_raise_hand(current_user, meeting),
+        'kind': participant.kind if participant is not None else None,
+    }
+
+
+def on_replay(data=None):
+    meeting, refusal = _meeting_in_room(data)
+    if refusal is not None:
+        return refusal
+    after = _int(data, 'after')
+    if after is None or after < 0:
+        return _refuse('bad_payload', _('The request is malformed.'))
+    messages = live.missed(meeting, after)
+    return {'ok': True, 'missed': _message_dicts(messages), 'more': len(messages) == live.REPLAY_BATCH}
+
+
+def _say_fast(data, seat):
+    """The usual message: the socket's seat, the pace limit in the process, one statement and the commit."""
+    if seat.meeting_id != _int(data, 'meeting') or room(seat.meeting_id) not in rooms():
+        return None
+    try:
+        seq = live.say_fast(seat, data.get('body'), data.get('client_id'))
+    except Refusal as exc:
+        db.session.rollback()
+        return _refuse(exc.code, str(exc))
+    except IntegrityError:  # a resend of a stored message: ``say`` answers with it
+        db.session.rollback()
+        return None
+    if seq is None:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return {'ok': True, 'seq': seq, 'duplicate': False}
+
+
+def on_say(data=None):
+    seat = seats.seat_of(request.sid) if isinstance(data, dict) else None
+    if seat is not None:
+        if _flooding(seat.user_id):
+            return _refuse('rate_limited', _('Too many requests; wait a moment.'))
+        fast = _say_fast(data, seat)
+        if fast is not None:
+            return fast
+    meeting, refusal = _meeting_in_room(data, counted=seat is not None)
+    if refusal is not None:
+        return refusal
+    try:
+        message, new = live.say(current_user, meeting, data.get('body'), data.get('client_id'))
+        db.session.commit()
+    except Refusal as exc:
+        db.session.rollback()
+        return _refuse(exc.code, str(exc))
+    except IntegrityError:  # the same client_id sent twice at once: the other one was stored
+        db.session.rollback()
+        message, new = live.say(current_user, meeting, data.get('body'), data.get('client_id'))
+    if seats.seat_of(request.sid) is None:
+        _take_seat(meeting)  # joined before the session opened: later messages take the fast path
+    return {'ok': True, 'seq': message.seq, 'duplicate': not new}
+
+
+def on_hand(data=None):
+    return _ack(_run(data, live.raise_hand))
+
+
+def on_lower(data=None):
+    return _ack(_run(data, live.lower_hand))
+
+
+def on_floor(data=None):
+    return _ack(_run(data, live.give_floor, _int(data, 'user'), _int(data, 'minutes', 3)))
+
+
+def on_end_turn(data=None):
+    return _ack(_run(data, live.end_turn))
+
+
+def on_mute(data=None):
+    muted = data.get('muted', True) if isinstance(data, dict) else True
+    reason = data.get('reason', '') if isinstance(data, dict) else ''
+    return _ack(_run(data, live.set_mute, _int(data, 'user'), bool(muted), reason if isinstance(reason, str) else ''))
+
+
+def on_hide(data=None):
+    reason = data.get('reason', '') if isinstance(data, dict) else ''
+    return _ack(_run(data, live.hide_message, _int(data, 'seq'), reason if isinstance(reason, str) else ''))
+
+
+def on_item(data=None):
+    return _ack(_run(data, live.start_item, _int(data, 'item')))
+
+
+def _ack(result: dict) -> dict:
+    result.pop('result', None)
+    return result
+
+
+def on_ping(data=None):
+    meeting_id = _int(data, 'meeting')
+    if meeting_id is None or room(meeting_id) not in rooms():
+        return _refuse('not_in_room', _('Join the meeting room first.'))
+    if _flooding():
+        return _refuse('rate_limited', _('Too many requests; wait a moment.'))
+    presence = db.session.get(Presence, request.sid)
+    if presence is not None:
+        presence.seen_at = utcnow()
+        db.session.commit()
+    return {'ok': True}
+
+
+def _leave(sid: str) -> None:
+    seats.leave(sid)
+    presence = db.session.get(Presence, sid)
+    if presence is None:
+        return
+    meeting = db.session.get(Meeting, presence.meeting_id)
+    db.session.delete(presence)
+    db.session.flush()
+    if meeting is not None:
+        push(meeting, 'presence')
+    db.session.commit()
+
+
+def on_leave(data=None):
+    meeting_id = _int(data, 'meeting')
+    if meeting_id is not None:
+        leave_room(room(meeting_id))
+    _leave(request.sid)
+    return {'ok': True}
+
+
+def on_disconnect(*args):
+    try:
+        _leave(request.sid)
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def register(sio) -> None:
+    for name, handler in (
+        ('meeting:join', on_join),
+        ('meeting:replay', on_replay),
+        ('meeting:say', on_say),
+        ('meeting:hand', on_hand),
+        ('meeting:lower', on_lower),
+        ('meeting:floor', on_floor),
+        ('meeting:end_turn', on_end_turn),
+        ('meeting:mute', on_mute),
+        ('meeting:hide', on_hide),
+        ('meeting:item', on_item),
+        ('meeting:ping', on_ping),
+        ('meeting:leave', on_leave),
+    ):
+        sio.on_event(name, handler)
+    sio.on_event('disconnect', on_disconnect)

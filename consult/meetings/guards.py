@@ -1,0 +1,37 @@
+"""The rules a meeting step must satisfy, each with its source (shared/design/domain.md)."""
+
+from flask_babel import lazy_gettext as _l
+
+from consult.refusals import Rule
+from consult.topics.guards import TOPIC_PUBLICITY as PUBLICITY  # noqa: F401  (one rule, one source)
+
+NOTICE = Rule(
+    'meeting_notice',
+    _l("Notice before a meeting: the rule set's notice days (Village Committee Organisation Law art 21, by analogy)"),
+)
+MATERIALS = Rule(
+    'meeting_materials',
+    _l(
+        "Materials to every participant in advance: the rule set's materials days (Guidance on community consultation, 2015; local practice)"
+    ),
+)
+ROSTER = Rule(
+    'one_matter_one_roster',
+    _l('One matter, one deliberation, one set of participants; the roster is frozen when the session opens'),
+)
+EXPERTS_OBSERVERS = Rule(
+    'no_vote_experts_observers',
+    _l('Experts advise and observers attend without a vote (domain.md rules 9 and 13; Representatives Law art 31)'),
+)
+CLOSE_RECORD = Rule(
+    'meeting_record',
+    _l('Online and on-site sessions keep a sign-in sheet and minutes (domain.md rules 20 and 34)'),
+)
+QUORUM = Rule('meeting_quorum', _l("The rule set's quorum rule for the meeting type, against the frozen roster"))
+PROCEDURE = Rule('meeting_procedure', _l('Consult design: the session procedure of domain.md (b)'))
+CHAIR = Rule('meeting_chair', _l('Consult design: the chair gives the floor and moderates the room'))
+CHECKIN = Rule(
+    'meeting_checkin',
+    _l('Sign-in: the code shown in the room changes every few seconds and works only there and then'),
+)
+MESSAGES = Rule('live_messages', _l('Consult design: live messages are plain text, size-limited and rate-limited'))

@@ -1,0 +1,130 @@
+"""Who may do what with a meeting. The same predicates guard routes and socket events."""
+
+import sqlalchemy as sa
+
+from consult.db import db
+from consult.roles.models import Role
+from consult.roles.permissions import has_role
+from consult.roles.permissions import is_admin
+from consult.topics.permissions import can_review
+from consult.topics.permissions import can_view_topic
+
+from .models import CHAT_KINDS
+from .models import MeetingStatus
+from .models import Participant
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, 'is_authenticated', False)
+
+
+def participant_of(user, meeting) -> Participant | None:
+    """The user's roster entry, if any (cached per request on the meeting object)."""
+    if not _authenticated(user):
+        return None
+    cache = meeting.__dict__.setdefault('_participant_cache', {})
+    if user.id not in cache:
+        cache[user.id] = db.session.scalar(
+            sa.select(Participant).where(Participant.meeting_id == meeting.id, Participant.user_id == user.id)
+        )
+    return cache[user.id]
+
+
+def forget_participants(meeting) -> None:
+    meeting.__dict__.pop('_participant_cache', None)
+
+
+def can_prepare(user, community) -> bool:
+    """Committee staff and director of the community prepare its meetings (domain.md (b) table)."""
+    return _authenticated(user) and can_review(user, community)
+
+
+def can_manage(user, meeting) -> bool:
+    return can_prepare(user, meeting.community)
+
+
+def is_chair(user, meeting) -> bool:
+    return _authenticated(user) and user.id == meeting.chair_id
+
+
+def is_secretary(user, meeting) -> bool:
+    return _authenticated(user) and user.id == meeting.secretary_id
+
+
+def is_supervisor(user, meeting) -> bool:
+    """The residents' affairs supervisory committee may attend every meeting (read-only)."""
+    return _authenticated(user) and has_role(user, Role.SUPERVISORY_COMMITTEE, meeting.community)
+
+
+def can_view_meeting(user, meeting) -> bool:
+    """The meeting page (time, place, agenda, outcome) is as public as its topic."""
+    return can_view_topic(user, meeting.topic)
+
+
+def can_enter_room(user, meeting) -> bool:
+    """The live room: the roster, the chair and secretary, the committee and the supervisory committee."""
+    if not _authenticated(user) or meeting.status == MeetingStatus.CANCELLED:
+        return False
+    return (
+        participant_of(user, meeting) is not None
+        or is_chair(user, meeting)
+        or is_secretary(user, meeting)
+        or can_manage(user, meeting)
+        or is_supervisor(user, meeting)
+        or is_admin(user)
+    )
+
+
+def moderates(user, meeting) -> bool:
+    """The chair runs the room: floor, agenda, muting, hiding (the committee director may stand in)."""
+    return is_chair(user, meeting) or (
+        _authenticated(user) and has_role(user, Role.COMMITTEE_DIRECTOR, meeting.community)
+    )
+
+
+def chats_by_right(user, meeting) -> bool:
+    """The chair, the secretary and participants whose capacity lets them speak freely (not observers)."""
+    if is_chair(user, meeting) or is_secretary(user, meeting):
+        return True
+    participant = participant_of(user, meeting)
+    return participant is not None and participant.kind in CHAT_KINDS
+
+
+def may_chat(user, meeting, holds_floor: bool = False) -> bool:
+    """Participants chat by their kind's rights; observers only while they hold the floor (列席); not when muted."""
+    participant = participant_of(user, meeting)
+    if participant is not None and participant.muted_at is not None:
+        return False
+    if chats_by_right(user, meeting):
+        return True
+    return participant is not None and holds_floor
+
+
+def may_raise_hand(user, meeting) -> bool:
+    return participant_of(user, meeting) is not None
+
+
+def may_write_minutes(user, meeting) -> bool:
+    return is_secretary(user, meeting)
+
+
+def may_request_to_join(user, meeting) -> bool:
+    """Verified residents of the community who are not on the roster, before the roster freezes."""
+    from consult.residency.eligibility import can_take_part
+
+    return (
+        _authenticated(user)
+        and not meeting.frozen
+        and participant_of(user, meeting) is None
+        and can_take_part(user, meeting.community)
+    )
+
+
+def chairs_meeting_of(user, topic) -> bool:
+    from .models import Meeting
+
+    return _authenticated(user) and bool(
+        db.session.scalar(
+            sa.select(sa.func.count(Meeting.id)).where(Meeting.topic_id == topic.id, Meeting.chair_id == user.id)
+        )
+    )

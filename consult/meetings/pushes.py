@@ -1,0 +1,126 @@
+"""Room-wide pushes: the room state after a control step, and presence and quorum, coalesced.
+
+A join storm of a thousand participants must not become a million presence deliveries, so presence
+and quorum pushes go out at most once per ``LIVE_COALESCE_SECONDS`` per room and process: the first
+change at once (after commit), later ones folded into one trailing push by a background task that
+reads the current state. With an interval of 0 (tests) every change is pushed at once.
+"""
+
+import threading
+import time
+
+from flask import current_app
+
+from consult.db import db
+from consult.db import utcnow
+from consult.extensions import socketio
+from consult.realtime import EVENT_NAMES
+from consult.realtime import MeetingPresence
+from consult.realtime import MeetingQuorum
+from consult.realtime import MeetingState
+from consult.realtime import emit_after_commit
+
+from . import logger
+from .record import room
+
+_lock = threading.Lock()
+_last: dict[tuple[int, str], float] = {}
+_pending: set[tuple[int, str]] = set()
+#: The gap between two pushes of a key: the configured interval, longer in a large room.
+_gap: dict[tuple[int, str], float] = {}
+#: People in each room at its last presence push; a room of ROOM_STEP more people waits one interval more.
+_sizes: dict[int, int] = {}
+ROOM_STEP = 250
+_loop = {'started': False}
+
+
+def build_state(meeting) -> MeetingState:
+    from .queries import room_state
+
+    return MeetingState(**room_state(meeting))
+
+
+def build_presence(meeting, limit: int | None = None) -> MeetingPresence:
+    """Who is in the room: the count, and the first names (fewer in pushes than in the join answer)."""
+    from .queries import PUSHED_NAMES_MAX
+    from .queries import presence
+
+    count, people = presence(meeting, limit or PUSHED_NAMES_MAX)
+    _sizes[meeting.id] = count
+    return MeetingPresence(meeting=meeting.id, count=count, people=people)
+
+
+def build_quorum(meeting) -> MeetingQuorum:
+    from .queries import rules_for
+    from .quorum import quorum_status
+
+    status = quorum_status(meeting, rules_for(meeting))
+    return MeetingQuorum(meeting=meeting.id, **status.as_dict())
+
+
+BUILDERS = {'state': build_state, 'presence': build_presence, 'quorum': build_quorum}
+
+
+def emit_state_after_commit(meeting) -> None:
+    emit_after_commit(build_state(meeting), room(meeting.id))
+
+
+def push(meeting, what: str) -> None:
+    """Push ``what`` (``presence`` or ``quorum``) to the room, now or folded into a trailing push."""
+    interval = float(current_app.config.get('LIVE_COALESCE_SECONDS', 1.0))
+    key = (meeting.id, what)
+    now = time.monotonic()
+    gap = interval * max(1.0, _sizes.get(meeting.id, 0) / ROOM_STEP)
+    with _lock:
+        _gap[key] = gap
+        if key in _pending:
+            return
+        leading = interval <= 0 or now - _last.get(key, float('-inf')) >= gap
+        if leading:
+            _last[key] = now
+        else:
+            _pending.add(key)
+    if leading:
+        emit_after_commit(BUILDERS[what](meeting), room(meeting.id))
+    else:
+        _ensure_loop(current_app._get_current_object(), interval)
+
+
+def _ensure_loop(app, interval: float) -> None:
+    with _lock:
+        if _loop['started']:
+            return
+        _loop['started'] = True
+    socketio.start_background_task(_trailing_loop, app, interval)
+
+
+def _trailing_loop(app, interval: float) -> None:
+    from .models import Meeting
+
+    while True:
+        socketio.sleep(interval / 2)
+        now = time.monotonic()
+        with _lock:
+            due = [key for key in _pending if now - _last.get(key, float('-inf')) >= _gap.get(key, interval)]
+            for key in due:
+                _pending.discard(key)
+                _last[key] = now
+        if not due:
+            continue
+        with app.app_context():
+            try:
+                for meeting_id, what in due:
+                    meeting = db.session.get(Meeting, meeting_id)
+                    if meeting is not None:
+                        event_obj = BUILDERS[what](meeting)
+                        from consult.realtime import _payload
+
+                        socketio.emit(EVENT_NAMES[type(event_obj)], _payload(event_obj), to=room(meeting_id))
+            except Exception:  # a failed push must not stop the loop
+                logger.exception('trailing push failed')
+            finally:
+                db.session.remove()
+
+
+def server_now() -> str:
+    return utcnow().isoformat()

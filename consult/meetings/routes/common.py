@@ -1,0 +1,72 @@
+"""Loading a meeting for a page, with the same predicates the socket events use."""
+
+from zoneinfo import ZoneInfo
+
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import url_for
+from flask_login import current_user
+
+from consult.db import db
+from consult.meetings import permissions as p
+from consult.meetings.models import Meeting
+
+CITY_TZ = ZoneInfo('Asia/Shanghai')
+
+
+def load_meeting(meeting_id: int, check=p.can_view_meeting) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not p.can_view_meeting(current_user, meeting):
+        if meeting is not None and not current_user.is_authenticated:
+            from consult.extensions import login_manager
+
+            abort(login_manager.unauthorized())
+        abort(404)
+    if check is not p.can_view_meeting and not check(current_user, meeting):
+        abort(403)
+    return meeting
+
+
+def back(meeting, refusal=None, success=None, anchor: str = ''):
+    if refusal is not None:
+        flash(str(refusal), 'error')
+    elif success:
+        flash(success, 'success')
+    return redirect(url_for('meetings.detail', meeting_id=meeting.id) + anchor)
+
+
+def _topic_meetings(topic):
+    from consult.meetings.queries import meetings_of
+
+    return meetings_of(topic)
+
+
+def _may_schedule(topic) -> bool:
+    from consult.meetings.operations import SCHEDULABLE
+
+    return topic.status in SCHEDULABLE and p.can_prepare(current_user, topic.community)
+
+
+def _labels():
+    from consult.meetings import models
+
+    return {
+        'meeting_kind': models.KIND_LABELS,
+        'meeting_status': models.STATUS_LABELS,
+        'participant_kind': models.KIND_OF_PARTICIPANT_LABELS,
+        'outcome': models.OUTCOME_LABELS,
+        'event': models.EVENT_LABELS,
+    }
+
+
+def inject():
+    """Template helpers: the meetings of a topic (shown on the topic page) and the labels."""
+    from consult.topics.models import FORM_LABELS
+
+    return {
+        'topic_meetings': _topic_meetings,
+        'may_schedule': _may_schedule,
+        'meeting_labels': _labels(),
+        'form_label': lambda code: FORM_LABELS.get(code, code),
+    }

@@ -1,0 +1,281 @@
+// The live room: messages in sequence order with replay on reconnect, presence, quorum, speaker queue,
+// agenda timer, moderation and minutes. The server checks every step; this only draws and asks.
+(function () {
+  'use strict';
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  function clientId() {
+    return 'c' + Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var root = document.getElementById('room');
+    var socket = window.consultSocket;
+    if (!root || !socket) { return; }
+    var t = root.dataset;
+    var meetingId = parseInt(t.meeting, 10);
+    var badges = JSON.parse(t.badges || '{}');
+    var lastSeq = 0;
+    var joined = false;
+    var replaying = false;
+    var buffer = [];
+    var outbox = [];
+    var rights = {};
+    var state = null;
+    var offset = 0;
+    var messages = document.getElementById('messages');
+    var sayForm = document.getElementById('say-form');
+    var sayBody = document.getElementById('say-body');
+    var sayError = document.getElementById('say-error');
+    var hand = document.getElementById('hand');
+    var endTurn = document.getElementById('end-turn');
+    var myId = parseInt(document.body.dataset.user, 10);
+
+    function badge(code) { return el('span', badges[code] || code, 'badge badge-' + code); }
+
+    function render(m) {
+      var li = el('li', null, 'message');
+      li.dataset.seq = String(m.seq);
+      li.id = 'msg-' + m.seq;
+      var who = el('strong', m.author.name);
+      li.appendChild(who);
+      li.appendChild(document.createTextNode(' '));
+      li.appendChild(badge(m.author.badge));
+      li.appendChild(document.createTextNode(' '));
+      var body = el('span', m.hidden ? (t.tHidden + ' ' + m.hidden) : m.body, m.hidden ? 'body hidden-message' : 'body');
+      li.appendChild(body);
+      if (rights.chair && !m.hidden) {
+        var hide = el('button', t.tHide, 'link-button hide');
+        hide.type = 'button';
+        hide.addEventListener('click', function () {
+          var reason = window.prompt(t.tHideReason);
+          if (reason) { socket.emit('meeting:hide', { meeting: meetingId, seq: m.seq, reason: reason }); }
+        });
+        li.appendChild(hide);
+      }
+      messages.appendChild(li);
+      li.scrollIntoView({ block: 'nearest' });
+    }
+
+    // Messages of one room can overtake each other on the way (several senders, several server processes):
+    // a later one waits briefly for the gap to fill, and only then is the gap fetched from the server.
+    var gapTimer = null;
+    function accept(m) {
+      if (m.seq <= lastSeq) { return; }
+      if (m.seq > lastSeq + 1) {
+        buffer.push(m);
+        if (!gapTimer) { gapTimer = setTimeout(function () { gapTimer = null; replay(); }, 400); }
+        return;
+      }
+      render(m);
+      lastSeq = m.seq;
+      if (buffer.length) { drain(); }
+      if (gapTimer && !buffer.some(function (b) { return b.seq > lastSeq + 1; })) { clearTimeout(gapTimer); gapTimer = null; }
+    }
+
+    function drain() {
+      buffer.sort(function (a, b) { return a.seq - b.seq; });
+      var pending = buffer;
+      buffer = [];
+      pending.forEach(accept);
+    }
+
+    function replay() {
+      if (replaying) { return; }
+      replaying = true;
+      socket.emit('meeting:replay', { meeting: meetingId, after: lastSeq }, function (ack) {
+        replaying = false;
+        if (!ack || !ack.ok) { return; }
+        ack.missed.forEach(accept);
+        if (ack.more) { replay(); } else { drain(); }
+      });
+    }
+
+    function drawQuorum(q) {
+      document.getElementById('quorum-present').textContent = String(q.present);
+      document.getElementById('quorum-required').textContent = q.required === null ? '–' : String(q.required);
+      document.getElementById('quorum-members').textContent = String(q.members);
+      var met = document.getElementById('quorum-met');
+      met.textContent = q.required === null ? t.tNoRule : (q.met ? t.tMet : t.tNotMet);
+      document.getElementById('quorum').dataset.met = q.met ? 'yes' : 'no';
+    }
+
+    function drawPresence(p) {
+      document.getElementById('presence-count').textContent = String(p.count);
+      var list = document.getElementById('presence');
+      list.textContent = '';
+      var muted = state ? state.muted : [];
+      p.people.forEach(function (person) {
+        var li = el('li', person.name + ' ');
+        li.dataset.user = String(person.id);
+        li.appendChild(badge(person.badge));
+        if (rights.chair && person.id !== myId && ['chair', 'secretary', 'staff'].indexOf(person.badge) < 0) {
+          var isMuted = muted.indexOf(person.id) >= 0;
+          var b = el('button', isMuted ? t.tUnmute : t.tMute, 'link-button');
+          b.type = 'button';
+          b.addEventListener('click', function () {
+            var reason = isMuted ? '' : window.prompt(t.tMuteReason);
+            if (isMuted || reason) { socket.emit('meeting:mute', { meeting: meetingId, user: person.id, muted: !isMuted, reason: reason || '' }); }
+          });
+          li.appendChild(b);
+        }
+        list.appendChild(li);
+      });
+      if (p.count > p.people.length) { list.appendChild(el('li', t.tOthers.replace('{n}', String(p.count - p.people.length)), 'others')); }
+    }
+
+    function drawState(s) {
+      state = s;
+      offset = Date.parse(s.server_now) - Date.now();
+      document.getElementById('item-title').textContent = s.item ? (s.item.position + '. ' + s.item.title) : '–';
+      document.getElementById('speaker-name').textContent = s.speaker ? s.speaker.name : t.tNobody;
+      var queue = document.getElementById('queue');
+      queue.textContent = '';
+      var mine = false;
+      s.queue.forEach(function (person) {
+        var li = el('li', person.name + ' ');
+        li.dataset.user = String(person.id);
+        li.appendChild(badge(person.badge));
+        if (person.id === myId) { mine = true; }
+        if (rights.chair) {
+          var give = el('button', t.tFloor, 'give-floor');
+          give.type = 'button';
+          give.addEventListener('click', function () {
+            var minutes = parseInt(document.getElementById('floor-minutes').value, 10) || 3;
+            socket.emit('meeting:floor', { meeting: meetingId, user: person.id, minutes: minutes });
+          });
+          li.appendChild(give);
+        }
+        queue.appendChild(li);
+      });
+      var speaking = s.speaker && s.speaker.id === myId;
+      if (hand) {
+        hand.hidden = !rights.hand || speaking;
+        hand.textContent = mine ? t.tLower : t.tHand;
+        hand.dataset.raised = mine ? 'yes' : 'no';
+      }
+      endTurn.hidden = !(s.speaker && (rights.chair || speaking));
+      var canChat = rights.chat || speaking;
+      sayBody.disabled = !canChat || s.status !== 'open';
+      document.getElementById('say-send').disabled = sayBody.disabled;
+      if (!canChat && rights.kind === 'observer') { sayError.textContent = t.tNoChat; } else if (sayError.textContent === t.tNoChat) { sayError.textContent = ''; }
+      document.getElementById('room-status').dataset.status = s.status;
+      tick();
+    }
+
+    function remaining(iso) {
+      if (!iso) { return ''; }
+      var ms = Date.parse(iso) - (Date.now() + offset);
+      var over = ms < 0;
+      var s = Math.floor(Math.abs(ms) / 1000);
+      var text = Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+      return over ? (t.tOvertime + ' ' + text) : (text + ' ' + t.tLeft);
+    }
+
+    function tick() {
+      if (!state) { return; }
+      document.getElementById('item-timer').textContent = state.item ? remaining(state.item.ends_at) : '';
+      document.getElementById('speaker-timer').textContent = state.speaker ? remaining(state.speaker.ends_at) : '';
+    }
+    setInterval(tick, 1000);
+
+    function sendOutbox() {
+      outbox.forEach(function (item) {
+        if (item.sent) { return; }
+        item.sent = true;
+        socket.emit('meeting:say', { meeting: meetingId, body: item.body, client_id: item.id }, function (ack) {
+          if (ack && ack.ok) {
+            outbox = outbox.filter(function (o) { return o.id !== item.id; });
+          } else if (ack && ack.code !== 'not_in_room') {
+            outbox = outbox.filter(function (o) { return o.id !== item.id; });
+            sayError.textContent = ack.message;
+          } else { item.sent = false; }
+        });
+      });
+    }
+
+    function join() {
+      joined = false;
+      socket.emit('meeting:join', { meeting: meetingId, last_seq: lastSeq }, function (ack) {
+        if (!ack || !ack.ok) { sayError.textContent = ack ? ack.message : ''; return; }
+        rights = ack.rights;
+        ack.missed.forEach(accept);
+        drawState(ack.state);
+        drawPresence(ack.presence);
+        drawQuorum(ack.quorum);
+        joined = true;
+        if (ack.more) { replay(); } else { drain(); }
+        outbox.forEach(function (o) { o.sent = false; });
+        sendOutbox();
+        root.dataset.joined = 'yes';
+      });
+    }
+
+    socket.on('connect', join);
+    socket.on('disconnect', function () { joined = false; root.dataset.joined = 'no'; });
+    if (socket.connected) { join(); }
+    socket.on('meeting:message', function (m) {
+      if (m.meeting !== meetingId) { return; }
+      if (!joined) { buffer.push(m); return; }
+      accept(m);
+    });
+    socket.on('meeting:hidden', function (h) {
+      if (h.meeting !== meetingId) { return; }
+      var li = document.getElementById('msg-' + h.seq);
+      if (!li) { return; }
+      var body = li.querySelector('.body');
+      body.textContent = t.tHidden + ' ' + h.reason;
+      body.className = 'body hidden-message';
+      var button = li.querySelector('.hide');
+      if (button) { button.remove(); }
+    });
+    socket.on('meeting:state', function (s) { if (s.meeting === meetingId) { drawState(s); } });
+    socket.on('meeting:presence', function (p) { if (p.meeting === meetingId) { drawPresence(p); } });
+    socket.on('meeting:quorum', function (q) { if (q.meeting === meetingId) { drawQuorum(q); } });
+    socket.on('error', function (e) { if (e && e.message) { sayError.textContent = e.message; } });
+    setInterval(function () { if (joined) { socket.emit('meeting:ping', { meeting: meetingId }); } }, 30000);
+
+    sayForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var body = sayBody.value.trim();
+      if (!body) { return; }
+      sayError.textContent = '';
+      outbox.push({ id: clientId(), body: body, sent: false });
+      sayBody.value = '';
+      if (joined) { sendOutbox(); }
+    });
+    sayBody.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); sayForm.requestSubmit(); }
+    });
+    if (hand) {
+      hand.addEventListener('click', function () {
+        socket.emit(hand.dataset.raised === 'yes' ? 'meeting:lower' : 'meeting:hand', { meeting: meetingId });
+      });
+    }
+    endTurn.addEventListener('click', function () { socket.emit('meeting:end_turn', { meeting: meetingId }); });
+    var itemStart = document.getElementById('item-start');
+    if (itemStart) {
+      itemStart.addEventListener('click', function () {
+        socket.emit('meeting:item', { meeting: meetingId, item: parseInt(document.getElementById('item-select').value, 10) });
+      });
+    }
+    var minutesForm = document.getElementById('minutes-form');
+    if (minutesForm) {
+      minutesForm.addEventListener('submit', function (event) {
+        event.preventDefault();
+        var status = document.getElementById('minutes-status');
+        window.consultFetch(minutesForm.action, { method: 'POST', body: new FormData(minutesForm) })
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            if (data.ok) { document.getElementById('minutes-rev').value = String(data.rev); status.textContent = t.tSaved; } else { status.textContent = data.message; }
+          });
+      });
+    }
+  });
+})();
