@@ -5,9 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := CONSULT_ENV=$${CONSULT_ENV:-development} $(VENV)/bin/flask --app app
 PYTEST_ARGS ?=
+#: The Node reference relay of the live-room benchmark (server.js, package.json).
+BENCH_RELAY_DIR ?= ../shared/bench
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint fmt translations i18n migrate demo bench bench-topics chromium clean
+.PHONY: help run test test-fast lint fmt translations i18n migrate demo bench bench-topics bench-live chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -64,6 +66,9 @@ fmt: .stamp-dev ## format and autofix
 
 bench: .stamp-dev translations ## run the benchmarks in bench/ (not timed tests)
 	$(PY) bench/run.py
+
+bench-live: .stamp-dev translations ## the live room vs the Node relay, 1,000 clients (MODE=calibrate: bare Flask-SocketIO relay)
+	BENCH_RELAY_DIR=$(BENCH_RELAY_DIR) MODE=$(MODE) $(PY) -m bench.live $(BENCH_ARGS)
 
 clean: ## remove the virtual environment and caches (keeps instance/)
 	rm -rf $(VENV) .stamp-run .stamp-dev .pytest_cache .ruff_cache

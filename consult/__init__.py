@@ -76,14 +76,20 @@ def _register_extensions(app: Flask) -> None:
         # Same-origin only (the default); never '*', which would open the door to cross-site sockets.
         cors_allowed_origins=app.config.get('SOCKETIO_CORS_ORIGINS'),
         max_http_buffer_size=64 * 1024,
+        # Handle each event in the greenlet that read it, not a new one: one scheduling round less per
+        # message while the hub is busy writing a room's fan-out (bench/live/README.md).
+        async_handlers=app.config.get('SOCKETIO_ASYNC_HANDLERS', False),
     )
 
 
 def _register_blueprints(app: Flask) -> None:
     from consult import accounts
     from consult import audit
+    from consult import comments
     from consult import communities
+    from consult import dispatch
     from consult import main
+    from consult import meetings
     from consult import petitions
     from consult import residency
     from consult import roles
@@ -91,22 +97,40 @@ def _register_blueprints(app: Flask) -> None:
     from consult import topics
     from consult.accounts import routes as _accounts_routes  # noqa: F401 - registers views on the blueprint
     from consult.audit import routes as _audit_routes  # noqa: F401
+    from consult.comments import routes as _comments_routes  # noqa: F401
     from consult.communities import routes as _communities_routes  # noqa: F401
+    from consult.dispatch import routes as _dispatch_routes  # noqa: F401
     from consult.errors import register_error_handlers
     from consult.main import routes as _main_routes  # noqa: F401
+    from consult.meetings import routes as _meetings_routes  # noqa: F401
     from consult.petitions import routes as _petitions_routes  # noqa: F401
     from consult.residency import routes as _residency_routes  # noqa: F401
     from consult.roles import routes as _roles_routes  # noqa: F401
     from consult.rules import routes as _rules_routes  # noqa: F401
     from consult.topics import routes as _topics_routes  # noqa: F401
 
-    for module in (main, accounts, communities, residency, roles, rules, petitions, topics, audit):
+    for module in (
+        main,
+        accounts,
+        communities,
+        residency,
+        roles,
+        rules,
+        petitions,
+        topics,
+        meetings,
+        dispatch,
+        comments,
+        audit,
+    ):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
 
     from consult import demo
+    from consult.petitions.cli import petitions_cli
 
     app.cli.add_command(demo.demo_cli)
+    app.cli.add_command(petitions_cli)
 
 
 def _register_socket_handlers(app: Flask) -> None:
@@ -120,8 +144,11 @@ def _register_hooks(app: Flask) -> None:
     from consult.accounts.session import load_user
     from consult.extensions import login_manager
     from consult.main.context import inject_globals
+    from consult.petitions.sweeps import recheck_communities
+    from consult.residency.hooks import listen
     from consult.security import set_security_headers
 
     login_manager.user_loader(load_user)
+    listen(recheck_communities)  # a residence began or ended: re-check open petitions there
     app.after_request(set_security_headers)
     app.context_processor(inject_globals)

@@ -42,6 +42,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get('LOGIN_RATE_LIMIT', '10 per minute')
     #: Household-code attempts on the claim form, per user.
     HOUSEHOLD_CODE_RATE_LIMIT = os.environ.get('HOUSEHOLD_CODE_RATE_LIMIT', '10 per minute')
+    #: Comments per user (consult.comments), counted in the rate limiter's storage.
+    COMMENT_RATE_LIMIT = os.environ.get('COMMENT_RATE_LIMIT', '5 per minute')
     #: Failed logins in a row before the account is locked, and for how long.
     LOGIN_MAX_FAILURES = int(os.environ.get('LOGIN_MAX_FAILURES', '5'))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get('LOGIN_LOCKOUT_MINUTES', '15'))
@@ -62,6 +64,15 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     #: Roster CSV uploads larger than this are refused before parsing.
     ROSTER_MAX_BYTES = 2 * 1024 * 1024
+    #: Topic attachments: each file, how many per topic, and all of a topic's files together. The topic
+    #: form's request may be as large as the total plus ATTACHMENT_FORM_OVERHEAD (other routes keep
+    #: MAX_CONTENT_LENGTH); larger requests get the 413 page.
+    ATTACHMENT_MAX_BYTES = int(os.environ.get('ATTACHMENT_MAX_BYTES', str(10 * 1024 * 1024)))
+    ATTACHMENT_MAX_COUNT = int(os.environ.get('ATTACHMENT_MAX_COUNT', '10'))
+    ATTACHMENT_MAX_TOTAL_BYTES = int(os.environ.get('ATTACHMENT_MAX_TOTAL_BYTES', str(30 * 1024 * 1024)))
+    ATTACHMENT_FORM_OVERHEAD = 1024 * 1024
+    #: Where attachment files live (content-addressed); None: ``<instance>/uploads``.
+    ATTACHMENT_DIR = os.environ.get('ATTACHMENT_DIR')
     MAIL_SERVER = os.environ.get('MAIL_SERVER')
 
 
@@ -90,6 +101,8 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     MAIL_SERVER = None
+    #: Presence and quorum pushes go out at once in tests (no trailing background push).
+    LIVE_COALESCE_SECONDS = 0
 
 
 CONFIGS = {

@@ -156,7 +156,8 @@ def load_demo(password: str) -> bool:
 
 
 def _load_demo_topics(donghu, users) -> None:
-    """Four topics in 东湖社区: awaiting co-signs, in admissibility review, awaiting the Party, announced."""
+    """Topics in 东湖社区: awaiting co-signs, in admissibility review, awaiting the Party, announced, one
+    redirected to 市民政局 (acknowledged, 报到), one in an open comment period and one whose meeting is in session."""
     from consult.roles.permissions import forget_grants
     from consult.topics import operations as topics
     from consult.topics import states
@@ -206,6 +207,120 @@ def _load_demo_topics(donghu, users) -> None:
         form='hybrid',
         form_reason='老年居民现场参加，上班居民线上参加',
     )
+    _load_demo_meeting(donghu, users)
+    _load_demo_dispatch(donghu, users)
+    _load_demo_consultation(donghu, users)
+
+
+def _announced_long_ago(users, donghu, channel, title, body, scope, form, form_reason, days_ago):
+    """A topic typed in by staff for the demo resident, accepted and confirmed, announced ``days_ago`` days
+    ago with the default 3 publicity days (demo data only: dated back so consultation can start)."""
+    from datetime import timedelta
+
+    from consult.db import utcnow
+    from consult.topics import operations as topics
+    from consult.topics import states
+
+    staff = users[Role.COMMITTEE_STAFF]
+    content = {'declared_not_excluded': True, 'title': title, 'body': body}
+    topic = topics.create_draft(staff, donghu, channel, content, originator=users['resident'])
+    topics.submit_topic(staff, topic)
+    states.apply(topic, 'accept', staff)
+    states.apply(
+        topic,
+        'confirm',
+        users[Role.PARTY_ORG],
+        categories=['public_affairs'],
+        participant_scope=scope,
+        form=form,
+        form_reason=form_reason,
+    )
+    topic.announced_at = utcnow() - timedelta(days=days_ago)
+    topic.publicity_ends_at = topic.announced_at + timedelta(days=3)
+    return topic
+
+
+def _load_demo_consultation(donghu, users) -> None:
+    """A topic in consultation with an open 14-day comment period."""
+    from consult.comments import operations as comments
+
+    topic = _announced_long_ago(
+        users,
+        donghu,
+        'onsite_collection',
+        '社区小公园改造征求意见',
+        '社区计划改造小公园，增设健身器材和儿童游乐区，请居民在线发表意见。',
+        '社区全体居民',
+        'online',
+        '方便上班居民随时发表意见',
+        days_ago=4,
+    )
+    comments.open_period(users[Role.COMMITTEE_STAFF], topic, 14)
+
+
+def _load_demo_meeting(donghu, users) -> None:
+    """A topic announced weeks ago whose mixed on-site/online meeting is in session (the live room)."""
+    from datetime import timedelta
+
+    from consult.db import utcnow
+    from consult.meetings import operations as meetings
+    from consult.meetings import roster
+
+    staff, director = users[Role.COMMITTEE_STAFF], users[Role.COMMITTEE_DIRECTOR]
+    weeks_ago = utcnow() - timedelta(days=21)
+    topic = _announced_long_ago(
+        users,
+        donghu,
+        'counter',
+        '垃圾分类投放点调整',
+        '2幢旁的投放点离住户窗户太近，夏天气味大，建议协商调整位置和开放时间。',
+        '全体成年居民、物业服务企业',
+        'hybrid',
+        '现场与线上同时进行，方便上班居民参加',
+        days_ago=21,
+    )
+    meeting = meetings.schedule(
+        staff,
+        topic,
+        {
+            'title': '垃圾分类投放点调整议事会',
+            'kind': 'residents_meeting',
+            'form': 'hybrid',
+            'starts_at': utcnow(),
+            'place': '东湖社区党群服务中心二楼会议室',
+            'chair_id': director.id,
+            'secretary_id': staff.id,
+            'agenda': '现状介绍 | 10\n方案讨论 | 40\n形成意见 | 20',
+        },
+    )
+    roster.build_from_criteria(staff, meeting, 'adults', False)
+    roster.add_participant(staff, meeting, users[Role.NPC_DEPUTY], 'observer')
+    roster.add_participant(staff, meeting, users[Role.EXPERT], 'expert')
+    meetings.add_material(staff, meeting, '投放点备选位置', '1. 2幢与3幢之间绿地旁\n2. 小区东门停车场一角')
+    meetings.send_notice(staff, meeting, now=weeks_ago + timedelta(days=4))
+    meetings.send_materials(staff, meeting, now=weeks_ago + timedelta(days=4))
+    meetings.open_meeting(director, meeting)
+
+
+def _load_demo_dispatch(donghu, users) -> None:
+    from consult.communities.models import Department
+    from consult.dispatch import operations as dispatch
+    from consult.topics import operations as topics
+
+    grid_worker = users[Role.GRID_WORKER]
+    topic = topics.create_draft(
+        grid_worker,
+        donghu,
+        'grid_patrol',
+        {'declared_not_excluded': True, 'title': '5幢门前路灯损坏', 'body': '巡查发现5幢门前路灯连续一周不亮。'},
+        originator=users['resident'],
+    )
+    topics.submit_topic(grid_worker, topic)
+    department = db.session.scalar(sa.select(Department).where(Department.name == '市民政局'))
+    ticket = dispatch.propose_dispatch(
+        users[Role.COMMITTEE_DIRECTOR], topic, department, 'simple', '路灯维护属于职能部门职责，不属于社区自治事项'
+    )
+    dispatch.report(users[Role.DEPARTMENT], ticket)
 
 
 def _pad(text: str, width: int) -> str:

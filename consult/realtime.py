@@ -10,6 +10,15 @@ Event names (server to client), one serializer each:
 - ``topic_changed``: to ``user:<id>`` of the submitter and co-signers, and to ``topic:<id>``, at each step;
   ``{"topic_id", "status", "action"}``.
 - ``cosign_count``: to ``topic:<id>`` after a co-sign or its withdrawal; ``{"topic_id", "count", "required"}``.
+- ``meeting:message``: to ``meeting:<id>``, a chat message with its per-meeting ``seq``.
+- ``meeting:hidden``: to ``meeting:<id>`` when the chair hides a message; ``{"meeting", "seq", "reason"}``.
+- ``meeting:state``: to ``meeting:<id>`` after a control step: agenda item and timer, speaker, queue, mutes.
+- ``meeting:presence`` / ``meeting:quorum``: to ``meeting:<id>``, coalesced (see ``consult.meetings.pushes``).
+- ``comment_posted``: to ``topic:<id>`` after a comment or reply is posted; ``{"topic_id", "comment_id",
+  "parent_id", "author", "badge", "stance", "body", "created_at", "tally"}`` (``badge`` and ``stance`` are
+  codes the page labels; ``tally`` is ``{"for", "against", "neutral"}``).
+- ``comment_hidden``: to ``topic:<id>`` when the committee hides a comment;
+  ``{"topic_id", "comment_id", "reason", "tally"}``.
 - ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up.
 
 Rooms are named per entity by the server (``user:<id>``, ``topic:<id>``); a client asks to join a topic's
@@ -81,6 +90,76 @@ class CosignCount:
 
 
 @dataclass(frozen=True)
+class MeetingMessage:
+    meeting: int
+    seq: int
+    client_id: str
+    body: str
+    #: The reason, when the chair hid the message (the body is then withheld).
+    hidden: str | None
+    author: dict
+    at: str
+
+
+@dataclass(frozen=True)
+class MessageHidden:
+    meeting: int
+    seq: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MeetingState:
+    meeting: int
+    status: str
+    seq: int
+    item: dict | None
+    speaker: dict | None
+    queue: list
+    muted: list
+    server_now: str
+
+
+@dataclass(frozen=True)
+class MeetingPresence:
+    meeting: int
+    count: int
+    people: list
+
+
+@dataclass(frozen=True)
+class MeetingQuorum:
+    meeting: int
+    present: int
+    members: int
+    required: int | None
+    met: bool
+
+
+@dataclass(frozen=True)
+class CommentPosted:
+    topic_id: int
+    comment_id: int
+    #: The root comment for a reply, else None.
+    parent_id: int | None
+    #: The author's display name (never a mobile number).
+    author: str
+    badge: str
+    stance: str | None
+    body: str
+    created_at: str
+    tally: dict
+
+
+@dataclass(frozen=True)
+class CommentHidden:
+    topic_id: int
+    comment_id: int
+    reason: str
+    tally: dict
+
+
+@dataclass(frozen=True)
 class ErrorEvent:
     code: str
     message: str
@@ -92,6 +171,13 @@ EVENT_NAMES = {
     PetitionChanged: 'petition_changed',
     TopicChanged: 'topic_changed',
     CosignCount: 'cosign_count',
+    MeetingMessage: 'meeting:message',
+    MessageHidden: 'meeting:hidden',
+    MeetingState: 'meeting:state',
+    MeetingPresence: 'meeting:presence',
+    MeetingQuorum: 'meeting:quorum',
+    CommentPosted: 'comment_posted',
+    CommentHidden: 'comment_hidden',
     ErrorEvent: 'error',
 }
 
@@ -104,6 +190,11 @@ def _payload(event_obj) -> dict:
 def emit_after_commit(event_obj, room: str) -> None:
     """Queue an event for ``room``; it is sent only if the current transaction commits."""
     db.session.info.setdefault(_PENDING_KEY, []).append((EVENT_NAMES[type(event_obj)], _payload(event_obj), room))
+
+
+def emit_committed(event_obj, room: str) -> None:
+    """Send an event about a row already committed outside the session (the live room's autocommit write)."""
+    socketio.emit(EVENT_NAMES[type(event_obj)], _payload(event_obj), to=room)
 
 
 @event.listens_for(Session, 'after_commit')
@@ -146,8 +237,14 @@ def _on_error(exc):
 
 def register_socket_handlers(sio) -> None:
     """Register the connection handlers; each context registers its own events here too."""
+    from consult.websocket import tune
+
+    tune()
     sio.on_event('connect', _on_connect)
     sio.on_error_default(_on_error)
     from consult.topics.events import register as register_topic_events
 
     register_topic_events(sio)
+    from consult.meetings.events import register as register_meeting_events
+
+    register_meeting_events(sio)

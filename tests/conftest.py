@@ -61,8 +61,9 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(scope='session')
-def app(database_url):
-    app = create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': database_url})
+def app(database_url, tmp_path_factory):
+    uploads = str(tmp_path_factory.mktemp('uploads'))
+    app = create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': database_url, 'ATTACHMENT_DIR': uploads})
     app.test_client_class = _Client
     with app.app_context():
         support.reset_schema(_db.engine)
@@ -82,6 +83,9 @@ def db(app):
         # Flask-SQLAlchemy's Session.get_bind picks the engine by mapper, ignoring a session-level bind,
         # so the connection itself stands in for the engine while the test runs.
         engines[None] = connection
+        # The extension's repr reads ``engine.url``; a failing test's report (hypothesis prints its fixtures)
+        # must show the real error, not an AttributeError from that repr.
+        connection.url = engine.url
         _db.session = _db._make_scoped_session({'join_transaction_mode': 'create_savepoint'})
         try:
             yield _db
@@ -95,8 +99,11 @@ def db(app):
 
 @pytest.fixture(autouse=True)
 def _reset_rate_limits(app):
+    from consult.meetings import seats
+
     with app.app_context():
         limiter.reset()
+    seats.reset()
 
 
 @pytest.fixture

@@ -162,45 +162,62 @@ def live_server(tmp_dir: Path, database_url: str | None = None, production: bool
     ``gunicorn -k gevent -w 1`` with ``CONSULT_ENV=production`` (and the Redis queue when ``TEST_REDIS_URL``
     is set). Cookies are not marked Secure there only because the test speaks plain HTTP on loopback.
     """
+    with live_servers(tmp_dir, 1, database_url=database_url, production=production) as (server,):
+        yield server
+
+
+@contextlib.contextmanager
+def live_servers(
+    tmp_dir: Path, count: int, database_url: str | None = None, production: bool = False
+) -> Iterator[list[LiveServer]]:
+    """Run ``count`` servers on different ports against one database, instance folder and secret key.
+
+    That is the production layout of several single-worker processes; they share rooms only through the
+    Socket.IO message queue, so give them ``TEST_REDIS_URL`` (without it each process has its own rooms).
+    """
     tmp_dir = Path(tmp_dir)
     instance_path = tmp_dir / 'instance'
     instance_path.mkdir(parents=True, exist_ok=True)
-    log_path = tmp_dir / 'server.log'
     translations = _compile_catalogues(tmp_dir / 'translations')
-    with _database(tmp_dir, database_url) as url, log_path.open('w') as log:
-        port = free_port()
-        env = _server_env(url, instance_path, port, translations)
-        command = [sys.executable, 'app.py']
-        if production:
-            env.update({'CONSULT_ENV': 'production', 'CONSULT_SESSION_COOKIE_SECURE': 'false'})
-            env.pop('SOCKETIO_ASYNC_MODE')
-            gunicorn = str(Path(sys.executable).parent / 'gunicorn')
-            command = [gunicorn, '-k', 'gevent', '-w', '1', '-b', f'127.0.0.1:{port}', 'app:app']
-        _run_cli(['db', 'upgrade'], env, log)
-        _run_cli(['demo', 'load'], env, log)
-        password = (instance_path / 'demo_password').read_text().strip()
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        server = LiveServer(
-            url=f'http://127.0.0.1:{port}',
-            demo_password=password,
-            database_url=url,
-            instance_path=instance_path,
-            log_path=log_path,
-            process=process,
-        )
-        try:
+    secret_key = secrets.token_urlsafe(32)
+    with _database(tmp_dir, database_url) as url, contextlib.ExitStack() as stack:
+        servers = []
+        for n in range(count):
+            log_path = tmp_dir / ('server.log' if n == 0 else f'server-{n}.log')
+            log = stack.enter_context(log_path.open('w'))
+            port = free_port()
+            env = _server_env(url, instance_path, port, translations)
+            env['SECRET_KEY'] = secret_key
+            command = [sys.executable, 'app.py']
+            if production:
+                env.update({'CONSULT_ENV': 'production', 'CONSULT_SESSION_COOKIE_SECURE': 'false'})
+                env.pop('SOCKETIO_ASYNC_MODE')
+                gunicorn = str(Path(sys.executable).parent / 'gunicorn')
+                command = [gunicorn, '-k', 'gevent', '-w', '1', '-b', f'127.0.0.1:{port}', 'app:app']
+            if n == 0:
+                _run_cli(['db', 'upgrade'], env, log)
+                _run_cli(['demo', 'load'], env, log)
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            stack.callback(_stop, process)
+            servers.append(
+                LiveServer(
+                    url=f'http://127.0.0.1:{port}',
+                    demo_password=(instance_path / 'demo_password').read_text().strip(),
+                    database_url=url,
+                    instance_path=instance_path,
+                    log_path=log_path,
+                    process=process,
+                )
+            )
+        for server in servers:
             _wait_until_up(server)
-            yield server
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        yield servers
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

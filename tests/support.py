@@ -113,3 +113,22 @@ def build_place(session, suffix: str = '') -> Place:
         c=communities[2],
         department=department,
     )
+
+
+def recording_smtp(sent: list):
+    """An ``smtplib.SMTP`` stand-in that records connections and messages in ``sent`` (no mail server here)."""
+
+    class RecordingSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append(('connect', host))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, message):
+            sent.append(('to', message['To'], message['Subject']))
+
+    return RecordingSMTP

@@ -15,6 +15,7 @@ from consult.refusals import ONE_RESIDENCE
 from consult.refusals import Refusal
 from consult.refusals import require_reason
 from consult.residency import logger
+from consult.residency.hooks import residence_changed
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.residency.models import RosterEntry
@@ -82,6 +83,8 @@ def matching_roster_entry(user, household) -> RosterEntry | None:
 def verify(membership: Membership, actor, method: VerificationMethod, reason: str = '') -> Membership:
     """Verify a pending claim; a verified membership elsewhere ends (the resident moved), keeping its history.
 
+    Then tells :mod:`consult.residency.hooks` listeners (open petitions of both communities are re-checked).
+
     :param actor: the verifying staff member, or ``None`` when the roster or a household code verifies.
     """
     if membership.status != MembershipStatus.PENDING:
@@ -110,6 +113,8 @@ def verify(membership: Membership, actor, method: VerificationMethod, reason: st
     db.session.flush()  # end the old residence before the unique index sees the new one
     _decide(membership, MembershipStatus.VERIFIED, actor, now, method=method)
     _announce(membership, actor, 'residency.verify', reason, method=str(method))
+    # A residence began here and perhaps ended elsewhere: counts over current residents changed in both.
+    residence_changed({membership.community_id, *(old.community_id for old in previous)}, now)
     logger.info('membership %s verified by %s (%s)', membership.id, membership.decided_by_id, method)
     return membership
 

@@ -68,6 +68,9 @@ SOURCE_S10 = _l('Sample community deliberation rules (local practice)')
 SOURCE_S8 = _l('Four deliberations, two disclosures (local practice)')
 SOURCE_S1_10 = _l('Urban Residents Committee Organisation Law art 10')
 SOURCE_DESIGN = _l('Consult design default; set your own')
+SOURCE_S20 = _l(
+    "Whistle-and-report time limits of Guangling, Yangzhou (local practice, not Longgang's; set Longgang's figures)"
+)
 
 NUMBERS = {
     'review_deadline_days': Number(7, SOURCE_DESIGN),
@@ -78,6 +81,19 @@ NUMBERS = {
     'objection_window_days': Number(5, _l('Village Committee Organisation Law art 14, by analogy')),
     'objection_reply_days': Number(3, _l('Village Committee Organisation Law art 14, by analogy')),
     'cooling_off_months': Number(6, SOURCE_DESIGN),
+    #: A simple dispatched (吹哨) item is closed within this many calendar days.
+    'whistle_simple_days': Number(1, SOURCE_S20),
+    #: A complex dispatched item is closed within this many working days (Saturdays and Sundays skipped).
+    'whistle_complex_working_days': Number(10, SOURCE_S20),
+    # The law sets no period for a petition (S1 art 10); without one, an old petition could be completed years
+    # later by people who never saw it. 90 days gives residents a season to gather signatures.
+    'petition_lapse_days': Number(
+        90,
+        _l(
+            'Consult design default; set your own. The law sets no period: 90 days gives residents a season to '
+            'gather signatures, and an old petition cannot be completed by people who never saw it'
+        ),
+    ),
 }
 
 #: Quorum and approval per meeting type.
@@ -121,6 +137,12 @@ PETITION_THRESHOLD = Threshold.any_of(
     Condition('groups_petitioning', '>=', 1, 3, 'groups', by='household'),
 )
 PETITION_SOURCE = SOURCE_S1_10
+
+
+def number_value(params: dict, key: str) -> int:
+    """A number of a rule set's ``params``; a version made before ``key`` existed had the default in force."""
+    numbers = params.get('numbers') or {}
+    return int(numbers[key]) if key in numbers else NUMBERS[key].value
 
 
 def default_params() -> dict:

@@ -43,6 +43,9 @@ NUMBER_LABELS = {
     'objection_window_days': _l('Objections may be raised within'),
     'objection_reply_days': _l('Each objection is answered within'),
     'cooling_off_months': _l('A decided matter is not reopened for'),
+    'whistle_simple_days': _l('A simple item dispatched to a department is closed within'),
+    'whistle_complex_working_days': _l('A complex item dispatched to a department is closed within'),
+    'petition_lapse_days': _l("A petition for a residents' meeting lapses unless met within"),
 }
 
 BY_LABELS = {

@@ -13,6 +13,7 @@ from consult.rules.defaults import MEETING_TYPES
 from consult.rules.defaults import NATIONAL_CATEGORIES
 from consult.rules.defaults import NUMBERS
 from consult.rules.defaults import PETITION_SOURCE
+from consult.rules.defaults import number_value
 from consult.rules.describe import NUMBER_LABELS
 from consult.rules.describe import describe
 from consult.rules.engine import Threshold
@@ -42,8 +43,8 @@ def number_rows(params: dict) -> list[Row]:
     """Each number, its unit (days or months) and its source."""
     rows = []
     for key, default in NUMBERS.items():
-        value = params['numbers'][key]
-        unit = 'months' if key.endswith('_months') else 'days'
+        value = number_value(params, key)
+        unit = 'months' if key.endswith('_months') else 'working_days' if key.endswith('_working_days') else 'days'
         rows.append(
             Row(key, NUMBER_LABELS[key], value, _source(value != default.value, default.value, default.source), unit)
         )

@@ -83,7 +83,13 @@ class ProposeForm(Form):
         )
         for key in NUMBERS:
             low, high = NUMBER_BOUNDS[key]
-            unit = _('months') if key.endswith('_months') else _('days')
+            unit = (
+                _('months')
+                if key.endswith('_months')
+                else _('working days')
+                if key.endswith('_working_days')
+                else _('days')
+            )
             self[f'number_{key}'].description = _('%(unit)s, from %(low)s to %(high)s', unit=unit, low=low, high=high)
 
     def fill(self, choices: dict, day) -> None:

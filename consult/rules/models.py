@@ -10,6 +10,7 @@ import sqlalchemy.orm as so
 from consult.db import UTCDateTime
 from consult.db import db
 from consult.db import utcnow
+from consult.rules.defaults import number_value
 from consult.rules.engine import Threshold
 
 
@@ -51,7 +52,7 @@ class RuleSet(db.Model):
     )
 
     def number(self, key: str) -> int:
-        return int(self.params['numbers'][key])
+        return number_value(self.params, key)
 
     @property
     def categories(self) -> list[str]:

@@ -16,13 +16,21 @@ from consult.rules.defaults import MEETING_TYPES
 from consult.rules.defaults import NATIONAL_CATEGORIES
 from consult.rules.defaults import NUMBERS
 from consult.rules.defaults import SOURCE_S1_9
+from consult.rules.defaults import number_value
 from consult.rules.describe import NUMBER_LABELS
 from consult.rules.engine import Condition
 from consult.rules.engine import Threshold
 from consult.security import clean_text
 
 #: (lowest, highest) accepted for each number of the rule set.
-NUMBER_BOUNDS = dict.fromkeys(NUMBERS, (0, 365)) | {'review_deadline_days': (1, 365), 'cooling_off_months': (0, 60)}
+NUMBER_BOUNDS = dict.fromkeys(NUMBERS, (0, 365)) | {
+    'review_deadline_days': (1, 365),
+    'cooling_off_months': (0, 60),
+    'whistle_simple_days': (1, 90),
+    'whistle_complex_working_days': (1, 90),
+    # A positive whole number: a petition open for 0 days would lapse the second it starts.
+    'petition_lapse_days': (1, 365),
+}
 MAX_WORK_ITEMS = 50
 MAX_WORK_ITEM_LENGTH = 40
 MAX_DENOMINATOR = 1000
@@ -206,7 +214,7 @@ def choices_from(params: dict) -> dict:
         'categories': list(params['categories']),
         'work_items': '\n'.join(params.get('work_items', [])),
         'exclusions': list(params['exclusions']),
-        'numbers': dict(params['numbers']),
+        'numbers': {key: number_value(params, key) for key in NUMBERS},
         'cosign': cosign,
         'meetings': meetings,
     }

@@ -1,6 +1,9 @@
 """Topic forms. Choices are set by the route from the rule set in force and the actor's channels."""
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -14,6 +17,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from consult.forms import Form
+from consult.topics.attachments import filetypes
 from consult.topics.models import AREA_LABELS
 from consult.topics.models import FORM_LABELS
 from consult.topics.operations import BODY_MAX
@@ -50,12 +54,21 @@ class TopicForm(Form):
         )
     )
     private = BooleanField(_l('It concerns personal information: keep it private (not shown publicly)'))
+    attachments = MultipleFileField(_l('Attach files'), render_kw={'accept': filetypes.ACCEPT})
     save = SubmitField(_l('Save draft'))
     submit_now = SubmitField(_l('Submit'))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.area_kind.choices = [(str(k), str(v)) for k, v in AREA_LABELS.items()]
+        config = current_app.config
+        self.attachments.description = _(
+            'Optional. PDF, JPEG, PNG, WebP, plain text (.txt), Word (.docx), Excel (.xlsx) or OpenDocument '
+            '(.odt). Up to %(count)s files per topic, each at most %(size)s, %(total)s in all.',
+            count=config['ATTACHMENT_MAX_COUNT'],
+            size=filetypes.human_size(config['ATTACHMENT_MAX_BYTES']),
+            total=filetypes.human_size(config['ATTACHMENT_MAX_TOTAL_BYTES']),
+        )
 
     def data_dict(self) -> dict:
         return {

@@ -6,6 +6,7 @@ Every check raises :class:`consult.refusals.Refusal` naming its rule; none chang
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from consult.db import utcnow
 from consult.refusals import REASON_REQUIRED
 from consult.refusals import Refusal
 from consult.refusals import Rule
@@ -54,6 +55,27 @@ ACTIVE_SUBMITTER = Rule(
     _l(
         'Topic collection: residents, representatives, staff on their behalf, departments and deputies (domain.md rule 14)'
     ),
+)
+
+ATTACHMENT_WHO = Rule(
+    'attachment_who',
+    _l("Consult design: a topic's submitter attaches and removes files while the topic can be edited (before review)"),
+)
+ATTACHMENT_TYPE = Rule(
+    'attachment_type',
+    _l(
+        'Consult design: attachments are PDF, JPEG, PNG, WebP, plain text, DOCX, XLSX or ODT, recognised by '
+        'their content; the file name and type must say the same'
+    ),
+)
+ATTACHMENT_LIMITS = Rule(
+    'attachment_limits',
+    _l(
+        "Consult design: each file, the number of a topic's files and their total size stay within the platform's limits"
+    ),
+)
+ATTACHMENT_WHOLE = Rule(
+    'attachment_whole', _l('Consult design: a topic and its files are saved together or not at all')
 )
 
 
@@ -170,3 +192,68 @@ def still_needed(outcome) -> int:
     if outcome.met:
         return 0
     return min(max(max(r.required - r.counted, 0) for r in row) for row in outcome.results)
+
+
+TOPIC_PUBLICITY = Rule(
+    'topic_publicity_days',
+    _l(
+        "Topic announcement (public notice) before consultation: the rule set's topic publicity days "
+        '(domain.md rule 17)'
+    ),
+)
+COMMENT_WINDOW = Rule(
+    'comment_window',
+    _l('Online consultation reproduces on-site safeguards: a time-boxed comment window (domain.md rule 20)'),
+)
+CONSULTATION_OPINION = Rule(
+    'consultation_opinion',
+    _l('Consultation ends in a consultation opinion written by the committee (domain.md rule 21)'),
+)
+
+
+def publicity_ended(topic, actor, rules, reason, data) -> None:
+    """An announced topic goes to consultation only once its publicity period has ended (inclusive)."""
+    from consult.topics.models import TopicStatus
+
+    if topic.status != TopicStatus.ANNOUNCED:
+        return
+    if topic.publicity_ends_at is None or utcnow() < topic.publicity_ends_at:
+        raise Refusal(
+            _('The topic announcement period has not ended yet; the comment period can open from then.'),
+            TOPIC_PUBLICITY,
+            code='publicity_not_over',
+        )
+
+
+def comment_days_valid(topic, actor, rules, reason, data) -> None:
+    from consult.comments.models import DAYS_MAX
+    from consult.comments.models import DAYS_MIN
+
+    days = data.get('days')
+    if not isinstance(days, int) or isinstance(days, bool) or not DAYS_MIN <= days <= DAYS_MAX:
+        raise Refusal(
+            _('A comment period lasts %(low)s to %(high)s days.', low=DAYS_MIN, high=DAYS_MAX),
+            COMMENT_WINDOW,
+            code='bad_days',
+        )
+
+
+def no_open_comment_period(topic, actor, rules, reason, data) -> None:
+    from consult.comments.queries import latest_period
+
+    period = latest_period(topic.id)
+    if period is not None and period.is_open(utcnow()):
+        raise Refusal(_('A comment period is already open on this topic.'), COMMENT_WINDOW, code='period_open')
+
+
+def comment_summary_written(topic, actor, rules, reason, data) -> None:
+    """The latest comment period has ended and the committee has written its summary."""
+    from consult.comments.queries import latest_period
+
+    period = latest_period(topic.id)
+    if period is None or period.is_open(utcnow()):
+        raise Refusal(
+            _('The consultation concludes after a comment period has closed.'), COMMENT_WINDOW, code='period_open'
+        )
+    if not period.summary:
+        raise Refusal(_('Write the summary of the comment period first.'), CONSULTATION_OPINION, code='no_summary')

@@ -16,7 +16,7 @@ from consult.db import utcnow
 
 
 class TopicStatus(enum.StrEnum):
-    """The states of domain.md (b); this issue implements the path up to ANNOUNCED."""
+    """The states of domain.md (b); implemented up to ANNOUNCED, and on to OPINION_FORMED by comment periods."""
 
     DRAFT = 'draft'
     SUBMITTED = 'submitted'
@@ -295,12 +295,15 @@ class Notification(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id'))
     topic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('topics.id', ondelete='CASCADE'))
-    #: The action that caused it (``accept``, ``merge``...), shown through ``ACTION_LABELS``.
+    #: Set instead of ``topic_id`` for a petition's steps (``consult.petitions.notifications``).
+    petition_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('petitions.id', ondelete='CASCADE'))
+    #: The action that caused it (``accept``, ``merge``... or ``petition_met``...), shown through its labels.
     kind: so.Mapped[str] = so.mapped_column(sa.String(32))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     read_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     topic = so.relationship('Topic')
+    petition = so.relationship('Petition')
 
     __table_args__ = (sa.Index('ix_notifications_user_unread', 'user_id', 'read_at', 'created_at'),)
 

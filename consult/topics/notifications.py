@@ -48,10 +48,19 @@ def notify_step(topic, action: str, actor) -> None:
     if current_app.config.get('MAIL_SERVER') and user_ids:
         from consult.topics.states import ACTION_LABELS
 
-        emails = list(db.session.scalars(sa.select(User.email).where(User.id.in_(user_ids), User.email.is_not(None))))
         subject = f'[Consult] {topic.title}: {ACTION_LABELS.get(action, action)}'
-        link = url_for('topics.detail', topic_id=topic.id, _external=True)
-        db.session.info.setdefault(_MAIL_KEY, []).extend((address, subject, link) for address in emails)
+        queue_mail(user_ids, subject, url_for('topics.detail', topic_id=topic.id, _external=True))
+
+
+def queue_mail(user_ids, subject: str, link: str) -> None:
+    """Queue an email to each of ``user_ids`` with an address, sent after the commit (if SMTP is configured).
+
+    Also used by :mod:`consult.petitions.notifications`.
+    """
+    if not current_app.config.get('MAIL_SERVER') or not user_ids:
+        return
+    emails = list(db.session.scalars(sa.select(User.email).where(User.id.in_(user_ids), User.email.is_not(None))))
+    db.session.info.setdefault(_MAIL_KEY, []).extend((address, subject, link) for address in emails)
 
 
 @event.listens_for(Session, 'after_commit')

@@ -158,8 +158,7 @@ def _grants(user, role):
 
 def can_edit(actor, topic) -> bool:
     """The submitter edits a draft, or a submitted topic before it enters review."""
-    editable = topic.status == TopicStatus.DRAFT or (topic.status == TopicStatus.SUBMITTED and topic.queued_at is None)
-    return editable and p.is_submitter(actor, topic)
+    return p.can_edit_topic(actor, topic)
 
 
 def edit_topic(actor, topic, data: dict) -> Topic:

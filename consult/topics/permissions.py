@@ -67,8 +67,24 @@ def is_submitter(user, topic) -> bool:
     return _authenticated(user) and user.id == topic.submitted_by_id
 
 
+def can_edit_topic(user, topic) -> bool:
+    """The submitter edits a draft, or a submitted topic before it enters review."""
+    editable = topic.status == TopicStatus.DRAFT or (topic.status == TopicStatus.SUBMITTED and topic.queued_at is None)
+    return editable and is_submitter(user, topic)
+
+
+def can_attach(user, topic) -> bool:
+    """Attach or remove files: whoever may edit the topic (staff who typed it in for a resident too)."""
+    return can_edit_topic(user, topic)
+
+
 def is_party_org(user, topic) -> bool:
     return _authenticated(user) and has_role(user, Role.PARTY_ORG, topic.community)
+
+
+def is_principal(user, topic) -> bool:
+    """The committee director: the community's principal leader, who signs off a whistle (domain.md rule 28)."""
+    return _authenticated(user) and has_role(user, Role.COMMITTEE_DIRECTOR, topic.community)
 
 
 def is_joint_committee(user, topic) -> bool:

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.db import db
 from consult.db import utcnow
+from consult.dispatch.guards import whistle_target_valid
 from consult.refusals import Refusal
 from consult.residency.eligibility import today
 from consult.roles.models import Role
@@ -63,8 +64,20 @@ def _confirmer(actor, topic):
     return p.can_confirm(actor, topic)
 
 
+def _principal(actor, topic):
+    """The community's principal leader (the committee director) signs a whistle off (domain.md rule 28)."""
+    return p.is_principal(actor, topic)
+
+
 def _joint(actor, topic):
     return topic.escalated_to_id is not None and p.is_joint_committee(actor, topic)
+
+
+def _session_lead(actor, topic):
+    """The committee, the Party organisation, or the chair of a meeting on the topic (domain.md (b) table)."""
+    from consult.meetings.permissions import chairs_meeting_of
+
+    return p.can_review(actor, topic.community) or p.can_confirm(actor, topic) or chairs_meeting_of(actor, topic)
 
 
 def _on_submit(topic, actor, rules, reason, data):
@@ -93,6 +106,14 @@ def _on_merge(topic, actor, rules, reason, data):
     carry_cosigns(topic, data['target'])
 
 
+def _on_redirect(topic, actor, rules, reason, data):
+    from consult.dispatch.operations import dispatch_ticket
+
+    topic.decision_reason = reason
+    topic.exclusion_code = 'department_duty'
+    dispatch_ticket(topic, actor, rules, reason, data)
+
+
 def _on_escalate(topic, actor, rules, reason, data):
     topic.escalated_to_id = topic.community.central_community_id
     topic.decision_reason = reason
@@ -105,6 +126,12 @@ def _on_confirm(topic, actor, rules, reason, data):
     topic.form_reason = clean_text(data['form_reason'])
     topic.announced_at = utcnow()
     topic.publicity_ends_at = topic.announced_at + timedelta(days=rules.number('topic_publicity_days'))
+
+
+def _on_open_comments(topic, actor, rules, reason, data):
+    from consult.comments.operations import start_period
+
+    start_period(topic, actor, data['days'])
 
 
 def _on_refuse(topic, actor, rules, reason, data):
@@ -133,6 +160,14 @@ TRANSITIONS: dict[str, Transition] = {
             'merge', frozenset({S.SUBMITTED}), S.MERGED, _committee, (g.reason_given, g.merge_target_valid), _on_merge
         ),
         Transition(
+            'redirect',
+            frozenset({S.SUBMITTED}),
+            S.REDIRECTED,
+            _principal,
+            (g.in_review_queue, g.reason_given, whistle_target_valid),
+            _on_redirect,
+        ),
+        Transition(
             'confirm',
             frozenset({S.SCREENING}),
             S.ANNOUNCED,
@@ -150,10 +185,35 @@ TRANSITIONS: dict[str, Transition] = {
             _on_escalate,
         ),
         Transition('take_up', frozenset({S.ESCALATED}), S.SCREENING, _joint),
+        Transition(
+            'open_session', frozenset({S.ANNOUNCED, S.DEFERRED}), S.IN_CONSULTATION, _session_lead, (g.publicity_ended,)
+        ),
+        Transition('form_opinion', frozenset({S.IN_CONSULTATION}), S.OPINION_FORMED, _session_lead, (g.reason_given,)),
+        Transition('defer', frozenset({S.IN_CONSULTATION}), S.DEFERRED, _session_lead, (g.reason_given,)),
+        Transition('reschedule', frozenset({S.IN_CONSULTATION}), S.ANNOUNCED, _session_lead, (g.reason_given,)),
         Transition('withdraw', frozenset({S.DRAFT, S.SUBMITTED, S.SCREENING, S.ESCALATED}), S.WITHDRAWN, _submitter),
         Transition('withdraw_by_committee', _OPEN, S.WITHDRAWN, _committee, (g.reason_given,), _on_refuse),
+        Transition(
+            'open_comments',
+            frozenset({S.ANNOUNCED, S.IN_CONSULTATION}),
+            S.IN_CONSULTATION,
+            _committee,
+            (g.comment_days_valid, g.publicity_ended, g.no_open_comment_period),
+            _on_open_comments,
+        ),
+        Transition(
+            'conclude_comments',
+            frozenset({S.IN_CONSULTATION}),
+            S.OPINION_FORMED,
+            _committee,
+            (g.comment_summary_written,),
+        ),
     )
 }
+
+#: Steps taken through their own pages, not the topic's step page: the dispatch proposal and sign-off, and
+#: the session steps (opening and closing a meeting, ``consult.meetings.operations``).
+ELSEWHERE = frozenset({'redirect', 'open_session', 'form_opinion', 'defer', 'reschedule'})
 
 ACTION_LABELS = {
     'create': _l('Draft created'),
@@ -163,6 +223,9 @@ ACTION_LABELS = {
     'accept': _l('Accepted for topic selection'),
     'reject': _l('Not accepted'),
     'merge': _l('Merged into another topic'),
+    'redirect': _l('Redirected to a city department (whistle signed off)'),
+    'dispatch_reported': _l('The department acknowledged the dispatched item'),
+    'dispatch_closed': _l('The department closed the dispatched item with its reply'),
     'confirm': _l('Confirmed by the Party organisation and announced'),
     'refuse': _l('Not confirmed by the Party organisation'),
     'escalate': _l('Escalated to the joint Party committee'),
@@ -170,6 +233,16 @@ ACTION_LABELS = {
     'withdraw': _l('Withdrawn by the submitter'),
     'withdraw_by_committee': _l('Withdrawn by the committee'),
     'cosigns_carried': _l('Co-signs carried over from a merged topic'),
+    'open_session': _l('Consultation session opened'),
+    'form_opinion': _l('Consultation opinion formed'),
+    'defer': _l('No consensus: deferred for another round'),
+    'reschedule': _l('Quorum not reached: session to be rescheduled'),
+    'meeting_notice': _l('Meeting notice: you are on the roster'),
+    'meeting_materials': _l('Meeting materials sent'),
+    'open_comments': _l('Comment period opened'),
+    'close_comments': _l('Comment period closed early'),
+    'summarise_comments': _l('Summary of the comment period written'),
+    'conclude_comments': _l('Consultation concluded: consultation opinion formed'),
 }
 
 
@@ -177,7 +250,13 @@ def actor_role(actor, topic) -> str:
     """The capacity in which ``actor`` acts on ``topic``, for the timeline."""
     if actor is None:
         return 'system'
-    for role in (Role.JOINT_PARTY_COMMITTEE, Role.PARTY_ORG, Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_STAFF):
+    for role in (
+        Role.JOINT_PARTY_COMMITTEE,
+        Role.PARTY_ORG,
+        Role.COMMITTEE_DIRECTOR,
+        Role.COMMITTEE_STAFF,
+        Role.DEPARTMENT,
+    ):
         if has_role(actor, role, topic.community):
             return str(role)
     if p.is_submitter(actor, topic):

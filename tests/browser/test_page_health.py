@@ -99,11 +99,31 @@ def test_pages_load_only_from_this_server_without_errors(context, live):
         for path in pages:
             visit(path)
         expect(page.locator('#live-status')).to_have_attribute('data-state', 'connected')
+    for path in _meeting_pages(page):  # as staff: the demo meeting in session, its room and its record
+        visit(path)
+    expect(page.locator('#room')).to_have_count(0)
 
     ws_origin = live.url.replace('http://', 'ws://', 1)
     foreign = [url for url in requests if not url.startswith((f'{live.url}/', f'{ws_origin}/'))]
     assert foreign == [], 'requests to other hosts'
     assert problems == [], '\n'.join(problems)
+
+
+def _meeting_pages(page) -> list[str]:
+    page.goto('/topics/')
+    page.locator('a').filter(has_text='垃圾分类投放点调整').first.click()
+    meeting = page.locator('section.meetings a').first.get_attribute('href')
+    return [meeting, f'{meeting}/room', f'{meeting}/roster', f'{meeting}/record', f'{meeting}/checkin-display']
+
+
+def test_meeting_room_fits_a_phone(new_context, live):
+    page = new_context(viewport={'width': 390, 'height': 844}, is_mobile=True, has_touch=True).new_page()
+    log_in(page, DEMO_RESIDENT, live.demo_password)
+    page.goto(_meeting_pages(page)[1])
+    expect(page.locator('#room')).to_have_attribute('data-joined', 'yes')
+    widths = page.evaluate('() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]')
+    assert widths[0] <= 390, f'horizontal scroll on a 390 px phone: scrollWidth {widths[0]}'
+    expect(page.locator('#say-body')).to_be_enabled()
 
 
 @pytest.mark.parametrize('who', [None, DEMO_STAFF], ids=['anonymous', 'staff'])

@@ -87,7 +87,8 @@ class SocketRecorder:
         self.connect_errors: list = []
         self._changed = threading.Condition()
         self.client.on('connect_error', self.connect_errors.append)
-        for name in ('welcome', 'residency_decided', 'error'):
+        names = ('welcome', 'residency_decided', 'cosign_count', 'topic_changed', 'error')
+        for name in (*names, 'meeting:message', 'meeting:quorum', 'meeting:state'):
             self.client.on(name, lambda data, name=name: self._record(name, data))
 
     def _record(self, name, data) -> None:

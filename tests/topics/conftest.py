@@ -1,10 +1,13 @@
 """Fixtures for topic tests: a cast of people in community A, topics at each state, rule set tweaks."""
 
 from datetime import date
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
 
+from consult.comments import operations as comments
+from consult.db import utcnow
 from consult.roles.models import Role
 from consult.rules.defaults import default_params
 from consult.rules.engine import Condition
@@ -104,8 +107,12 @@ def make_topic(db, cast):
             'screening': ['submit', 'accept'],
             'escalated': ['submit', 'accept', 'escalate'],
             'announced': ['submit', 'accept', 'confirm'],
+            'in_consultation': ['submit', 'accept', 'confirm', 'comments'],
+            'opinion_formed': ['submit', 'accept', 'confirm', 'comments', 'conclude'],
+            'deferred': ['submit', 'accept', 'confirm', 'comments', 'defer'],
             'rejected': ['submit', 'reject'],
             'withdrawn': ['withdraw'],
+            'redirected': ['submit', 'redirect'],
         }[state]
         for action in path:
             if action == 'submit':
@@ -116,10 +123,29 @@ def make_topic(db, cast):
                 states.apply(topic, 'accept', cast.staff)
             elif action == 'reject':
                 states.apply(topic, 'reject', cast.staff, reason='不属于协商范围')
+            elif action == 'redirect':
+                states.apply(
+                    topic,
+                    'redirect',
+                    cast.director,
+                    reason='部门法定职责',
+                    department=cast.place.department,
+                    kind='simple',
+                )
             elif action == 'escalate':
                 states.apply(topic, 'escalate', cast.party, reason='涉及两个社区')
             elif action == 'confirm':
                 states.apply(topic, 'confirm', cast.party, **CONFIRM)
+            elif action == 'publicity_over':
+                topic.publicity_ends_at = utcnow() - timedelta(seconds=1)
+            elif action == 'open_session':
+                states.apply(topic, 'open_session', cast.staff)
+            elif action == 'defer':
+                states.apply(topic, 'defer', cast.staff, reason='未形成共识')
+            elif action == 'comments':
+                run_comment_period(topic, cast.staff)
+            elif action == 'conclude':
+                comments.conclude(cast.staff, topic)
         db.session.commit()
         return topic
 
@@ -132,3 +158,17 @@ CONFIRM = {
     'form': 'onsite',
     'form_reason': '涉及楼栋住户，现场协商便于沟通',
 }
+
+
+def end_publicity(topic) -> None:
+    """Date the announcement back so the topic's publicity period ended a second ago."""
+    topic.publicity_ends_at = utcnow() - timedelta(seconds=1)
+    topic.announced_at = topic.publicity_ends_at - timedelta(days=3)
+
+
+def run_comment_period(topic, staff) -> None:
+    """Open a comment period on an announced topic, close it early and summarise it (IN_CONSULTATION)."""
+    end_publicity(topic)
+    comments.open_period(staff, topic, 14)
+    comments.close_early(staff, topic, '意见已充分')
+    comments.write_summary(staff, topic, '多数居民**赞成**。')

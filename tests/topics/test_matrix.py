@@ -4,13 +4,17 @@ A step succeeds exactly when the state is one it leaves and the role may take it
 and nothing changes (no status change, no timeline entry).
 """
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
+from consult.db import utcnow
 from consult.refusals import Refusal
 from consult.topics import states
 from consult.topics.models import TopicEvent
 from tests.topics.conftest import CONFIRM
+from tests.topics.conftest import end_publicity
 
 ROLES = [
     'resident',
@@ -28,20 +32,44 @@ ROLES = [
     'outsider',
     'stranger',
 ]
-STATES = ['draft', 'submitted', 'screening', 'escalated', 'announced', 'rejected', 'withdrawn']
+STATES = [
+    'draft',
+    'submitted',
+    'screening',
+    'escalated',
+    'announced',
+    'in_consultation',
+    'deferred',
+    'opinion_formed',
+    'rejected',
+    'withdrawn',
+    'redirected',
+]
 COMMITTEE = {'staff', 'director'}
+#: Who leads a session step: the committee or the Party organisation (the chair of a meeting too, tested in
+#: tests/meetings).
+SESSION_LEADS = COMMITTEE | {'party'}
 # Topics are submitted by staff at the counter on behalf of ``resident``, so staff are the submitter.
 EXPECTED = {
     'submit': {'draft': {'staff'}},
     'accept': {'submitted': COMMITTEE},
     'reject': {'submitted': COMMITTEE},
     'merge': {'submitted': COMMITTEE},
+    # A whistle is signed off by the principal leader only (domain.md rule 28): the director, not staff.
+    'redirect': {'submitted': {'director'}},
     'confirm': {'screening': {'party'}},
     'refuse': {'screening': {'party'}},
     'escalate': {'screening': {'party'}},
     'take_up': {'escalated': {'joint'}},
     'withdraw': {state: {'staff'} for state in ('draft', 'submitted', 'screening', 'escalated')},
     'withdraw_by_committee': dict.fromkeys(('submitted', 'screening', 'escalated', 'announced'), COMMITTEE),
+    'open_session': dict.fromkeys(('announced', 'deferred'), SESSION_LEADS),
+    'form_opinion': {'in_consultation': SESSION_LEADS},
+    'defer': {'in_consultation': SESSION_LEADS},
+    'reschedule': {'in_consultation': SESSION_LEADS},
+    # The announced topic's publicity period is over (see the test); in_consultation has a summarised period.
+    'open_comments': dict.fromkeys(('announced', 'in_consultation'), COMMITTEE),
+    'conclude_comments': {'in_consultation': COMMITTEE},
 }
 
 
@@ -54,13 +82,28 @@ def _data(action, other):
         return CONFIRM
     if action == 'merge':
         return {'target': other}
+    if action == 'redirect':
+        return {'department': _department(other), 'kind': 'simple'}
+    if action == 'open_comments':
+        return {'days': 14}
     return {}
+
+
+def _department(topic):
+    from consult.dispatch.queries import departments_serving
+
+    return departments_serving(topic.community_id)[0]
 
 
 @pytest.mark.parametrize('state', STATES)
 @pytest.mark.parametrize('action', sorted(EXPECTED))
 def test_transition_by_role_and_state(db, cast, make_topic, action, state):
     topic = make_topic(state)
+    if action == 'open_session':  # its guard (publicity over) is tested at its boundary in tests/meetings
+        topic.publicity_ends_at = utcnow() - timedelta(seconds=1)
+    if state == 'announced':
+        end_publicity(topic)
+        db.session.commit()
     other = make_topic('submitted')
     allowed = EXPECTED[action].get(state, set())
     for role in ROLES:

@@ -3,7 +3,11 @@
 Each example drafts a resident's topic and applies random (action, role, data) steps. Whatever happens,
 ANNOUNCED is reached only from SCREENING by the Party organisation (or the joint Party committee after
 escalation) with every confirmation field set, SCREENING only by committee acceptance of a queued topic,
-and every status change left exactly one timeline entry.
+REDIRECTED only from the review queue by the director (with a dispatched ticket signed off by them),
+IN_CONSULTATION only once the publicity period is over (``time_passes`` dates it back), by the committee
+opening a comment period or a session lead opening a session, OPINION_FORMED only after a closed and
+summarised comment period or by a session lead with a reason, and every status change left exactly one
+timeline entry.
 """
 
 import pytest
@@ -14,6 +18,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from consult.comments import operations as comments
+from consult.comments.queries import latest_period
+from consult.db import utcnow
+from consult.dispatch.queries import live_ticket
 from consult.refusals import Refusal
 from consult.topics import operations
 from consult.topics import states
@@ -23,9 +31,29 @@ from consult.topics.models import TopicStatus
 from tests.topics.conftest import CONFIRM
 from tests.topics.conftest import CONTENT
 from tests.topics.conftest import at_least
+from tests.topics.conftest import end_publicity
 
-ROLES = ['resident', 'neighbour', 'neighbour2', 'representative', 'staff', 'party', 'joint', 'outsider', 'minor']
-ACTIONS = [*sorted(set(states.TRANSITIONS) - {'queue'}), 'cosign', 'uncosign']
+ROLES = [
+    'resident',
+    'neighbour',
+    'neighbour2',
+    'representative',
+    'staff',
+    'director',
+    'party',
+    'joint',
+    'department',
+    'outsider',
+    'minor',
+]
+ACTIONS = [
+    *sorted(set(states.TRANSITIONS) - {'queue'}),
+    'cosign',
+    'uncosign',
+    'time_passes',
+    'close_comments',
+    'summarise',
+]
 DATA = st.sampled_from(
     [
         {},
@@ -35,6 +63,11 @@ DATA = st.sampled_from(
         dict(CONFIRM, form=''),
         dict(CONFIRM, categories=[]),
         {'reason': 'dup', 'merge': True},
+        {'reason': 'duty', 'whistle': 'simple'},
+        {'reason': 'duty', 'whistle': 'complex'},
+        {'reason': '', 'whistle': 'simple'},
+        {'reason': 'duty', 'whistle': 'unknown'},
+        {'days': 14},
     ]
 )
 #: The people who would usually take each step, drawn more often so walks get far; anyone else still may be.
@@ -46,17 +79,29 @@ LIKELY = {
     'accept': ['staff'],
     'reject': ['staff'],
     'merge': ['staff'],
+    'redirect': ['director'],
     'withdraw_by_committee': ['staff'],
     'confirm': ['party', 'joint'],
     'refuse': ['party'],
     'escalate': ['party'],
     'take_up': ['joint'],
+    'open_session': ['staff', 'party'],
+    'form_opinion': ['staff'],
+    'defer': ['staff'],
+    'reschedule': ['staff'],
+    'open_comments': ['staff'],
+    'conclude_comments': ['staff'],
+    'time_passes': ['staff'],
+    'close_comments': ['staff'],
+    'summarise': ['staff'],
 }
 
 
 def _step(action):
     roles = st.sampled_from(LIKELY[action] * 3 + ROLES)
     data = st.one_of(st.just(dict(CONFIRM, reason='ok')), DATA) if action == 'confirm' else DATA
+    if action == 'open_comments':
+        data = st.one_of(st.just({'days': 14}), DATA)
     return st.tuples(st.just(action), roles, data)
 
 
@@ -67,9 +112,41 @@ PREFIXES = {
     'queued': _SUBMIT,
     'screening': [*_SUBMIT, ('accept', 'staff', {})],
     'escalated': [*_SUBMIT, ('accept', 'staff', {}), ('escalate', 'party', {'reason': 'cross'})],
+    'redirected': [*_SUBMIT, ('redirect', 'director', {'reason': 'duty', 'whistle': 'complex'})],
+    'announced': [*_SUBMIT, ('accept', 'staff', {}), ('confirm', 'party', dict(CONFIRM, reason='ok'))],
+    'publicity_over': [
+        *_SUBMIT,
+        ('accept', 'staff', {}),
+        ('confirm', 'party', dict(CONFIRM, reason='ok')),
+        ('time_passes', 'staff', {}),
+    ],
 }
+PREFIXES['consulting'] = [*PREFIXES['publicity_over'], ('open_comments', 'staff', {'days': 14})]
+PREFIXES['summarised'] = [
+    *PREFIXES['consulting'],
+    ('close_comments', 'staff', {'reason': 'enough'}),
+    ('summarise', 'staff', {'reason': 'summary'}),
+]
+PREFIXES['concluded'] = [*PREFIXES['summarised'], ('conclude_comments', 'staff', {})]
 #: Forward steps are drawn more often than the rest, so walks reach announcement as well as dead ends.
-WEIGHTED = [*ACTIONS, 'submit', 'cosign', 'cosign', 'accept', 'confirm', 'confirm', 'take_up']
+WEIGHTED = [
+    *ACTIONS,
+    'submit',
+    'cosign',
+    'cosign',
+    'accept',
+    'confirm',
+    'confirm',
+    'take_up',
+    'redirect',
+    'time_passes',
+    'open_comments',
+    'open_comments',
+    'close_comments',
+    'summarise',
+    'conclude_comments',
+    'conclude_comments',
+]
 STEPS = st.lists(st.sampled_from(WEIGHTED).flatmap(_step), max_size=30)
 
 
@@ -100,10 +177,20 @@ def _run(db, cast, steps, declared):
                 operations.cosign(actor, topic)
             elif action == 'uncosign':
                 operations.withdraw_cosign(actor, topic)
+            elif action == 'time_passes':
+                if topic.publicity_ends_at is not None:
+                    end_publicity(topic)
+                continue
+            elif action == 'close_comments':
+                comments.close_early(actor, topic, data.get('reason', ''))
+            elif action == 'summarise':
+                comments.write_summary(actor, topic, data.get('reason', ''))
             else:
-                extra = {key: value for key, value in data.items() if key not in ('reason', 'merge')}
+                extra = {key: value for key, value in data.items() if key not in ('reason', 'merge', 'whistle')}
                 if data.get('merge'):
                     extra['target'] = other
+                if data.get('whistle'):
+                    extra.update(department=cast.place.department, kind=data['whistle'])
                 states.apply(topic, action, actor, reason=data.get('reason', ''), **extra)
         except Refusal:
             assert topic.status == before
@@ -115,8 +202,11 @@ def _run(db, cast, steps, declared):
             assert declared, 'submitted without the exclusion declaration'
         if after == TopicStatus.SCREENING and before == TopicStatus.SUBMITTED:
             assert queued_before, 'accepted before entering the review queue'
-            assert role == 'staff'
-        if after == TopicStatus.ANNOUNCED:
+            assert role in ('staff', 'director')
+        if after == TopicStatus.ANNOUNCED and before == TopicStatus.IN_CONSULTATION:
+            assert action == 'reschedule'
+            assert topic.announced_at is not None
+        elif after == TopicStatus.ANNOUNCED:
             event('reached announced')
             assert before == TopicStatus.SCREENING
             assert role == ('joint' if topic.escalated_to_id else 'party')
@@ -125,16 +215,52 @@ def _run(db, cast, steps, declared):
             assert topic.consultation_form
             assert topic.form_reason
             assert topic.public
+        if after == TopicStatus.REDIRECTED:
+            event('reached redirected')
+            assert before == TopicStatus.SUBMITTED
+            assert queued_before, 'redirected before entering the review queue'
+            assert role == 'director', 'a whistle needs the principal leader (domain.md rule 28)'
+            assert topic.decision_reason
+            ticket = live_ticket(topic.id)
+            assert ticket is not None
+            assert ticket.status == 'dispatched'
+            assert ticket.signed_off_by_id == cast.director.id
+            assert ticket.deadline_at > ticket.dispatched_at
+        if after == TopicStatus.IN_CONSULTATION and before != after:
+            event('reached in_consultation')
+            assert before in (TopicStatus.ANNOUNCED, TopicStatus.DEFERRED)
+            assert topic.publicity_ends_at <= utcnow(), 'consultation opened during the topic announcement'
+            if action == 'open_comments':
+                assert role in ('staff', 'director')
+                assert latest_period(topic.id).is_open(utcnow())
+            else:
+                assert action == 'open_session'
+                assert role in ('staff', 'director', 'party')
+        if after == TopicStatus.OPINION_FORMED:
+            event('reached opinion_formed')
+            assert before == TopicStatus.IN_CONSULTATION
+            if action == 'conclude_comments':
+                assert role in ('staff', 'director')
+                period = latest_period(topic.id)
+                assert period.summary
+                assert not period.is_open(utcnow())
+            else:
+                assert action == 'form_opinion'
+                assert role in ('staff', 'director', 'party')
         if after in (TopicStatus.REJECTED, TopicStatus.MERGED) or action == 'withdraw_by_committee':
             assert topic.decision_reason
     logged = db.session.scalars(
-        sa.select(TopicEvent).where(TopicEvent.topic_id == topic.id, TopicEvent.from_status != TopicEvent.to_status)
+        sa.select(TopicEvent)
+        .where(TopicEvent.topic_id == topic.id, TopicEvent.from_status != TopicEvent.to_status)
+        .order_by(TopicEvent.id)
     ).all()
     event(f'final status {topic.status}')
     assert len(logged) == changes
     trail = [e.to_status for e in logged]
     if TopicStatus.ANNOUNCED in trail:
         assert trail.index(TopicStatus.SCREENING) < trail.index(TopicStatus.ANNOUNCED)
+    if TopicStatus.IN_CONSULTATION in trail:
+        assert trail.index(TopicStatus.ANNOUNCED) < trail.index(TopicStatus.IN_CONSULTATION)
     assert all(e.rule_set_id for e in logged)
 
 

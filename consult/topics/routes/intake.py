@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -17,6 +18,7 @@ from consult.communities.models import Building
 from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.db import db
+from consult.petitions.notifications import KIND_LABELS as PETITION_KIND_LABELS
 from consult.rules.defaults import EXCLUSIONS
 from consult.rules.defaults import NATIONAL_CATEGORIES
 from consult.topics import bp
@@ -24,6 +26,8 @@ from consult.topics import operations
 from consult.topics import permissions as p
 from consult.topics import queries
 from consult.topics import states
+from consult.topics.attachments.operations import attach_files
+from consult.topics.attachments.operations import read_uploads
 from consult.topics.forms import ActionForm
 from consult.topics.forms import TopicForm
 from consult.topics.models import CHANNEL_LABELS
@@ -99,18 +103,35 @@ def new():
         originator = None
         if form.originator.data:
             originator = find_by_identifier(normalise_identifier(form.originator.data))
+        uploads = _uploads(form)
         topic, refusal = attempt(
-            _create_and_maybe_submit, community, form.channel.data, form.data_dict(), originator, form.submit_now.data
+            _create_and_maybe_submit,
+            community,
+            form.channel.data,
+            form.data_dict(),
+            originator,
+            form.submit_now.data,
+            uploads,
         )
         if refusal is None:
             flash(_('Topic submitted.') if form.submit_now.data else _('Draft saved.'), 'success')
             return redirect(url_for('topics.detail', topic_id=topic.id))
-        form.title.errors.append(str(refusal))
+        _error_field(form, refusal).errors.append(str(refusal))
     return render_template('topics/form.html', form=form, topic=None, exclusions=EXCLUSIONS)
 
 
-def _create_and_maybe_submit(community, channel, data, originator, submit_now):
+def _uploads(form: TopicForm):
+    return read_uploads(form.attachments.data, current_app.config['ATTACHMENT_MAX_BYTES'])
+
+
+def _error_field(form: TopicForm, refusal):
+    """Refusals about files show at the file input, the others at the title."""
+    return form.attachments if refusal.code.startswith('attachment') else form.title
+
+
+def _create_and_maybe_submit(community, channel, data, originator, submit_now, uploads):
     topic = operations.create_draft(current_user, community, channel, data, originator=originator)
+    attach_files(current_user, topic, uploads)
     if submit_now:
         operations.submit_topic(current_user, topic)
     return topic
@@ -132,16 +153,18 @@ def edit(topic_id: int):
         form.building_ids.data = [b.id for b in topic.buildings]
         form.private.data = not topic.public
     if form.validate_on_submit():
-        _result, refusal = attempt(_edit_and_maybe_submit, topic, form.data_dict(), form.submit_now.data)
+        uploads = _uploads(form)
+        _result, refusal = attempt(_edit_and_maybe_submit, topic, form.data_dict(), form.submit_now.data, uploads)
         if refusal is None:
             flash(_('Topic saved.'), 'success')
             return redirect(url_for('topics.detail', topic_id=topic.id))
-        form.title.errors.append(str(refusal))
+        _error_field(form, refusal).errors.append(str(refusal))
     return render_template('topics/form.html', form=form, topic=topic, exclusions=EXCLUSIONS)
 
 
-def _edit_and_maybe_submit(topic, data, submit_now):
+def _edit_and_maybe_submit(topic, data, submit_now, uploads):
     operations.edit_topic(current_user, topic, data)
+    attach_files(current_user, topic, uploads)
     if submit_now and topic.status == TopicStatus.DRAFT:
         operations.submit_topic(current_user, topic)
     return topic
@@ -174,11 +197,25 @@ def detail(topic_id: int):
         rules = rules_in_force(topic.community, today())
         rules_outcome = threshold_outcome(topic, rules) if rules else None
     user = current_user if current_user.is_authenticated else None
+    from consult.dispatch import permissions as dispatch_p
+    from consult.dispatch.queries import live_ticket
+
+    ticket = live_ticket(topic.id) if topic.status in (TopicStatus.SUBMITTED, TopicStatus.REDIRECTED) else None
+    from consult.comments.routes import COMMENT_STEPS
+    from consult.comments.routes import comment_section
+
     return render_template(
         'topics/detail.html',
+        comments=comment_section(topic, user, request.args.get('comments_page', 1, type=int)),
+        comment_steps=COMMENT_STEPS,
         topic=topic,
         events=queries.timeline(topic.id),
-        actions=states.allowed_actions(user, topic) if user else [],
+        # Steps taken on other pages: ``redirect`` through the dispatch pages, the session steps by opening and
+        # closing a meeting.
+        actions=[a for a in states.allowed_actions(user, topic) if a not in states.ELSEWHERE] if user else [],
+        ticket=ticket,
+        may_dispatch=user is not None and ticket is None and dispatch_p.can_propose(user, topic),
+        may_see_ticket=user is not None and ticket is not None and dispatch_p.can_view_ticket(user, ticket),
         still_needed=threshold_needed(rules_outcome),
         my_cosign=queries.active_cosign(topic.id, user.id) if user else None,
         may_cosign=user is not None and p.can_cosign(user, topic) and topic.status == TopicStatus.SUBMITTED,
@@ -221,12 +258,15 @@ def notifications():
     page = db.paginate(
         sa.select(Notification)
         .where(Notification.user_id == current_user.id)
-        .options(sa.orm.joinedload(Notification.topic))
+        .options(sa.orm.joinedload(Notification.topic), sa.orm.joinedload(Notification.petition))
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
         page=request.args.get('page', 1, type=int),
         per_page=queries.PAGE_SIZE,
         error_out=False,
     )
     return render_template(
-        'topics/notifications.html', page=page, action_labels=states.ACTION_LABELS, action_form=ActionForm()
+        'topics/notifications.html',
+        page=page,
+        action_labels=states.ACTION_LABELS | PETITION_KIND_LABELS,
+        action_form=ActionForm(),
     )
