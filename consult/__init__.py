@@ -76,6 +76,8 @@ def _register_extensions(app: Flask) -> None:
         # Same-origin only (the default); never '*', which would open the door to cross-site sockets.
         cors_allowed_origins=app.config.get('SOCKETIO_CORS_ORIGINS'),
         max_http_buffer_size=64 * 1024,
+        ping_interval=app.config['SOCKETIO_PING_INTERVAL'],
+        ping_timeout=app.config['SOCKETIO_PING_TIMEOUT'],
         # Handle each event in the greenlet that read it, not a new one: one scheduling round less per
         # message while the hub is busy writing a room's fan-out (bench/live/README.md).
         async_handlers=app.config.get('SOCKETIO_ASYNC_HANDLERS', False),

@@ -155,25 +155,28 @@ def _wait_until_up(server: LiveServer) -> None:
 
 
 @contextlib.contextmanager
-def live_server(tmp_dir: Path, database_url: str | None = None, production: bool = False) -> Iterator[LiveServer]:
+def live_server(
+    tmp_dir: Path, database_url: str | None = None, production: bool = False, env: dict | None = None
+) -> Iterator[LiveServer]:
     """Run a migrated, demo-loaded Consult server in a subprocess for the duration of the block.
 
     With ``production``, the server is the documented production command instead of ``python app.py``:
     ``gunicorn -k gevent -w 1`` with ``CONSULT_ENV=production`` (and the Redis queue when ``TEST_REDIS_URL``
     is set). Cookies are not marked Secure there only because the test speaks plain HTTP on loopback.
     """
-    with live_servers(tmp_dir, 1, database_url=database_url, production=production) as (server,):
+    with live_servers(tmp_dir, 1, database_url=database_url, production=production, env=env) as (server,):
         yield server
 
 
 @contextlib.contextmanager
 def live_servers(
-    tmp_dir: Path, count: int, database_url: str | None = None, production: bool = False
+    tmp_dir: Path, count: int, database_url: str | None = None, production: bool = False, env: dict | None = None
 ) -> Iterator[list[LiveServer]]:
     """Run ``count`` servers on different ports against one database, instance folder and secret key.
 
     That is the production layout of several single-worker processes; they share rooms only through the
     Socket.IO message queue, so give them ``TEST_REDIS_URL`` (without it each process has its own rooms).
+    ``env``: more environment for the servers (``CONSULT_*`` settings, say).
     """
     tmp_dir = Path(tmp_dir)
     instance_path = tmp_dir / 'instance'
@@ -186,18 +189,20 @@ def live_servers(
             log_path = tmp_dir / ('server.log' if n == 0 else f'server-{n}.log')
             log = stack.enter_context(log_path.open('w'))
             port = free_port()
-            env = _server_env(url, instance_path, port, translations)
-            env['SECRET_KEY'] = secret_key
+            server_env = _server_env(url, instance_path, port, translations)
+            server_env.update(env or {})
+            server_env['SECRET_KEY'] = secret_key
             command = [sys.executable, 'app.py']
             if production:
-                env.update({'CONSULT_ENV': 'production', 'CONSULT_SESSION_COOKIE_SECURE': 'false'})
-                env.pop('SOCKETIO_ASYNC_MODE')
+                server_env.update({'CONSULT_ENV': 'production', 'CONSULT_SESSION_COOKIE_SECURE': 'false'})
+                server_env.pop('SOCKETIO_ASYNC_MODE')
                 gunicorn = str(Path(sys.executable).parent / 'gunicorn')
-                command = [gunicorn, '-k', 'gevent', '-w', '1', '-b', f'127.0.0.1:{port}', 'app:app']
+                command = [gunicorn, '-k', 'gevent', '-w', '1', '--worker-connections', '4000']
+                command += ['-b', f'127.0.0.1:{port}', 'app:app']
             if n == 0:
-                _run_cli(['db', 'upgrade'], env, log)
-                _run_cli(['demo', 'load'], env, log)
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                _run_cli(['db', 'upgrade'], server_env, log)
+                _run_cli(['demo', 'load'], server_env, log)
+            process = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT)
             stack.callback(_stop, process)
             servers.append(
                 LiveServer(

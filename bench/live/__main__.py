@@ -98,6 +98,12 @@ def _print_row(f: dict) -> None:
     for problem in ('failed_connects', 'errors'):
         if f.get(problem):
             print(f'    {problem}: {f[problem][:3]}', flush=True)
+    if f.get('disconnected') or f.get('short'):
+        print(
+            f'    disconnected={f.get("disconnected")} short (received: clients)={f.get("short")}'
+            f' reasons={f.get("disconnect_reasons")}',
+            flush=True,
+        )
     if f.get('duplicates') or f.get('out_of_order'):
         print(f'    duplicates={f["duplicates"]} out_of_order={f["out_of_order"]}', flush=True)
 

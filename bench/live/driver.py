@@ -113,12 +113,18 @@ class _Receivers:
         self.ack_ms: list[float] = []  # the senders': emit to acknowledgement
         self.others: dict[str, int] = {}  # other events received after everyone joined, by name
         self.counting = False
+        self.disconnects: dict[str, int] = {}  # while counting, by reason
         for i in indices:
             client = socketio.AsyncClient(reconnection=False, request_timeout=CONNECT_TIMEOUT)
             client.on(protocol.receive_event, self._handler(i))
             client.on('error', lambda data: self.errors.append(data))
             client.on('*', self._other)
+            client.on('disconnect', self._disconnected)
             self.clients[i] = client
+
+    def _disconnected(self, reason=None) -> None:
+        if self.counting:
+            self.disconnects[str(reason)] = self.disconnects.get(str(reason), 0) + 1
 
     def _other(self, event, *_args) -> None:
         if self.counting:
@@ -183,6 +189,9 @@ class _Receivers:
             'failed_connects': self.failed_connects,
             'latencies': self.latencies,
             'received': sum(len(s) for s in self.seen.values()),
+            'disconnected': sum(not client.connected for client in self.clients.values()),
+            'disconnects': self.disconnects,
+            'counts': [len(s) for s in self.seen.values()],
             'duplicates': self.duplicates,
             'out_of_order': self.out_of_order,
             'errors': self.errors[:20],
@@ -192,6 +201,13 @@ class _Receivers:
             'by_message': self.by_message,
             'ack_ms': self.ack_ms,
         }
+
+
+def _count_by(values) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 async def _wait(event) -> None:
@@ -364,6 +380,10 @@ def drive(
         'received': received,
         'duplicates': sum(p['duplicates'] for p in parts),
         'out_of_order': sum(p['out_of_order'] for p in parts),
+        'disconnected': sum(p['disconnected'] for p in parts),
+        'disconnect_reasons': _count_by(r for p in parts for r, n in p['disconnects'].items() for _ in range(n)),
+        # clients that missed something: {messages received: clients}
+        'short': _count_by(n for p in parts for n in p['counts'] if n < messages),
         'p50': _percentile(latencies, 0.50),
         'p95': _percentile(latencies, 0.95),
         'p99': _percentile(latencies, 0.99),

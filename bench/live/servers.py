@@ -120,6 +120,10 @@ def relay_dir(source: Path) -> Path:
     return target
 
 
+#: As in production (README, Production layout).
+WORKER_CONNECTIONS = 4000
+
+
 @contextlib.contextmanager
 def node_relay(source: Path) -> Iterator[Server]:
     with _process('node-relay', ['node', 'server.js', '{port}'], cwd=relay_dir(source)) as server:
@@ -128,7 +132,9 @@ def node_relay(source: Path) -> Iterator[Server]:
 
 def _gunicorn(app: str, extra: list[str] | None = None) -> list[str]:
     gunicorn = str(Path(sys.executable).parent / 'gunicorn')
-    return [gunicorn, '-k', 'gevent', '-w', '1', '-b', '127.0.0.1:{port}', *(extra or []), app]
+    # gevent's worker admits 1,000 connections by default: 1,000 participants plus the senders would not fit.
+    command = [gunicorn, '-k', 'gevent', '-w', '1', '--worker-connections', str(WORKER_CONNECTIONS)]
+    return [*command, '-b', '127.0.0.1:{port}', *(extra or []), app]
 
 
 @contextlib.contextmanager
