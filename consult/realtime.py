@@ -160,6 +160,24 @@ class CommentHidden:
 
 
 @dataclass(frozen=True)
+class MeetingCall:
+    """Who is in the meeting's video call: ``[{sid, user, name, badge, sends}]`` in the order they joined."""
+
+    meeting: int
+    members: list
+
+
+@dataclass(frozen=True)
+class MeetingSignal:
+    """A WebRTC offer, answer or ICE candidate from ``sender`` (a socket in the call), to one other member."""
+
+    meeting: int
+    sender: str
+    kind: str
+    data: dict
+
+
+@dataclass(frozen=True)
 class ErrorEvent:
     code: str
     message: str
@@ -176,6 +194,8 @@ EVENT_NAMES = {
     MeetingState: 'meeting:state',
     MeetingPresence: 'meeting:presence',
     MeetingQuorum: 'meeting:quorum',
+    MeetingCall: 'meeting:call',
+    MeetingSignal: 'meeting:signal',
     CommentPosted: 'comment_posted',
     CommentHidden: 'comment_hidden',
     ErrorEvent: 'error',

@@ -6,6 +6,9 @@ Client to server (each answers through its acknowledgement, and with an ``error`
   ``last_seq`` (at most 500, ``more`` says whether to ask ``meeting:replay``), the room state, presence
   and quorum. Joining an open online meeting signs a participant in.
 - ``meeting:replay {meeting, after}``: the next batch of missed messages.
+- ``meeting:call_join {meeting}``, ``meeting:call_leave {meeting}``: the video call (``video.py``); the ack of
+  a join carries the members and the ICE servers, and everyone in the room gets ``meeting:call``.
+  ``meeting:signal {meeting, to, kind, data}``: an offer, answer or ICE candidate for another member.
 - ``meeting:say {meeting, body, client_id}``: a message; a resend with the same ``client_id`` is not
   stored twice. ``meeting:hand``, ``meeting:lower``, ``meeting:floor {user, minutes}``,
   ``meeting:end_turn``, ``meeting:mute {user, muted, reason}``, ``meeting:hide {seq, reason}``,
@@ -22,13 +25,18 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.db import db
 from consult.db import utcnow
+from consult.realtime import MeetingCall
+from consult.realtime import MeetingSignal
 from consult.realtime import _payload
+from consult.realtime import emit_after_commit
+from consult.realtime import emit_committed
 from consult.realtime import send_error
 from consult.refusals import Refusal
 
 from . import live
 from . import permissions as p
 from . import seats
+from . import video
 from .checkin import check_in_online
 from .models import Meeting
 from .models import MeetingStatus
@@ -204,6 +212,56 @@ def on_say(data=None):
     return {'ok': True, 'seq': message.seq, 'duplicate': not new}
 
 
+def _push_call(meeting) -> None:
+    if video.has_video(meeting):
+        emit_after_commit(MeetingCall(meeting=meeting.id, members=video.call_members(meeting)), room(meeting.id))
+
+
+def on_call_join(data=None):
+    meeting, refusal = _meeting_in_room(data)
+    if refusal is not None:
+        return refusal
+    try:
+        members = video.join_call(current_user, meeting, request.sid)
+        _push_call(meeting)
+        db.session.commit()
+    except Refusal as exc:
+        db.session.rollback()
+        return _refuse(exc.code, str(exc))
+    me = next(m for m in members if m['sid'] == request.sid)
+    return {
+        'ok': True,
+        'me': request.sid,
+        'sends': me['sends'],
+        'members': members,
+        'ice': video.ice_servers(current_user),
+    }
+
+
+def on_call_leave(data=None):
+    meeting, refusal = _meeting_in_room(data)
+    if refusal is not None:
+        return refusal
+    if video.leave_call(request.sid) is not None:
+        _push_call(meeting)
+    db.session.commit()
+    return {'ok': True}
+
+
+def on_signal(data=None):
+    if not seats.signal_allowed(current_user.id):
+        return _refuse('rate_limited', _('Too many requests; wait a moment.'))
+    meeting, refusal = _meeting_in_room(data, counted=True)
+    if refusal is not None:
+        return refusal
+    try:
+        target, kind, payload = video.signal_target(meeting, request.sid, data)
+    except Refusal as exc:
+        return _refuse(exc.code, str(exc))
+    emit_committed(MeetingSignal(meeting=meeting.id, sender=request.sid, kind=kind, data=payload), target)
+    return {'ok': True}
+
+
 def on_hand(data=None):
     return _ack(_run(data, live.raise_hand))
 
@@ -213,17 +271,18 @@ def on_lower(data=None):
 
 
 def on_floor(data=None):
-    return _ack(_run(data, live.give_floor, _int(data, 'user'), _int(data, 'minutes', 3)))
+    return _ack(_run(data, _and_call(live.give_floor), _int(data, 'user'), _int(data, 'minutes', 3)))
 
 
 def on_end_turn(data=None):
-    return _ack(_run(data, live.end_turn))
+    return _ack(_run(data, _and_call(live.end_turn)))
 
 
 def on_mute(data=None):
     muted = data.get('muted', True) if isinstance(data, dict) else True
     reason = data.get('reason', '') if isinstance(data, dict) else ''
-    return _ack(_run(data, live.set_mute, _int(data, 'user'), bool(muted), reason if isinstance(reason, str) else ''))
+    reason = reason if isinstance(reason, str) else ''
+    return _ack(_run(data, _and_call(live.set_mute), _int(data, 'user'), bool(muted), reason))
 
 
 def on_hide(data=None):
@@ -233,6 +292,18 @@ def on_hide(data=None):
 
 def on_item(data=None):
     return _ack(_run(data, live.start_item, _int(data, 'item')))
+
+
+def _and_call(operation):
+    """``operation``, then the call's members again: the floor and mutes decide who may send media."""
+
+    def run(actor, meeting, *args):
+        result = operation(actor, meeting, *args)
+        db.session.flush()
+        _push_call(meeting)
+        return result
+
+    return run
 
 
 def _ack(result: dict) -> dict:
@@ -259,10 +330,13 @@ def _leave(sid: str) -> None:
     if presence is None:
         return
     meeting = db.session.get(Meeting, presence.meeting_id)
+    in_call = presence.in_call_at is not None
     db.session.delete(presence)
     db.session.flush()
     if meeting is not None:
         push(meeting, 'presence')
+        if in_call:
+            _push_call(meeting)
     db.session.commit()
 
 
@@ -295,6 +369,9 @@ def register(sio) -> None:
         ('meeting:hide', on_hide),
         ('meeting:item', on_item),
         ('meeting:ping', on_ping),
+        ('meeting:call_join', on_call_join),
+        ('meeting:call_leave', on_call_leave),
+        ('meeting:signal', on_signal),
         ('meeting:leave', on_leave),
     ):
         sio.on_event(name, handler)

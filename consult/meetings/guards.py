@@ -35,3 +35,10 @@ CHECKIN = Rule(
     _l('Sign-in: the code shown in the room changes every few seconds and works only there and then'),
 )
 MESSAGES = Rule('live_messages', _l('Consult design: live messages are plain text, size-limited and rate-limited'))
+VIDEO = Rule(
+    'meeting_video',
+    _l(
+        'Video deliberation (Art 12; domain.md rule 18): for meetings held by video or in a mixed form, a call of'
+        ' a few people sent browser to browser; who may speak may send camera and microphone'
+    ),
+)

@@ -409,5 +409,7 @@ class Presence(db.Model):
     meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('meetings.id', ondelete='CASCADE'))
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id'))
     seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: Since when this socket is in the meeting's video call (``video.py``); none: not in the call.
+    in_call_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     __table_args__ = (sa.Index('ix_meeting_presence_meeting', 'meeting_id', 'seen_at'),)

@@ -21,6 +21,8 @@ MESSAGE_BURST = parse('10/10second')
 MESSAGE_RATE = parse('30/minute')
 #: Any live-room events by one person.
 EVENT_RATE = parse('20/second')
+#: Video signalling by one person: a few offers and answers, and the ICE candidates each peer trickles.
+SIGNAL_RATE = parse('300/minute')
 
 _pace = MovingWindowRateLimiter(MemoryStorage())
 _seats: dict[str, 'Seat'] = {}
@@ -55,6 +57,10 @@ def message_allowed(meeting_id: int, user_id: int) -> bool:
 
 def event_allowed(user_id: int) -> bool:
     return _pace.hit(EVENT_RATE, 'meeting-events', str(user_id))
+
+
+def signal_allowed(user_id: int) -> bool:
+    return _pace.hit(SIGNAL_RATE, 'meeting-signals', str(user_id))
 
 
 def reset() -> None:

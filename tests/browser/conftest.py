@@ -27,6 +27,9 @@ CHROMIUM_ARGS = [
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    # a synthetic camera and microphone, granted without a prompt (the video call tests; tech-notes §3.1)
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
 ]
 ARTIFACTS = ROOT / 'test-artifacts'
 TIMEOUT_MS = 10_000
