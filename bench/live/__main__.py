@@ -179,6 +179,24 @@ def _round(target: Target, args, n: int) -> dict:
     return figures
 
 
+def _quiesce(server_list, idle_cpu: float = 0.05, step: float = 0.5, limit: float = 180.0) -> float:
+    """Wait until every server is idle (under ``idle_cpu`` CPU-seconds per ``step``); return the seconds waited.
+
+    The servers stay up between rounds: without this wait, the app would still be handling the last round's
+    1,000 disconnects (a presence change and a push each) during the relay's next round, and slow it down.
+    """
+    start = time.monotonic()
+    before = [server.cpu_seconds() for server in server_list]
+    while time.monotonic() - start < limit:
+        time.sleep(step)
+        now = [server.cpu_seconds() for server in server_list]
+        busy = max((b - a for a, b in zip(before, now, strict=True)), default=0.0)
+        before = now
+        if busy < idle_cpu:
+            break
+    return round(time.monotonic() - start, 1)
+
+
 def _check_one(protocol: Protocol) -> int:
     """One forged client against the real server first (a clear message instead of 1,000 failures); the seq."""
     import asyncio
@@ -251,7 +269,11 @@ def main(argv=None) -> int:
         print(HEADER)
         for n in range(1 - args.warmup, args.rounds + 1):
             for target in targets:
+                waited = _quiesce([server for t in targets for server in t.servers])
+                if waited > 1:
+                    print(f'    (waited {waited} s for the servers to go idle)', flush=True)
                 figures = _round(target, args, n)
+                figures['quiesce_s'] = waited
                 if n > 0:
                     results.append(figures)
     summary = _summary(results, [t.name for t in targets])
