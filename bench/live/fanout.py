@@ -1,0 +1,80 @@
+"""Server CPU per delivery of one room emit to N websockets: Engine.IO's queue path vs the direct write.
+
+    .venv/bin/python -m bench.live.fanout queue
+    .venv/bin/python -m bench.live.fanout direct
+
+Real gevent socket pairs, real simple-websocket server objects and wsproto frames, Engine.IO sockets; no
+network client (the other ends are read in bulk after each emit, in the same process, for both paths alike).
+"""
+
+import sys
+import time
+
+import engineio
+import gevent
+import gevent.socket
+import simple_websocket.ws
+from engineio import packet as eio_packet
+from wsproto import ConnectionType
+from wsproto import WSConnection
+from wsproto.events import AcceptConnection
+from wsproto.events import Request
+
+from consult import websocket
+
+SOCKETS = 1000
+ROUNDS = 50
+
+
+def _socket(eio, index: int, direct: bool):
+    client, server = WSConnection(ConnectionType.CLIENT), WSConnection(ConnectionType.SERVER)
+    server.receive_data(client.send(Request(host='localhost', target='/')))
+    list(server.events())
+    client.receive_data(server.send(AcceptConnection()))
+    list(client.events())
+    ours, theirs = gevent.socket.socketpair()
+    ws = object.__new__(simple_websocket.ws.Server)  # the server connection without its HTTP handshake
+    ws.sock, ws.ws, ws.connected, ws.writing = ours, server, True, False
+    sock = engineio.socket.Socket(eio, f's{index}')
+    sock.upgraded = sock.connected = True
+    if direct:
+        sock._direct_ws = ws
+    else:
+
+        def writer():  # what Engine.IO's writer greenlet does
+            while True:
+                for pkt in sock.poll():
+                    ws.send(pkt.encode())
+
+        gevent.spawn(writer)
+    return sock, theirs
+
+
+def main(argv=None) -> int:
+    mode = (argv or sys.argv[1:] or ['direct'])[0]
+    direct = mode == 'direct'
+    websocket.tune()
+    if not direct:
+        engineio.socket.Socket.send = websocket._queue_send
+    eio = engineio.Server(async_mode='gevent')
+    pairs = [_socket(eio, i, direct) for i in range(SOCKETS)]
+    gevent.sleep(0.1)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for j in range(ROUNDS):
+        body = f'2["meeting:message",{{"meeting":1,"seq":{j},"body":"bench j={j}"}}]'
+        pkt = eio_packet.Packet(eio_packet.MESSAGE, data=body)
+        for sock, _theirs in pairs:
+            sock.send(pkt)
+        while not all(sock.queue.empty() for sock, _theirs in pairs):
+            gevent.sleep(0)
+        for _sock, theirs in pairs:
+            theirs._sock.recv(1 << 16)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(
+        f'{mode}: {1e6 * cpu / (ROUNDS * SOCKETS):.1f} µs of CPU per delivery ({SOCKETS} sockets x {ROUNDS}, {wall:.2f} s)'
+    )
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
