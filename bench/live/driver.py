@@ -272,6 +272,10 @@ def _lean_dispatch() -> None:
     AsyncClient._trigger_event = trigger_event
 
 
+#: The client processes' niceness (``BENCH_CLIENT_NICE``, default 5; empty: as the servers). See README.md.
+CLIENT_NICE = os.environ.get('BENCH_CLIENT_NICE', '5')
+
+
 def apply_priority() -> None:
     """``BENCH_NICE`` (e.g. -10, needs root): the same scheduling priority for every bench process, so other
     work on a shared machine disturbs the servers and clients less. Unset: unchanged."""
@@ -293,6 +297,10 @@ def reset_priority() -> None:
 def _run(coro_fn, *args) -> None:
     raise_fd_limit(4096)
     apply_priority()
+    if CLIENT_NICE:
+        # The clients below the servers: on a box the clients saturate, measure the server, not the queue
+        # of client work (applies to every server alike).
+        os.setpriority(os.PRIO_PROCESS, 0, max(os.getpriority(os.PRIO_PROCESS, 0), int(CLIENT_NICE)))
     if LEAN:
         _lean_dispatch()
     if LOOP == 'uvloop':
