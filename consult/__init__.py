@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from consult.collector import tune_collector
 from consult.config import Config
 from consult.config import config_from_env
 from consult.config import load_or_create_secret
@@ -41,6 +42,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     _register_blueprints(app)
     _register_socket_handlers(app)
     _register_hooks(app)
+    tune_collector(app)
     return app
 
 
@@ -140,6 +142,19 @@ def _register_socket_handlers(app: Flask) -> None:
     from consult.realtime import register_socket_handlers
 
     register_socket_handlers(socketio)
+    # Flask-SocketIO handles every socket event inside a request context made from the connection's
+    # handshake request (``/socket.io/``). With no rule for that path, Werkzeug raised NotFound on every
+    # event and the request kept the exception, its traceback and frames: cyclic garbage that made the
+    # collector stop the process for 100-500 ms every few seconds in a busy room (bench/live/README.md).
+    # The rule only lets the event's context match; Socket.IO's own middleware answers the path first.
+    app.add_url_rule('/socket.io/', 'socketio', _socket_io_path, methods=['GET', 'POST'])
+    app.add_url_rule('/socket.io/', 'socketio', _socket_io_path, websocket=True)
+
+
+def _socket_io_path():
+    from flask import abort
+
+    abort(404)
 
 
 def _register_hooks(app: Flask) -> None:

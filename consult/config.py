@@ -98,6 +98,13 @@ class DevelopmentConfig(Config):
 class ProductionConfig(Config):
     """Behind nginx with TLS; PostgreSQL and Redis given through the environment."""
 
+    #: Garbage collection for a long-lived server holding many sockets (consult/collector.py): what the app built at
+    #: start is frozen out of every collection, and the young generation is collected every 50,000 net
+    #: allocations instead of 700. With 1,000 people in a room, full collections otherwise came every 2-3 s
+    #: and held the gevent hub for 160-500 ms each (bench/live/README.md).
+    GC_FREEZE = True
+    GC_THRESHOLDS = (10_000, 10, 100)
+
 
 class TestingConfig(Config):
     """Tests: a throwaway database, no outside world unless TEST_* variables point at local services."""

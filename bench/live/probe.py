@@ -1,7 +1,9 @@
 """A gunicorn config for looking inside the app during the bench (``BENCH_PROBE=1``): times each ``meeting:say``.
 
 Loaded with ``-c``; ``post_fork`` runs in the worker before it imports the app, so the wrapped handler is the one
-the app registers. Logs ``say <wall ms> <statements>`` per message to the server log (bench/results/app-0.log).
+the app registers. Logs ``say <wall ms> <statements>`` per message to the server log (bench/results/app-0.log),
+garbage collections over 5 ms (``gc gen<n> <ms>``) and the gevent hub waking a 10 ms timer over 50 ms late
+(``hub late <ms>``: something held the hub that long).
 Nothing here is part of the app.
 """
 
@@ -30,3 +32,48 @@ def post_fork(server, worker):
             server.log.info('say %.1f ms %d statements', (time.perf_counter() - started) * 1000, statements[0] - before)
 
     events.on_say = on_say
+
+    import gc
+
+    import gevent
+
+    began = [0.0]
+
+    def collected(phase, info):
+        if phase == 'start':
+            began[0] = time.perf_counter()
+        elif (ms := (time.perf_counter() - began[0]) * 1000) > 5:
+            server.log.info('gc gen%d %.1f ms, %d collected', info['generation'], ms, info['collected'])
+
+    gc.callbacks.append(collected)
+    import collections
+    import os
+
+    if os.environ.get('PROBE_GARBAGE'):
+        gc.set_debug(gc.DEBUG_SAVEALL)
+
+        def garbage_types():
+            while True:
+                gevent.sleep(5)
+                kinds = collections.Counter(type(o).__qualname__ for o in gc.garbage)
+                server.log.info('garbage %d: %s', len(gc.garbage), kinds.most_common(12))
+                where = collections.Counter(
+                    f'{o.tb_frame.f_code.co_filename.rsplit("site-packages/", 1)[-1]}:{o.tb_frame.f_code.co_name}'
+                    for o in gc.garbage
+                    if type(o).__name__ == 'traceback'
+                )
+                server.log.info('tracebacks: %s', where.most_common(15))
+                errors = collections.Counter(type(o).__name__ for o in gc.garbage if isinstance(o, BaseException))
+                server.log.info('exceptions: %s', errors.most_common(8))
+                gc.garbage.clear()
+
+        gevent.spawn(garbage_types)
+
+    def watch_hub():
+        while True:
+            started = time.perf_counter()
+            gevent.sleep(0.01)
+            if (late := (time.perf_counter() - started) * 1000 - 10) > 50:
+                server.log.info('hub late %.0f ms', late)
+
+    gevent.spawn(watch_hub)

@@ -9,6 +9,7 @@ import hmac
 from datetime import datetime
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -63,7 +64,17 @@ def sign_in_open(meeting, now: datetime) -> bool:
 
 
 def _attend(meeting, user, method: str, marked_by=None) -> Attendance | None:
-    """Write the attendance row; ``None`` if the person had already signed in (nothing changes)."""
+    """Write the attendance row; ``None`` if the person had already signed in (nothing changes).
+
+    Rejoining the room is common (a phone reconnects), so an existing row is looked up first: the failed
+    INSERT it used to take cost a round trip and a savepoint, and left an exception's frames for the cyclic
+    garbage collector. The unique constraint still decides between two concurrent first sign-ins.
+    """
+    signed_in = db.session.scalar(
+        sa.select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)
+    )
+    if signed_in is not None:
+        return None
     attendance = Attendance(
         meeting_id=meeting.id, user_id=user.id, method=method, marked_by_id=marked_by.id if marked_by else None
     )
