@@ -45,6 +45,11 @@ def frame_for(ws, data: str) -> bytes:
     """The frame ``ws`` (a wsproto ``WSConnection``) would build for the complete text message ``data``."""
     if not _plain(ws):
         return ws.send(TextMessage(data=data))
+    return _shared_frame(ws, data)
+
+
+def _shared_frame(ws, data: str) -> bytes:
+    """The frame of ``data`` on a plain connection (``_plain``), built once for every socket."""
     cached = _frames.get(id(data))
     if cached is not None and cached[0] is data:
         return cached[1]
@@ -115,7 +120,7 @@ def _write_now(socket, ws, pkt) -> bool:
     if not isinstance(data, str):
         return False
     raw = ws.sock._sock
-    frame = frame_for(ws.ws, data)
+    frame = _shared_frame(ws.ws, data)  # plain: checked above
     try:
         sent = raw.send(frame)
     except BlockingIOError:

@@ -180,3 +180,21 @@ def test_turn_credentials_expire_and_are_signed_with_the_shared_secret(app, cast
     assert turn['credential'] == base64.b64encode(expected).decode()
     with app.test_request_context():
         assert video.ice_servers(cast.resident) == []  # nothing configured: host candidates only (a LAN)
+
+
+def test_the_call_needs_the_room_and_a_meeting_in_session(db, cast, make_meeting, sockets):
+    scheduled = make_meeting(form='video')  # notice sent, not yet opened
+    a = sockets(cast.resident)
+    assert call(a, scheduled)['code'] == 'not_in_room'  # the room first
+    assert join(a, scheduled)['ok']
+    assert call(a, scheduled)['code'] == 'wrong_state'
+    assert a.emit('meeting:call_join', {'meeting': 'one'}, callback=True)['code'] == 'bad_payload'
+    assert a.emit('meeting:call_join', 'nonsense', callback=True)['code'] == 'bad_payload'
+    assert a.is_connected()
+
+
+def test_joining_twice_keeps_one_place(db, cast, video_meeting, sockets):
+    a, a_sid = in_call(cast.resident, video_meeting, sockets)
+    ack = call(a, video_meeting)
+    assert ack['ok']
+    assert [m['sid'] for m in ack['members']] == [a_sid]
