@@ -93,6 +93,9 @@ def _print_row(f: dict) -> None:
         print(f'    max latency by message: {f["max_by_message"]}', flush=True)
         if f['ack_ms']:
             print(f'    say acknowledged after (ms): {f["ack_ms"]}', flush=True)
+    if f.get('client_gc_ms'):
+        pauses = f['client_gc_ms']
+        print(f'    client garbage collections over 5 ms: {len(pauses)}, longest {pauses[:5]}', flush=True)
     if f.get('other_events'):
         print(f'    other events during the messages: {f["other_events"]}', flush=True)
     for problem in ('failed_connects', 'errors'):

@@ -11,6 +11,7 @@ payload, both ``time.time_ns()`` on the same machine.
 
 import asyncio
 import contextlib
+import gc
 import math
 import multiprocessing as mp
 import os
@@ -25,6 +26,8 @@ BATCH = 50
 #: The client processes' event loop: 'uvloop' (about twice the messages per CPU-second) or 'asyncio'.
 LOOP = os.environ.get('BENCH_LOOP', 'uvloop')
 LEAN = os.environ.get('BENCH_LEAN', '1') == '1'
+#: Freeze each client process's objects out of the garbage collector once its clients are in the room.
+FREEZE = os.environ.get('BENCH_CLIENT_FREEZE', '1') == '1'
 CONNECT_TIMEOUT = 30
 _BODY_T = re.compile(r'bench t=(\d+) j=(\d+)')
 
@@ -114,6 +117,9 @@ class _Receivers:
         self.others: dict[str, int] = {}  # other events received after everyone joined, by name
         self.counting = False
         self.disconnects: dict[str, int] = {}  # while counting, by reason
+        self.gc_pauses: list[float] = []  # ms, collections over 5 ms while counting
+        self._gc_began = 0.0
+        gc.callbacks.append(self._collected)
         for i in indices:
             client = socketio.AsyncClient(reconnection=False, request_timeout=CONNECT_TIMEOUT)
             client.on(protocol.receive_event, self._handler(i))
@@ -121,6 +127,12 @@ class _Receivers:
             client.on('*', self._other)
             client.on('disconnect', self._disconnected)
             self.clients[i] = client
+
+    def _collected(self, phase, _info) -> None:
+        if phase == 'start':
+            self._gc_began = time.perf_counter()
+        elif self.counting and (ms := (time.perf_counter() - self._gc_began) * 1000) > 5:
+            self.gc_pauses.append(round(ms, 1))
 
     def _disconnected(self, reason=None) -> None:
         if self.counting:
@@ -170,6 +182,11 @@ class _Receivers:
                 await asyncio.gather(*(self._connect_one(i) for i in batch))
             finally:
                 lock.release()
+        if FREEZE:
+            # Everything the connections built is long-lived: out of the collector, so that a full collection
+            # during the messages does not walk it (50-90 ms pauses in a process of 333 clients otherwise).
+            gc.collect()
+            gc.freeze()
         self.cpu_ready = time.process_time()
         self.counting = True
         return start, time.time_ns()
@@ -200,6 +217,7 @@ class _Receivers:
             'others': self.others,
             'by_message': self.by_message,
             'ack_ms': self.ack_ms,
+            'gc_pauses': self.gc_pauses,
         }
 
 
@@ -406,6 +424,8 @@ def drive(
         'max_by_message': max_by_message,
         'ack_ms': [a for p in parts for a in p['ack_ms']],
         'client_cpu_s': round(sum(p['cpu_s'] for p in parts), 1),
+        # the client processes' garbage collections over 5 ms while counting: a pause there is latency too
+        'client_gc_ms': sorted((x for p in parts for x in p['gc_pauses']), reverse=True),
         'acks_ok': sum(1 for a in acks if a and isinstance(a[0], dict) and a[0].get('ok')),
         'acks': acks[:3],
     }

@@ -3,7 +3,7 @@
 Loaded with ``-c``; ``post_fork`` runs in the worker before it imports the app, so the wrapped handler is the one
 the app registers. Logs ``say <wall ms> <statements>`` per message to the server log (bench/results/app-0.log),
 garbage collections over 5 ms (``gc gen<n> <ms>``) and the gevent hub waking a 10 ms timer over 50 ms late
-(``hub late <ms>``: something held the hub that long).
+(``hub late <ms>``: something held the hub that long; ``PROBE_LATE_MS`` sets the threshold).
 Nothing here is part of the app.
 """
 
@@ -32,6 +32,21 @@ def post_fork(server, worker):
             server.log.info('say %.1f ms %d statements', (time.perf_counter() - started) * 1000, statements[0] - before)
 
     events.on_say = on_say
+
+    import consult.meetings.pushes as pushes
+
+    def timed(what, build):
+        def run(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return build(*args, **kwargs)
+            finally:
+                server.log.info('build %s %.1f ms', what, (time.perf_counter() - started) * 1000)
+
+        return run
+
+    for what, build in list(pushes.BUILDERS.items()):
+        pushes.BUILDERS[what] = timed(what, build)
 
     import gc
 
@@ -69,11 +84,13 @@ def post_fork(server, worker):
 
         gevent.spawn(garbage_types)
 
+    threshold = float(os.environ.get('PROBE_LATE_MS', '50'))
+
     def watch_hub():
         while True:
             started = time.perf_counter()
             gevent.sleep(0.01)
-            if (late := (time.perf_counter() - started) * 1000 - 10) > 50:
+            if (late := (time.perf_counter() - started) * 1000 - 10) > threshold:
                 server.log.info('hub late %.0f ms', late)
 
     gevent.spawn(watch_hub)
