@@ -18,18 +18,47 @@ def post_fork(server, worker):
 
     statements = [0]
 
+    sql_ms = [0.0]
+    sql_began = [0.0]
+
     @event.listens_for(Engine, 'before_cursor_execute')
     def count(*_args):
         statements[0] += 1
+        sql_began[0] = time.perf_counter()
+
+    @event.listens_for(Engine, 'after_cursor_execute')
+    def timed_sql(*_args):
+        sql_ms[0] += (time.perf_counter() - sql_began[0]) * 1000
+
+    import consult.meetings.live as live
+
+    emit_ms = [0.0]
+    original_emit = live.emit_committed
+
+    def emit_committed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original_emit(*args, **kwargs)
+        finally:
+            emit_ms[0] += (time.perf_counter() - started) * 1000
+
+    live.emit_committed = emit_committed
 
     original = events.on_say
 
     def on_say(data=None):
         started, before = time.perf_counter(), statements[0]
+        sql_ms[0] = emit_ms[0] = 0.0
         try:
             return original(data)
         finally:
-            server.log.info('say %.1f ms %d statements', (time.perf_counter() - started) * 1000, statements[0] - before)
+            server.log.info(
+                'say %.1f ms %d statements (SQL %.1f ms, emit %.1f ms)',
+                (time.perf_counter() - started) * 1000,
+                statements[0] - before,
+                sql_ms[0],
+                emit_ms[0],
+            )
 
     events.on_say = on_say
 

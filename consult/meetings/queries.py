@@ -152,21 +152,24 @@ def badges_for(meeting, user_ids) -> dict[int, str]:
 
 
 def presence(meeting, limit: int = PRESENCE_NAMES_MAX) -> tuple[int, list[dict]]:
-    """Distinct people in the room now, across every server process."""
+    """Distinct people in the room now, across every server process: how many, and the first ``limit`` by arrival.
+
+    One statement: the count of people is a window over the grouped rows, so a room of a thousand sends back
+    ``limit`` rows, not a thousand.
+    """
     since = utcnow() - PRESENCE_TTL
-    user_ids = list(
-        db.session.scalars(
-            sa.select(Presence.user_id)
-            .where(Presence.meeting_id == meeting.id, Presence.seen_at >= since)
-            .group_by(Presence.user_id)
-            .order_by(sa.func.min(Presence.seen_at))
-        )
-    )
-    shown = user_ids[:limit]
-    names = dict(db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(shown))).all())
-    badges = badges_for(meeting, shown)
-    people = [{'id': uid, 'name': names.get(uid, ''), 'badge': badges[uid]} for uid in shown]
-    return len(user_ids), people
+    first_seen = sa.func.min(Presence.seen_at)
+    rows = db.session.execute(
+        sa.select(Presence.user_id, User.display_name, sa.func.count().over())
+        .join(User, User.id == Presence.user_id)
+        .where(Presence.meeting_id == meeting.id, Presence.seen_at >= since)
+        .group_by(Presence.user_id, User.display_name)
+        .order_by(first_seen, Presence.user_id)
+        .limit(limit)
+    ).all()
+    badges = badges_for(meeting, [row[0] for row in rows])
+    people = [{'id': uid, 'name': name, 'badge': badges[uid]} for uid, name, _total in rows]
+    return (rows[0][2] if rows else 0), people
 
 
 def _person(user, meeting_badges) -> dict:

@@ -150,3 +150,43 @@ def test_agenda_items(db, cast, open_meeting):
     assert open_meeting.current_item_id == second.id
     with pytest.raises(Refusal):
         live.start_item(cast.director, open_meeting, 99999)
+
+
+def test_presence_counts_people_not_sockets_and_lists_the_first_arrivals(db, cast, open_meeting, count_queries):
+    from datetime import timedelta
+
+    from consult.db import utcnow
+    from consult.meetings.models import Presence
+    from consult.meetings.queries import PRESENCE_TTL
+    from consult.meetings.queries import presence
+
+    now = utcnow()
+    arrivals = [cast.neighbour, cast.resident, cast.director, cast.staff]
+    for minutes, person in enumerate(arrivals):
+        db.session.add(
+            Presence(
+                sid=f's{person.id}',
+                meeting_id=open_meeting.id,
+                user_id=person.id,
+                seen_at=now - timedelta(seconds=60 - minutes),
+            )
+        )
+    # a second tab of the first arrival, and a socket gone quiet for longer than the presence lifetime
+    db.session.add(Presence(sid='tab2', meeting_id=open_meeting.id, user_id=cast.neighbour.id, seen_at=now))
+    db.session.add(
+        Presence(sid='gone', meeting_id=open_meeting.id, user_id=cast.minor.id, seen_at=now - 2 * PRESENCE_TTL)
+    )
+    db.session.flush()
+
+    with count_queries() as counter:
+        count, people = presence(open_meeting, limit=2)
+    assert counter.count == 2  # the people with their names and the count, then their badges
+    assert count == 4
+    assert [p['id'] for p in people] == [cast.neighbour.id, cast.resident.id]
+    assert people[0]['name'] == cast.neighbour.display_name
+    assert {p['badge'] for p in people} == {'resident'}
+
+    count, people = presence(open_meeting, limit=10)
+    assert count == 4
+    assert [p['id'] for p in people] == [p.id for p in arrivals]
+    assert people[2]['badge'] == 'chair'
