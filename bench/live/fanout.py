@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.live.fanout queue
     .venv/bin/python -m bench.live.fanout direct
+    .venv/bin/python -m bench.live.fanout emit     # the whole path: python-socketio's room emit, direct writes
 
 Real gevent socket pairs, real simple-websocket server objects and wsproto frames, Engine.IO sockets; no
 network client (the other ends are read in bulk after each emit, in the same process, for both paths alike).
@@ -50,15 +51,39 @@ def _socket(eio, index: int, direct: bool):
     return sock, theirs
 
 
+def _room_emit(pairs, eio) -> float:
+    """CPU seconds of ROUNDS room emits through python-socketio (manager, Engine.IO server, socket), as the app."""
+    import socketio
+
+    sio = socketio.Server(async_mode='gevent')
+    sio.eio = eio
+    for sock, _theirs in pairs:
+        eio.sockets[sock.sid] = sock
+        sio.manager.enter_room(sio.manager.connect(sock.sid, '/'), '/', 'room')
+    payload = {'meeting': 1, 'seq': 0, 'client_id': 'bench-0', 'body': 'bench j=0', 'hidden': None}
+    spent = 0.0
+    for j in range(ROUNDS):
+        started = time.process_time()
+        sio.emit('meeting:message', {**payload, 'seq': j}, to='room')
+        spent += time.process_time() - started
+        for _sock, theirs in pairs:
+            theirs._sock.recv(1 << 16)
+    return spent
+
+
 def main(argv=None) -> int:
     mode = (argv or sys.argv[1:] or ['direct'])[0]
-    direct = mode == 'direct'
+    direct = mode in ('direct', 'emit')
     websocket.tune()
     if not direct:
         engineio.socket.Socket.send = websocket._queue_send
     eio = engineio.Server(async_mode='gevent')
     pairs = [_socket(eio, i, direct) for i in range(SOCKETS)]
     gevent.sleep(0.1)
+    if mode == 'emit':
+        cpu = _room_emit(pairs, eio)
+        print(f'emit: {1e6 * cpu / (ROUNDS * SOCKETS):.1f} µs of CPU per delivery ({SOCKETS} sockets x {ROUNDS})')
+        return 0
     cpu, wall = time.process_time(), time.perf_counter()
     for j in range(ROUNDS):
         body = f'2["meeting:message",{{"meeting":1,"seq":{j},"body":"bench j={j}"}}]'
