@@ -45,10 +45,14 @@ run: .stamp-run translations demo ## install, migrate, load demo data, serve on 
 	@echo "Serving on http://127.0.0.1:$${PORT:-5000} (Ctrl-C to stop)"
 	CONSULT_ENV=$${CONSULT_ENV:-development} $(PY) app.py
 
-chromium: ## install the system Chromium used by the browser tests (Debian), if missing
+chromium: ## install the system Chromium and coturn used by the browser tests (Debian), if missing
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	  else echo "Install Chromium first: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; }
+	@command -v turnserver >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn; }; \
+	  else echo "Install coturn first (the video relay test): sudo apt-get install coturn" >&2; exit 1; fi; }
 
 test: .stamp-dev translations chromium ## the whole suite, browser tests included (PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -37,6 +37,9 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     if not app.config.get('SQLALCHEMY_DATABASE_URI'):
         app.config['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{Path(app.instance_path) / "consult.db"}'
 
+    from consult.meetings.video import check_config
+
+    check_config(app.config)
     _configure_logging(app)
     _register_extensions(app)
     _register_blueprints(app)

@@ -37,8 +37,6 @@ class Config:
     #: Socket.IO message queue; every process that emits must share it.
     SOCKETIO_MESSAGE_QUEUE = os.environ.get('SOCKETIO_MESSAGE_QUEUE', os.environ.get('REDIS_URL'))
     SOCKETIO_ASYNC_MODE = os.environ.get('SOCKETIO_ASYNC_MODE')  # None: auto (gevent under gunicorn -k gevent)
-    #: Engine.IO keep-alive (seconds): a ping every interval; a socket that has not answered within the timeout
-    #: is closed. The defaults are Socket.IO's; the live tests shorten them to see keep-alive work.
     #: Video calls in the live room (consult/meetings/video.py): people per call (a browser-to-browser mesh),
     #: STUN and TURN servers (comma-separated URLs) and coturn's shared secret for time-limited credentials.
     VIDEO_CALL_MAX = 6
@@ -46,6 +44,11 @@ class Config:
     VIDEO_TURN_URLS = [u for u in os.environ.get('VIDEO_TURN_URLS', '').split(',') if u]
     VIDEO_TURN_SECRET = os.environ.get('VIDEO_TURN_SECRET')
     VIDEO_TURN_TTL = 3600
+    #: ``relay``: media only through the TURN relay, so no participant learns another's address; ``all``:
+    #: direct where possible (the default). ``relay`` needs VIDEO_TURN_URLS and VIDEO_TURN_SECRET.
+    VIDEO_ICE_POLICY = os.environ.get('VIDEO_ICE_POLICY', 'all')
+    #: Engine.IO keep-alive (seconds): a ping every interval; a socket that has not answered within the timeout
+    #: is closed. The defaults are Socket.IO's; the live tests shorten them to see keep-alive work.
     SOCKETIO_PING_INTERVAL = 25
     SOCKETIO_PING_TIMEOUT = 20
     RATELIMIT_STORAGE_URI = os.environ.get('RATELIMIT_STORAGE_URI', os.environ.get('REDIS_URL') or 'memory://')

@@ -235,6 +235,7 @@ def on_call_join(data=None):
         'sends': me['sends'],
         'members': members,
         'ice': video.ice_servers(current_user),
+        'ice_policy': video.ice_policy(),
     }
 
 

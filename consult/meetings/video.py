@@ -10,7 +10,9 @@ and a muted participant sends nothing. Members whose clients say otherwise are n
 
 Video is part of meetings held by video or in a mixed form (domain.md rule 18). Behind NAT, browsers need a
 TURN relay: ``VIDEO_TURN_URLS`` with a shared ``VIDEO_TURN_SECRET`` (coturn's ``use-auth-secret``), for which
-``ice_servers`` mints credentials valid for ``VIDEO_TURN_TTL`` seconds (coturn's REST API scheme).
+``ice_servers`` mints credentials valid for ``VIDEO_TURN_TTL`` seconds (coturn's REST API scheme). With
+``VIDEO_ICE_POLICY=relay`` browsers send media only through that relay, so no member of a call learns
+another's IP address (residents may not want their neighbours, or an official, to have it).
 """
 
 import base64
@@ -38,6 +40,7 @@ from .queries import badge_of
 
 VIDEO_FORMS = frozenset({ConsultationForm.VIDEO, ConsultationForm.HYBRID})
 SIGNAL_KINDS = frozenset({'offer', 'answer', 'ice'})
+ICE_POLICIES = frozenset({'all', 'relay'})
 SDP_MAX = 20_000
 CANDIDATE_MAX = 1_000
 
@@ -182,3 +185,20 @@ def ice_servers(user, now: float | None = None) -> list[dict]:
         digest = hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()
         servers.append({'urls': turn, 'username': username, 'credential': base64.b64encode(digest).decode()})
     return servers
+
+
+def ice_policy() -> str:
+    """The browsers' ICE transport policy: ``relay`` (media through TURN only) or ``all``."""
+    return current_app.config.get('VIDEO_ICE_POLICY') or 'all'
+
+
+def check_config(config) -> None:
+    """Refuse to start with a video setting that would break every call rather than fail in the browser.
+
+    :raises RuntimeError: an unknown ICE policy, or ``relay`` without a TURN server and its secret.
+    """
+    policy = config.get('VIDEO_ICE_POLICY') or 'all'
+    if policy not in ICE_POLICIES:
+        raise RuntimeError(f'VIDEO_ICE_POLICY must be one of {sorted(ICE_POLICIES)}, not {policy!r}')
+    if policy == 'relay' and not (config.get('VIDEO_TURN_URLS') and config.get('VIDEO_TURN_SECRET')):
+        raise RuntimeError('VIDEO_ICE_POLICY=relay needs VIDEO_TURN_URLS and VIDEO_TURN_SECRET')

@@ -22,6 +22,7 @@
     var sends = false;
     var local = null;
     var ice = [];
+    var icePolicy = 'all';
     var inCall = false;
 
     function say(text) { status.textContent = text || ''; }
@@ -54,7 +55,7 @@
 
     function peer(sid, offering) {
       if (peers[sid]) { return peers[sid]; }
-      var pc = new RTCPeerConnection({ iceServers: ice });
+      var pc = new RTCPeerConnection({ iceServers: ice, iceTransportPolicy: icePolicy });
       pc.chain = Promise.resolve();  // signals for one peer are applied in the order they came
       peers[sid] = pc;
       if (local) { local.getTracks().forEach(function (track) { pc.addTrack(track, local); }); }
@@ -129,6 +130,7 @@
         me = ack.me;
         sends = ack.sends;
         ice = ack.ice || [];
+        icePolicy = ack.ice_policy === 'relay' ? 'relay' : 'all';
         inCall = true;
         box.dataset.inCall = 'yes';
         joinButton.hidden = true;
@@ -200,8 +202,16 @@
         return Promise.all(Object.keys(peers).map(function (sid) {
           return peers[sid].getStats().then(function (stats) {
             var bytes = 0;
-            stats.forEach(function (r) { if (r.type === 'inbound-rtp' && r.kind === 'video') { bytes += r.bytesReceived; } });
-            return { sid: sid, name: members[sid] ? members[sid].name : '', bytes: bytes };
+            var pair = null;
+            stats.forEach(function (r) {
+              if (r.type === 'inbound-rtp' && r.kind === 'video') { bytes += r.bytesReceived; }
+              if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') { pair = r; }
+            });
+            // how the media travels: the local and remote candidate types of the pair in use (host, srflx, relay)
+            var route = pair ? [stats.get(pair.localCandidateId), stats.get(pair.remoteCandidateId)].map(function (c) {
+              return c ? c.candidateType : '';
+            }) : [];
+            return { sid: sid, name: members[sid] ? members[sid].name : '', bytes: bytes, route: route };
           });
         }));
       }

@@ -198,3 +198,29 @@ def test_joining_twice_keeps_one_place(db, cast, video_meeting, sockets):
     ack = call(a, video_meeting)
     assert ack['ok']
     assert [m['sid'] for m in ack['members']] == [a_sid]
+
+
+def test_the_relay_only_policy_reaches_the_browser_and_needs_a_turn_server(app, cast, video_meeting, sockets):
+    a = sockets(cast.resident)
+    assert join(a, video_meeting)['ok']
+    assert call(a, video_meeting)['ice_policy'] == 'all'
+    assert a.emit('meeting:call_leave', {'meeting': video_meeting.id}, callback=True)['ok']
+    app.config.update(VIDEO_ICE_POLICY='relay')
+    try:
+        assert call(a, video_meeting)['ice_policy'] == 'relay'
+    finally:
+        app.config.update(VIDEO_ICE_POLICY='all')
+
+    turn = {'VIDEO_TURN_URLS': ['turn:turn.example.org:3478'], 'VIDEO_TURN_SECRET': 's3cret'}
+    video.check_config({**turn, 'VIDEO_ICE_POLICY': 'relay'})
+    video.check_config({'VIDEO_ICE_POLICY': 'all'})
+    for bad in ({'VIDEO_ICE_POLICY': 'relay'}, {**turn, 'VIDEO_ICE_POLICY': 'relay', 'VIDEO_TURN_SECRET': None}):
+        with pytest.raises(RuntimeError, match='VIDEO_TURN_URLS and VIDEO_TURN_SECRET'):
+            video.check_config(bad)
+    with pytest.raises(RuntimeError, match='VIDEO_ICE_POLICY'):
+        video.check_config({**turn, 'VIDEO_ICE_POLICY': 'direct'})
+    from consult import create_app
+    from consult.config import TestingConfig
+
+    with pytest.raises(RuntimeError, match='VIDEO_ICE_POLICY=relay needs'):
+        create_app(TestingConfig, {'VIDEO_ICE_POLICY': 'relay', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})
