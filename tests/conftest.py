@@ -273,3 +273,15 @@ def count_queries(db):
 def _engine():
     bound = _db.engines[None]
     return getattr(bound, 'engine', bound)
+
+
+@pytest.fixture
+def mail_server(app, monkeypatch):
+    """A real SMTP server on loopback, configured as the app's ``MAIL_SERVER``/``MAIL_PORT`` for the test."""
+    server = support.MailServer().start()
+    monkeypatch.setitem(app.config, 'MAIL_SERVER', server.host)
+    monkeypatch.setitem(app.config, 'MAIL_PORT', server.port)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -115,20 +115,41 @@ def build_place(session, suffix: str = '') -> Place:
     )
 
 
-def recording_smtp(sent: list):
-    """An ``smtplib.SMTP`` stand-in that records connections and messages in ``sent`` (no mail server here)."""
+class MailServer:
+    """A real SMTP server (aiosmtpd) on loopback for the mail tests: the app's smtplib talks SMTP to it.
 
-    class RecordingSMTP:
-        def __init__(self, host, port, timeout):
-            sent.append(('connect', host))
+    ``messages`` holds what it accepted: ``(envelope sender, recipients, parsed message)``.
+    """
 
-        def __enter__(self):
-            return self
+    def __init__(self):
+        import email
+        import email.policy
+        import socket
 
-        def __exit__(self, *exc):
-            return False
+        from aiosmtpd.controller import Controller
 
-        def send_message(self, message):
-            sent.append(('to', message['To'], message['Subject']))
+        self.messages: list[tuple[str, list[str], object]] = []
 
-    return RecordingSMTP
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, _server, _session, envelope):
+                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                server.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+                return '250 OK'
+
+        with socket.socket() as probe:
+            probe.bind(('127.0.0.1', 0))
+            self.port = probe.getsockname()[1]
+        self.host = '127.0.0.1'
+        self._controller = Controller(Handler(), hostname=self.host, port=self.port)
+
+    def start(self) -> 'MailServer':
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def recipients(self) -> list[str]:
+        return [address for _sender, rcpts, _message in self.messages for address in rcpts]

@@ -187,23 +187,42 @@ def test_submitter_edits_a_draft_and_withdraws_it(db, client, auth, csrf, cast, 
 
 
 def test_email_goes_out_after_commit_only_when_smtp_is_configured(app, db, cast, make_topic, monkeypatch):
-    sent = []
+    cast.resident.email = 'resident@example.org'
+    db.session.commit()
+    topic = make_topic('submitted')  # MAIL_SERVER unset: nothing is sent (no server to send to)
+    server = support.MailServer().start()
+    try:
+        monkeypatch.setitem(app.config, 'MAIL_SERVER', server.host)
+        monkeypatch.setitem(app.config, 'MAIL_PORT', server.port)
+        monkeypatch.setitem(app.config, 'MAIL_DEFAULT_SENDER', 'consult@example.org')
+        states.apply(topic, 'accept', cast.staff)
+        assert server.messages == []  # not before the commit
+        db.session.commit()
+        assert server.recipients() == ['resident@example.org']
+        sender, _rcpts, message = server.messages[0]
+        assert sender == 'consult@example.org'
+        assert message['From'] == 'consult@example.org'
+        assert topic.title in message['Subject']
+        assert f'/topics/{topic.id}' in message.get_content()
+        states.apply(topic, 'confirm', cast.party, **CONFIRM)
+        db.session.rollback()
+        assert len(server.messages) == 1  # a rolled-back step sends nothing
+    finally:
+        server.stop()
 
-    import consult.topics.notifications as notifications
 
-    monkeypatch.setattr(notifications.smtplib, 'SMTP', support.recording_smtp(sent))
+def test_a_mail_server_that_is_down_does_not_undo_the_step(app, db, cast, make_topic, monkeypatch, caplog):
+    server = support.MailServer()  # never started: nothing listens on its port
     cast.resident.email = 'resident@example.org'
     db.session.commit()
     topic = make_topic('submitted')
-    assert sent == []  # MAIL_SERVER unset: nothing
-    monkeypatch.setitem(app.config, 'MAIL_SERVER', 'smtp.example.org')
+    monkeypatch.setitem(app.config, 'MAIL_SERVER', server.host)
+    monkeypatch.setitem(app.config, 'MAIL_PORT', server.port)
     states.apply(topic, 'accept', cast.staff)
-    assert sent == []  # not before the commit
     db.session.commit()
-    assert [entry[:2] for entry in sent] == [('connect', 'smtp.example.org'), ('to', 'resident@example.org')]
-    states.apply(topic, 'confirm', cast.party, **CONFIRM)
-    db.session.rollback()
-    assert len(sent) == 2  # a rolled-back step sends nothing
+    db.session.expire_all()
+    assert db.session.get(Topic, topic.id).status == TopicStatus.SCREENING
+    assert 'topic mail failed' in caplog.text
 
 
 def test_pages_render_in_chinese_by_default(db, client, auth, cast, make_topic):
