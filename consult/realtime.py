@@ -13,7 +13,8 @@ Event names (server to client), one serializer each:
 - ``meeting:message``: to ``meeting:<id>``, a chat message with its per-meeting ``seq``.
 - ``meeting:hidden``: to ``meeting:<id>`` when the chair hides a message; ``{"meeting", "seq", "reason"}``.
 - ``meeting:state``: to ``meeting:<id>`` after a control step: agenda item and timer, speaker, queue, mutes.
-- ``meeting:presence`` / ``meeting:quorum``: to ``meeting:<id>``, coalesced (see ``consult.meetings.pushes``).
+- ``meeting:presence`` / ``meeting:quorum``: to ``meeting:<id>``, coalesced (see ``consult.meetings.pushes``);
+  a presence push carries the names only when they changed (``MeetingPresence``).
 - ``comment_posted``: to ``topic:<id>`` after a comment or reply is posted; ``{"topic_id", "comment_id",
   "parent_id", "author", "badge", "stance", "body", "created_at", "tally"}`` (``badge`` and ``stance`` are
   codes the page labels; ``tally`` is ``{"for", "against", "neutral"}``).
@@ -122,9 +123,16 @@ class MeetingState:
 
 @dataclass(frozen=True)
 class MeetingPresence:
+    """People in the room: the count, the first arrivals with badges, and a digest of the first 50 of them.
+
+    A push leaves ``people`` out (``None``) when its process last pushed the same list; a client whose list has
+    another digest asks for it with ``meeting:presence``.
+    """
+
     meeting: int
     count: int
-    people: list
+    people: list | None
+    digest: str
 
 
 @dataclass(frozen=True)

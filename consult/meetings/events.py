@@ -6,6 +6,7 @@ Client to server (each answers through its acknowledgement, and with an ``error`
   ``last_seq`` (at most 500, ``more`` says whether to ask ``meeting:replay``), the room state, presence
   and quorum. Joining an open online meeting signs a participant in.
 - ``meeting:replay {meeting, after}``: the next batch of missed messages.
+- ``meeting:presence {meeting}``: who is in the room, with names (pushes leave unchanged names out).
 - ``meeting:call_join {meeting}``, ``meeting:call_leave {meeting}``: the video call (``video.py``); the ack of
   a join carries the members and the ICE servers, and everyone in the room gets ``meeting:call``.
   ``meeting:signal {meeting, to, kind, data}``: an offer, answer or ICE candidate for another member.
@@ -124,7 +125,7 @@ def on_join(data=None):
         'missed': _message_dicts(messages),
         'more': len(messages) == live.REPLAY_BATCH,
         'state': room_state(meeting),
-        'presence': _payload(build_presence(meeting, PRESENCE_NAMES_MAX)),
+        'presence': _payload(build_presence(meeting, PRESENCE_NAMES_MAX, full=True)),
         'quorum': _payload(build_quorum(meeting)),
         'rights': _rights(meeting),
     }
@@ -155,6 +156,14 @@ def _rights(meeting) -> dict:
         'hand': p.may_raise_hand(current_user, meeting),
         'kind': participant.kind if participant is not None else None,
     }
+
+
+def on_presence(data=None):
+    """The room's presence with names, for a client whose list no longer matches the pushes' digest."""
+    meeting, refusal = _meeting_in_room(data)
+    if refusal is not None:
+        return refusal
+    return {'ok': True, 'presence': _payload(build_presence(meeting, PRESENCE_NAMES_MAX, full=True))}
 
 
 def on_replay(data=None):
@@ -361,6 +370,7 @@ def register(sio) -> None:
     for name, handler in (
         ('meeting:join', on_join),
         ('meeting:replay', on_replay),
+        ('meeting:presence', on_presence),
         ('meeting:say', on_say),
         ('meeting:hand', on_hand),
         ('meeting:lower', on_lower),

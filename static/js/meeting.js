@@ -28,6 +28,8 @@
     var outbox = [];
     var rights = {};
     var state = null;
+    var presence = { count: 0, people: [], digest: '' };
+    var askingPresence = false;
     var offset = 0;
     var messages = document.getElementById('messages');
     var sayForm = document.getElementById('say-form');
@@ -97,6 +99,15 @@
       });
     }
 
+    function askPresence() {
+      if (askingPresence) { return; }
+      askingPresence = true;
+      socket.emit('meeting:presence', { meeting: meetingId }, function (ack) {
+        askingPresence = false;
+        if (ack && ack.ok && ack.presence.people) { drawPresence(ack.presence); }
+      });
+    }
+
     function drawQuorum(q) {
       document.getElementById('quorum-present').textContent = String(q.present);
       document.getElementById('quorum-required').textContent = q.required === null ? '–' : String(q.required);
@@ -106,7 +117,15 @@
       document.getElementById('quorum').dataset.met = q.met ? 'yes' : 'no';
     }
 
+    // Pushes leave the names out when they did not change; a list with another digest is asked for again.
     function drawPresence(p) {
+      if (!p.people) {
+        presence = { count: p.count, people: presence.people, digest: presence.digest };
+        if (p.digest !== presence.digest) { askPresence(); }
+        p = presence;
+      } else {
+        presence = p;
+      }
       document.getElementById('presence-count').textContent = String(p.count);
       var list = document.getElementById('presence');
       list.textContent = '';

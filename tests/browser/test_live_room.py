@@ -114,3 +114,19 @@ def test_qr_sign_in_moves_the_quorum(new_context, live):
     expect(worker.locator('.flash-success')).to_have_text('签到成功，欢迎参会。')
     expect(chair.locator('#quorum-present')).to_have_text(str(before + 1))
     expect(chair.locator('#quorum-required')).to_have_text('3')
+
+
+def test_a_page_with_other_names_than_a_push_says_asks_for_them(new_context, live):
+    """A presence push without names whose digest differs from the page's list makes the page fetch the list."""
+    page = _room(new_context, live, DEMO_SUPERVISORY)
+    count = page.locator('#presence-count').inner_text()
+    names = page.locator('#presence li').all_inner_texts()
+    assert names
+    # what a push from another process looks like when this page missed the one with the names
+    page.evaluate(
+        """() => window.consultSocket.listeners('meeting:presence').forEach(handler => handler({
+            meeting: parseInt(document.getElementById('room').dataset.meeting, 10),
+            count: 999, people: null, digest: 'another-list'}))"""
+    )
+    expect(page.locator('#presence-count')).to_have_text(count)  # the count from the answer, not the push's 999
+    assert page.locator('#presence li').all_inner_texts() == names

@@ -90,6 +90,8 @@ def test_resending_after_a_lost_ack_does_not_duplicate(db, cast, open_meeting, s
         ('meeting:join', {'meeting': True}, 'bad_payload'),
         ('meeting:join', {'meeting': 1, 'last_seq': -1}, 'bad_payload'),
         ('meeting:replay', {'meeting': 1, 'after': 0}, 'not_in_room'),
+        ('meeting:presence', {'meeting': 1}, 'not_in_room'),
+        ('meeting:presence', None, 'bad_payload'),
         ('meeting:hide', [1, 2], 'bad_payload'),
     ],
 )
@@ -198,3 +200,40 @@ def test_a_seated_socket_still_meets_the_mute_and_the_closing(db, cast, open_mee
         '第一句',
         '解除后',
     ]
+
+
+def test_presence_pushes_carry_the_names_only_when_they_changed(db, cast, open_meeting, sockets):
+    chair = sockets(cast.director)
+    assert join(chair, open_meeting)['ok']
+    resident = sockets(cast.resident)
+    ack = join(resident, open_meeting)
+    [first] = events(chair, 'meeting:presence')[-1:]
+    assert [p['id'] for p in first['people']] == [cast.director.id, cast.resident.id]
+    assert first['digest'] == ack['presence']['digest']
+
+    # a second tab of the resident: the same people, so the push is the count and the digest only
+    join(sockets(cast.resident), open_meeting)
+    [same] = events(chair, 'meeting:presence')
+    assert same == {'meeting': open_meeting.id, 'count': 2, 'people': None, 'digest': first['digest']}
+
+    join(sockets(cast.neighbour), open_meeting)
+    [changed] = events(chair, 'meeting:presence')
+    assert changed['count'] == 3
+    assert [p['id'] for p in changed['people']][-1] == cast.neighbour.id
+    assert changed['digest'] != first['digest']
+
+
+def test_a_client_asks_for_the_names_again(db, cast, open_meeting, sockets):
+    resident, outsider = sockets(cast.resident), sockets(cast.outsider)
+    join(resident, open_meeting)
+    join(sockets(cast.neighbour), open_meeting)
+    ask = {'meeting': open_meeting.id}
+    answer = resident.emit('meeting:presence', ask, callback=True)
+    assert answer['ok']
+    assert [p['id'] for p in answer['presence']['people']] == [cast.resident.id, cast.neighbour.id]
+    assert answer['presence']['count'] == 2
+    # asking again gives the names again (an answer is never the pushes' "unchanged")
+    assert resident.emit('meeting:presence', ask, callback=True)['presence']['people']
+    assert outsider.emit('meeting:presence', ask, callback=True)['code'] == 'not_in_room'
+    assert resident.emit('meeting:presence', {'meeting': 'x'}, callback=True)['code'] == 'bad_payload'
+    assert resident.is_connected()
