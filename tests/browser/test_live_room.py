@@ -130,3 +130,30 @@ def test_a_page_with_other_names_than_a_push_says_asks_for_them(new_context, liv
     )
     expect(page.locator('#presence-count')).to_have_text(count)  # the count from the answer, not the push's 999
     assert page.locator('#presence li').all_inner_texts() == names
+
+
+def test_a_browser_whose_websockets_are_blocked_takes_part_over_long_polling(new_context, live):
+    """Where a proxy blocks websockets, Socket.IO stays on HTTP long-polling and the room works the same."""
+
+    refused = []
+
+    def refuse(ws):
+        refused.append(ws.url)
+        ws.close()
+
+    def without_websockets():
+        context = new_context()
+        context.route_web_socket(re.compile(r'/socket\.io/'), refuse)
+        return context
+
+    resident = _room(without_websockets, live, DEMO_RESIDENT)
+    chair = _room(new_context, live, DEMO_DIRECTOR)
+    there = f'轮询发出 {secrets.token_hex(3)}'
+    _send(resident, there)
+    expect(chair.locator('#messages .message').filter(has_text=there)).to_have_count(1)
+    back = f'轮询收到 {secrets.token_hex(3)}'
+    _send(chair, back)
+    expect(resident.locator('#messages .message').filter(has_text=back)).to_have_count(1)
+    assert refused, 'the page tried a websocket and was refused'
+    assert resident.evaluate('window.consultSocket.io.engine.transport.name') == 'polling'
+    assert chair.evaluate('window.consultSocket.io.engine.transport.name') == 'websocket'
