@@ -123,7 +123,7 @@ class MeetingState:
 
 @dataclass(frozen=True)
 class MeetingPresence:
-    """People in the room: the count, the first arrivals with badges, and a digest of the first 50 of them.
+    """People in the room: the count, the first 50 arrivals with badges, and a digest of that list.
 
     A push leaves ``people`` out (``None``) when its process last pushed the same list; a client whose list has
     another digest asks for it with ``meeting:presence``.

@@ -45,7 +45,6 @@ from .models import Presence
 from .pushes import build_presence
 from .pushes import build_quorum
 from .pushes import push
-from .queries import PRESENCE_NAMES_MAX
 from .queries import room_state
 from .record import room
 
@@ -125,7 +124,7 @@ def on_join(data=None):
         'missed': _message_dicts(messages),
         'more': len(messages) == live.REPLAY_BATCH,
         'state': room_state(meeting),
-        'presence': _payload(build_presence(meeting, PRESENCE_NAMES_MAX, full=True)),
+        'presence': _payload(build_presence(meeting, full=True)),
         'quorum': _payload(build_quorum(meeting)),
         'rights': _rights(meeting),
     }
@@ -163,7 +162,7 @@ def on_presence(data=None):
     meeting, refusal = _meeting_in_room(data)
     if refusal is not None:
         return refusal
-    return {'ok': True, 'presence': _payload(build_presence(meeting, PRESENCE_NAMES_MAX, full=True))}
+    return {'ok': True, 'presence': _payload(build_presence(meeting, full=True))}
 
 
 def on_replay(data=None):

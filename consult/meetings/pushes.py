@@ -45,25 +45,23 @@ def build_state(meeting) -> MeetingState:
 
 
 def people_digest(people: list[dict]) -> str:
-    """A short digest of the first ``PUSHED_NAMES_MAX`` people of a presence list (ids, names, badges)."""
-    from .queries import PUSHED_NAMES_MAX
-
-    shown = [[person['id'], person['name'], person['badge']] for person in people[:PUSHED_NAMES_MAX]]
+    """A short digest of a presence list (ids, names, badges, in order)."""
+    shown = [[person['id'], person['name'], person['badge']] for person in people]
     return hashlib.blake2s(json.dumps(shown, ensure_ascii=False).encode(), digest_size=8).hexdigest()
 
 
-def build_presence(meeting, limit: int | None = None, full: bool = False) -> MeetingPresence:
-    """Who is in the room: the count, and the first names (fewer in pushes than in the join answer).
+def build_presence(meeting, full: bool = False) -> MeetingPresence:
+    """Who is in the room: the count, and the first ``PRESENCE_NAMES_MAX`` arrivals with their badges.
 
     A push (not ``full``) leaves the names out when this process's last presence push for the room carried
     the same ones: in a room of a thousand the first fifty arrivals rarely change, so most pushes are a count
     of ~100 bytes instead of ~2.5 KB to every socket. The digest lets a client that holds other names (it
     missed a push, or another process's pushes came in between) ask for them (``meeting:presence``).
     """
-    from .queries import PUSHED_NAMES_MAX
+    from .queries import PRESENCE_NAMES_MAX
     from .queries import presence
 
-    count, people = presence(meeting, limit or PUSHED_NAMES_MAX)
+    count, people = presence(meeting, PRESENCE_NAMES_MAX)
     digest = people_digest(people)
     with _lock:
         _sizes[meeting.id] = count

@@ -24,9 +24,9 @@ from .models import TurnStatus
 
 #: A socket that has not been seen for this long is no longer present (its process may have died).
 PRESENCE_TTL = timedelta(seconds=90)
-PRESENCE_NAMES_MAX = 300
-#: Names in a pushed presence update (every participant gets it); the join answer carries the longer list.
-PUSHED_NAMES_MAX = 50
+#: Names in a presence list (the join answer, every push, ``meeting:presence``): the first arrivals, the rest
+#: counted. One length everywhere, so a push's digest of its names describes the whole list a page shows.
+PRESENCE_NAMES_MAX = 50
 #: (meeting id, user id) -> badge; safe to keep because the roster is frozen once the room opens.
 _badges: dict[tuple[int, int], str] = {}
 

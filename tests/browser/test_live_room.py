@@ -2,7 +2,8 @@
 
 Three participants and the chair: a message appears live in the others; a hand is raised, the floor given and
 the timer shown; a participant goes offline, messages are sent, it comes back and sees each of them once, in
-order; an observer cannot send; a QR sign-in moves the quorum on the chair's screen.
+order; an observer cannot send; a QR sign-in moves the quorum on the chair's screen; a page whose websockets
+are blocked takes part over long-polling.
 """
 
 import re
