@@ -211,7 +211,11 @@
             var route = pair ? [stats.get(pair.localCandidateId), stats.get(pair.remoteCandidateId)].map(function (c) {
               return c ? c.candidateType : '';
             }) : [];
-            return { sid: sid, name: members[sid] ? members[sid].name : '', bytes: bytes, route: route };
+            var ours = pair ? stats.get(pair.localCandidateId) : null;
+            return {
+              sid: sid, name: members[sid] ? members[sid].name : '', bytes: bytes, route: route,
+              relay: ours && ours.relayProtocol ? ours.relayProtocol : ''  // udp, tcp or tls to the TURN relay
+            };
           });
         }));
       }

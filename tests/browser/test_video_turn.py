@@ -36,9 +36,17 @@ ALLOCATED = re.compile(r'user <\d+:(\d+)>: incoming packet ALLOCATE processed, s
 
 
 def _free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+    """A loopback port free for UDP and for TCP (coturn listens on both)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.bind(('127.0.0.1', 0))
+            port = sock.getsockname()[1]
+        with socket.socket() as tcp:
+            try:
+                tcp.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+        return port
 
 
 def _answers_stun(port: int) -> bool:
@@ -57,7 +65,8 @@ def _answers_stun(port: int) -> bool:
 
 @contextlib.contextmanager
 def _coturn(tmp: Path):
-    """coturn on 127.0.0.1 (UDP), shared-secret auth, loopback peers allowed (both browsers are on this host)."""
+    """coturn on 127.0.0.1 (UDP and TCP, one port), shared-secret auth, loopback peers allowed (both browsers are
+    on this host). Yields its ``turn:`` URL without a transport, and its log."""
     if not Path(TURNSERVER).exists():
         pytest.fail(
             f'{TURNSERVER} is missing: install the Debian package "coturn" (make test installs it as root).',
@@ -68,7 +77,7 @@ def _coturn(tmp: Path):
     log = tmp / 'turnserver.log'
     command = [TURNSERVER, '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', f'--listening-port={port}']
     command += [f'--min-port={low}', f'--max-port={low + 200}', '--use-auth-secret', f'--static-auth-secret={SECRET}']
-    command += [f'--realm={REALM}', '--no-tls', '--no-dtls', '--no-tcp', '--allow-loopback-peers', '--no-cli']
+    command += [f'--realm={REALM}', '--no-tls', '--no-dtls', '--allow-loopback-peers', '--no-cli']
     command += ['--fingerprint', '--simple-log', f'--log-file={log}', f'--pidfile={tmp / "turnserver.pid"}']
     command += [f'--userdb={tmp / "turndb"}', '--verbose']
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -78,7 +87,7 @@ def _coturn(tmp: Path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f'turnserver did not start: {log.read_text(errors="replace")[-2000:]}')
             time.sleep(0.1)
-        yield f'turn:127.0.0.1:{port}?transport=udp', log
+        yield f'turn:127.0.0.1:{port}', log
     finally:
         process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -94,9 +103,9 @@ def turn(tmp_path_factory):
         yield url, log
 
 
-def _relayed(turn, tmp_path_factory, secret):
+def _relayed(turn, tmp_path_factory, secret, transport='udp'):
     url, _log = turn
-    env = {'VIDEO_TURN_URLS': url, 'VIDEO_TURN_SECRET': secret, 'VIDEO_ICE_POLICY': 'relay'}
+    env = {'VIDEO_TURN_URLS': f'{url}?transport={transport}', 'VIDEO_TURN_SECRET': secret, 'VIDEO_ICE_POLICY': 'relay'}
     return live_server(tmp_path_factory.mktemp('turn-live'), env=env)
 
 
@@ -120,9 +129,10 @@ def _wait_for_video(page, name, timeout=25.0) -> dict:
     raise AssertionError(f'no video from {name} within {timeout} s: {peers}')
 
 
-def test_video_goes_through_the_relay_and_nowhere_else(new_context, turn, tmp_path_factory):
+@pytest.mark.parametrize('transport', ['udp', 'tcp'])  # TURN over TCP: for networks that block UDP
+def test_video_goes_through_the_relay_and_nowhere_else(new_context, turn, tmp_path_factory, transport):
     start = len(turn[1].read_bytes())
-    with _relayed(turn, tmp_path_factory, SECRET) as server:
+    with _relayed(turn, tmp_path_factory, SECRET, transport) as server:
         resident = _room(lambda: new_context(base_url=server.url), server, DEMO_RESIDENT)
         representative = _room(lambda: new_context(base_url=server.url), server, DEMO_REPRESENTATIVE)
         _join_call(resident)
@@ -130,6 +140,7 @@ def test_video_goes_through_the_relay_and_nowhere_else(new_context, turn, tmp_pa
 
         peer = _wait_for_video(representative, RESIDENT_NAME)
         assert peer['route'] == ['relay', 'relay'], peer  # media through coturn, no host or reflexive route
+        assert peer['relay'] == transport, peer  # the browser reached coturn over this transport
         expect(representative.locator('.video-tile')).to_have_count(2)
         # coturn accepted the app's credential of each person (username "<expiry>:<user id>")
         assert len(set(ALLOCATED.findall(_log_since(turn, start)))) == 2
