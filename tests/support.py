@@ -124,9 +124,10 @@ class MailServer:
     def __init__(self):
         import email
         import email.policy
-        import socket
 
         from aiosmtpd.controller import Controller
+
+        from tests.live_server import free_port
 
         self.messages: list[tuple[str, list[str], object]] = []
 
@@ -138,9 +139,7 @@ class MailServer:
                 server.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
                 return '250 OK'
 
-        with socket.socket() as probe:
-            probe.bind(('127.0.0.1', 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.host = '127.0.0.1'
         self._controller = Controller(Handler(), hostname=self.host, port=self.port)
 

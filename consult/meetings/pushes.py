@@ -58,10 +58,9 @@ def build_presence(meeting, full: bool = False) -> MeetingPresence:
     of ~100 bytes instead of ~2.5 KB to every socket. The digest lets a client that holds other names (it
     missed a push, or another process's pushes came in between) ask for them (``meeting:presence``).
     """
-    from .queries import PRESENCE_NAMES_MAX
     from .queries import presence
 
-    count, people = presence(meeting, PRESENCE_NAMES_MAX)
+    count, people = presence(meeting)
     digest = people_digest(people)
     with _lock:
         _sizes[meeting.id] = count

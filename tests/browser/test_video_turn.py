@@ -35,7 +35,7 @@ REALM = 'consult.test'
 ALLOCATED = re.compile(r'user <\d+:(\d+)>: incoming packet ALLOCATE processed, success')
 
 
-def _free_udp_port() -> int:
+def _free_udp_and_tcp_port() -> int:
     """A loopback port free for UDP and for TCP (coturn listens on both)."""
     while True:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
@@ -72,7 +72,7 @@ def _coturn(tmp: Path):
             f'{TURNSERVER} is missing: install the Debian package "coturn" (make test installs it as root).',
             pytrace=False,
         )
-    port = _free_udp_port()
+    port = _free_udp_and_tcp_port()
     low = 40000 + port % 20000  # a relay port range of its own, near nothing else the tests use
     log = tmp / 'turnserver.log'
     command = [TURNSERVER, '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', f'--listening-port={port}']
