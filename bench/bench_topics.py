@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from consult import create_app  # noqa: E402
 from consult.config import TestingConfig  # noqa: E402
 from consult.db import db  # noqa: E402
-from consult.db import utcnow  # noqa: E402
+from consult.kernel.clock import utcnow  # noqa: E402
 from tests import support  # noqa: E402
 
 TOPICS = 10_000

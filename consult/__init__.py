@@ -43,6 +43,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     _configure_logging(app)
     _register_extensions(app)
     _register_blueprints(app)
+    _plug_contexts()
     _register_socket_handlers(app)
     _register_hooks(app)
     tune_collector(app)
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import dispatch
     from consult import main
     from consult import meetings
+    from consult import notifications
     from consult import petitions
     from consult import residency
     from consult import roles
@@ -110,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.errors import register_error_handlers
     from consult.main import routes as _main_routes  # noqa: F401
     from consult.meetings import routes as _meetings_routes  # noqa: F401
+    from consult.notifications import routes as _notifications_routes  # noqa: F401
     from consult.petitions import routes as _petitions_routes  # noqa: F401
     from consult.residency import routes as _residency_routes  # noqa: F401
     from consult.roles import routes as _roles_routes  # noqa: F401
@@ -128,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings,
         dispatch,
         comments,
+        notifications,
         audit,
     ):
         app.register_blueprint(module.bp)
@@ -140,11 +144,43 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(petitions_cli)
 
 
+def _plug_contexts() -> None:
+    """Connect each context to the kernel and to the contexts upstream of it (idempotent: tests build many apps).
+
+    Listeners of domain events, extensions of upstream state machines, predicates of actions, receivers of
+    extension points: ``consult/<context>/wiring.py`` says what each context connects.
+    """
+    from consult.comments import wiring as comments_wiring
+    from consult.dispatch import wiring as dispatch_wiring
+    from consult.meetings import wiring as meetings_wiring
+    from consult.petitions import wiring as petitions_wiring
+    from consult.residency import wiring as residency_wiring
+    from consult.roles import wiring as roles_wiring
+    from consult.topics import wiring as topics_wiring
+
+    for wiring in (
+        roles_wiring,
+        residency_wiring,
+        topics_wiring,
+        petitions_wiring,
+        dispatch_wiring,
+        comments_wiring,
+        meetings_wiring,
+    ):
+        wiring.plug()
+
+
 def _register_socket_handlers(app: Flask) -> None:
     from consult.extensions import socketio
+    from consult.meetings.events import register as register_meeting_events
     from consult.realtime import register_socket_handlers
+    from consult.topics.events import register as register_topic_events
+    from consult.websocket import tune
 
+    tune()
     register_socket_handlers(socketio)
+    register_topic_events(socketio)
+    register_meeting_events(socketio)
     # Flask-SocketIO handles every socket event inside a request context made from the connection's
     # handshake request (``/socket.io/``). With no rule for that path, Werkzeug raised NotFound on every
     # event and the request kept the exception, its traceback and frames: cyclic garbage that made the
@@ -164,11 +200,8 @@ def _register_hooks(app: Flask) -> None:
     from consult.accounts.session import load_user
     from consult.extensions import login_manager
     from consult.main.context import inject_globals
-    from consult.petitions.sweeps import recheck_communities
-    from consult.residency.hooks import listen
     from consult.security import set_security_headers
 
     login_manager.user_loader(load_user)
-    listen(recheck_communities)  # a residence began or ended: re-check open petitions there
     app.after_request(set_security_headers)
     app.context_processor(inject_globals)

@@ -1,7 +1,6 @@
 """The SQLAlchemy handle, the constraint naming convention and shared column types."""
 
 from datetime import UTC
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -26,11 +25,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
-
-
 class UTCDateTime(sa.types.TypeDecorator):
     """A timestamp stored as UTC and always returned timezone-aware.
 
@@ -44,7 +38,7 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError('naive datetime given; use consult.db.utcnow()')
+            raise ValueError('naive datetime given; use consult.kernel.clock.utcnow()')
         return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):

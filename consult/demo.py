@@ -217,7 +217,7 @@ def _announced_long_ago(users, donghu, channel, title, body, scope, form, form_r
     ago with the default 3 publicity days (demo data only: dated back so consultation can start)."""
     from datetime import timedelta
 
-    from consult.db import utcnow
+    from consult.kernel.clock import utcnow
     from consult.topics import operations as topics
     from consult.topics import states
 
@@ -262,7 +262,7 @@ def _load_demo_meeting(donghu, users) -> None:
     """A topic announced weeks ago whose mixed on-site/online meeting is in session (the live room)."""
     from datetime import timedelta
 
-    from consult.db import utcnow
+    from consult.kernel.clock import utcnow
     from consult.meetings import operations as meetings
     from consult.meetings import roster
 

@@ -32,3 +32,7 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return wtforms_translations()
+
+
+class ActionForm(Form):
+    """A step with no input besides the CSRF token (accept, submit, co-sign, mark as read...)."""

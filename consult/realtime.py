@@ -44,15 +44,11 @@ from sqlalchemy.orm import Session
 
 from consult.extensions import db
 from consult.extensions import socketio
+from consult.kernel.rooms import user_room
 
 logger = logging.getLogger(__name__)
 
 _PENDING_KEY = 'consult_pending_emits'
-
-
-def user_room(user_id: int) -> str:
-    """Return the private room of one user."""
-    return f'user:{user_id}'
 
 
 @dataclass(frozen=True)
@@ -264,15 +260,6 @@ def _on_error(exc):
 
 
 def register_socket_handlers(sio) -> None:
-    """Register the connection handlers; each context registers its own events here too."""
-    from consult.websocket import tune
-
-    tune()
+    """Register the connection and error handlers; the factory registers each context's events after these."""
     sio.on_event('connect', _on_connect)
     sio.on_error_default(_on_error)
-    from consult.topics.events import register as register_topic_events
-
-    register_topic_events(sio)
-    from consult.meetings.events import register as register_meeting_events
-
-    register_meeting_events(sio)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from consult.db import db
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
 
 
 def attempt(operation: Callable[..., Any], *args, **kwargs) -> tuple[Any, Refusal | None]:

@@ -224,7 +224,7 @@ def test_a_concurrent_second_pending_claim_is_refused_cleanly(db, place, make_us
     """Two requests both pass the 'no pending claim' check; the database's partial unique index decides."""
     import pytest
 
-    from consult.refusals import Refusal
+    from consult.kernel.refusals import Refusal
     from consult.residency import operations
 
     user = make_user()

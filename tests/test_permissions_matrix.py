@@ -6,9 +6,9 @@
 import pytest
 
 from consult.extensions import limiter
+from consult.kernel.clock import today
 from consult.petitions.operations import start_petition
 from consult.residency import operations as residency
-from consult.residency.eligibility import today
 from consult.roles.models import Role
 from consult.rules.defaults import default_params
 from consult.rules.operations import propose_rules
@@ -219,7 +219,7 @@ def _meeting(people, place, topic_id, make_joiner) -> dict:
     from datetime import timedelta
 
     from consult.db import db
-    from consult.db import utcnow
+    from consult.kernel.clock import utcnow
     from consult.meetings import operations as meetings
     from consult.meetings import roster
     from consult.topics.models import Topic

@@ -4,9 +4,9 @@ Real websockets against a real server are in tests/live/.
 """
 
 from consult.extensions import db as _db
+from consult.kernel.rooms import user_room
 from consult.realtime import ResidencyDecided
 from consult.realtime import emit_after_commit
-from consult.realtime import user_room
 
 
 def test_anonymous_socket_is_refused(socket_client):

@@ -23,7 +23,7 @@ def _residents(community, n: int) -> list[int]:
     from consult.communities.models import Grid
     from consult.communities.models import Household
     from consult.db import db
-    from consult.db import utcnow
+    from consult.kernel.clock import utcnow
     from consult.residency.models import Membership
     from consult.residency.models import MembershipStatus
     from consult.residency.models import VerificationMethod
@@ -75,9 +75,9 @@ def seed(app, n: int) -> tuple[int, list[int]]:
     from consult.accounts.models import User
     from consult.communities.models import Community
     from consult.db import db
-    from consult.db import utcnow
     from consult.demo import demo_password
     from consult.demo import load_demo
+    from consult.kernel.clock import utcnow
     from consult.meetings import operations as ops
     from consult.meetings import roster
     from consult.topics.models import Topic

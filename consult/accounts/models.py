@@ -9,7 +9,7 @@ from flask_login import UserMixin
 
 from consult.db import UTCDateTime
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 
 
 class User(UserMixin, db.Model):

@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from consult.accounts import logger
 from consult.accounts.models import User
 from consult.db import db
-from consult.db import utcnow
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.security import clean_text
 from consult.security import hash_password
 from consult.security import verify_password

@@ -21,7 +21,7 @@ from consult.accounts.forms import RegisterForm
 from consult.accounts.forms import normalise_identifier
 from consult.extensions import db
 from consult.extensions import limiter
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
 from consult.web import attempt
 
 

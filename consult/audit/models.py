@@ -7,7 +7,7 @@ import sqlalchemy.orm as so
 
 from consult.db import UTCDateTime
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 
 
 class AuditEntry(db.Model):

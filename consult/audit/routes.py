@@ -11,9 +11,9 @@ from flask_login import login_required
 from consult.audit import bp
 from consult.audit.models import AuditEntry
 from consult.db import db
-from consult.roles.models import ROLE_LABELS
-from consult.roles.permissions import audit_community_ids
-from consult.roles.permissions import can_view_audit
+from consult.kernel.actions import may
+from consult.kernel.signals import audit_scope
+from consult.kernel.signals import contributions
 
 PAGE_SIZE = 50
 
@@ -21,9 +21,9 @@ PAGE_SIZE = 50
 @bp.route('/')
 @login_required
 def index():
-    if not can_view_audit(current_user):
+    if not may(current_user, 'audit.view'):
         abort(403)
-    community_ids = audit_community_ids(current_user)
+    community_ids = _scope(current_user)
     query = sa.select(AuditEntry).options(
         so.joinedload(AuditEntry.actor),
         so.joinedload(AuditEntry.subject),
@@ -37,4 +37,12 @@ def index():
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    return render_template('audit/index.html', page=page, labels=ROLE_LABELS)
+    return render_template('audit/index.html', page=page)
+
+
+def _scope(user) -> set[int] | None:
+    """Communities whose log ``user`` reads (``None``: all), as the roles context answers ``audit_scope``."""
+    scopes = contributions(audit_scope, user)
+    if any(scope is True for scope in scopes):
+        return None
+    return set().union(*scopes)

@@ -27,16 +27,16 @@ from consult.comments.permissions import can_manage_comments
 from consult.comments.queries import latest_period
 from consult.comments.queries import recent_duplicate
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import Rule
+from consult.kernel.refusals import require_reason
+from consult.kernel.rooms import topic_room
 from consult.realtime import TopicChanged
 from consult.realtime import emit_after_commit
-from consult.refusals import Refusal
-from consult.refusals import Rule
-from consult.refusals import require_reason
 from consult.security import clean_text
 from consult.topics import guards as g
 from consult.topics import states
-from consult.topics.notifications import topic_room
 
 WHO_COMMENTS = Rule(
     'who_comments',
@@ -192,8 +192,8 @@ def close_early(actor, topic, reason: str) -> CommentPeriod:
 
 def write_summary(actor, topic, summary: str) -> CommentPeriod:
     """Write (or rewrite, until the consultation concludes) the summary of the ended period (committee)."""
+    from consult.kernel.markdown import render_markdown
     from consult.topics.models import TopicStatus
-    from consult.topics.operations import render_markdown
 
     if not can_manage_comments(actor, topic):
         raise Refusal(_('Only the committee writes the summary.'), g.WHO_ACTS, code='forbidden')

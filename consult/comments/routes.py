@@ -23,9 +23,9 @@ from consult.comments.models import Comment
 from consult.comments.permissions import can_comment
 from consult.comments.permissions import can_manage_comments
 from consult.db import db
-from consult.db import utcnow
+from consult.forms import ActionForm
+from consult.kernel.clock import utcnow
 from consult.topics import states
-from consult.topics.forms import ActionForm
 from consult.topics.routes.intake import load_topic
 from consult.web import attempt
 

@@ -10,8 +10,8 @@ from consult.communities.models import CentralCommunity
 from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.db import db
-from consult.residency.models import Membership
-from consult.residency.models import MembershipStatus
+from consult.kernel.signals import community_facts
+from consult.kernel.signals import contributions
 
 
 @bp.route('/')
@@ -33,9 +33,7 @@ def detail(code: str):
     )
     if community is None:
         abort(404)
-    verified = db.session.scalar(
-        sa.select(sa.func.count(Membership.id)).where(
-            Membership.community_id == community.id, Membership.status == MembershipStatus.VERIFIED
-        )
-    )
-    return render_template('communities/detail.html', community=community, verified=verified)
+    facts = {}
+    for contribution in contributions(community_facts, community):  # residency: the verified residents
+        facts.update(contribution)
+    return render_template('communities/detail.html', community=community, verified=facts.get('verified', 0))

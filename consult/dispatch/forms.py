@@ -44,7 +44,3 @@ class CloseForm(Form):
         description=_l('Shown publicly with the topic, and sent to its submitter and co-signers.'),
         validators=[Length(max=REPLY_MAX)],
     )
-
-
-class ActionForm(Form):
-    """Only the CSRF token (sign off, acknowledge)."""

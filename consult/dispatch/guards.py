@@ -3,8 +3,8 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consult.refusals import Refusal
-from consult.refusals import Rule
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import Rule
 
 SIGN_OFF = Rule(
     'whistle_sign_off',

@@ -12,7 +12,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.audit.operations import record
 from consult.db import db
-from consult.db import utcnow
 from consult.dispatch import guards as dg
 from consult.dispatch import logger
 from consult.dispatch import permissions as p
@@ -21,8 +20,9 @@ from consult.dispatch.models import DispatchEvent
 from consult.dispatch.models import DispatchTicket
 from consult.dispatch.models import TicketStatus as T
 from consult.dispatch.queries import live_ticket
-from consult.refusals import Refusal
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.rules.queries import rules_in_force
 from consult.topics import guards as tg
 from consult.topics import states
@@ -147,7 +147,8 @@ def sign_off(actor, ticket) -> DispatchTicket:
 def dispatch_ticket(topic, actor, rules, reason, data) -> DispatchTicket:
     """The ``redirect`` transition's effect: dispatch the proposed ticket, or open one signed off at once.
 
-    Called only by :func:`consult.topics.states.apply` after its guards passed and the topic moved.
+    Plugged into the topic's ``redirect`` step by ``consult.dispatch.wiring``: runs only after its guards
+    passed and the topic moved.
     """
     now = utcnow()
     values = {
@@ -248,10 +249,7 @@ def close(actor, ticket, reply: str) -> DispatchTicket:
     source = _move(ticket, {T.REPORTED, T.HANDLING}, T.CLOSED, closed_at=utcnow(), reply=reply, closed_by_id=actor.id)
     _event(ticket, actor, 'close', source, reply)
     _audit(actor, 'close', ticket, reply)
-    states.log_step(ticket.topic, 'dispatch_closed', actor, reason=reply)
-    from consult.topics.notifications import notify_step
-
-    notify_step(ticket.topic, 'dispatch_closed', actor)
+    states.log_step(ticket.topic, 'dispatch_closed', actor, reason=reply)  # people are told (TopicNoted)
     return ticket
 
 

@@ -11,12 +11,10 @@ from flask_login import current_user
 from flask_login import login_required
 
 from consult.db import db
-from consult.db import utcnow
 from consult.dispatch import bp
 from consult.dispatch import operations
 from consult.dispatch import permissions as p
 from consult.dispatch import queries
-from consult.dispatch.forms import ActionForm
 from consult.dispatch.forms import CloseForm
 from consult.dispatch.forms import ProgressForm
 from consult.dispatch.forms import ProposeForm
@@ -24,6 +22,8 @@ from consult.dispatch.forms import ReasonForm
 from consult.dispatch.models import EVENT_LABELS
 from consult.dispatch.models import DispatchTicket
 from consult.dispatch.models import TicketStatus
+from consult.forms import ActionForm
+from consult.kernel.clock import utcnow
 from consult.topics.routes.intake import load_topic
 from consult.web import attempt
 

@@ -6,8 +6,10 @@ from flask_wtf.csrf import generate_csrf
 
 from consult.i18n import HTML_LANG
 from consult.i18n import LANGUAGE_NAMES
+from consult.kernel.actions import may
 from consult.petitions.permissions import queue_community_ids
 from consult.residency.permissions import verifiable_community_ids
+from consult.roles.models import ROLE_LABELS
 from consult.roles.permissions import can_manage_roles
 from consult.roles.permissions import can_view_audit
 
@@ -28,4 +30,11 @@ def inject_globals() -> dict:
         'language_names': LANGUAGE_NAMES,
         'nav': nav,
         'csrf_token_value': generate_csrf,
+        'role_labels': ROLE_LABELS,
+        # ``may('topic.cosign', topic)``: the one predicate of an action, for the current user.
+        'may': _may,
     }
+
+
+def _may(action: str, obj=None) -> bool:
+    return may(current_user, action, obj)

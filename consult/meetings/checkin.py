@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from consult.db import db
-from consult.db import utcnow
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.topics.models import ConsultationForm
 
 from . import guards as g

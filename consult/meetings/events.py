@@ -25,14 +25,15 @@ from flask_socketio import rooms
 from sqlalchemy.exc import IntegrityError
 
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
+from consult.kernel.rooms import meeting_room as room
 from consult.realtime import MeetingCall
 from consult.realtime import MeetingSignal
 from consult.realtime import _payload
 from consult.realtime import emit_after_commit
 from consult.realtime import emit_committed
 from consult.realtime import send_error
-from consult.refusals import Refusal
 
 from . import live
 from . import permissions as p
@@ -46,7 +47,6 @@ from .pushes import build_presence
 from .pushes import build_quorum
 from .pushes import push
 from .queries import room_state
-from .record import room
 
 
 def _refuse(code: str, message: str) -> dict:

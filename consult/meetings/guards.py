@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from consult.refusals import Rule
+from consult.kernel.refusals import Rule
 from consult.topics.guards import TOPIC_PUBLICITY as PUBLICITY  # noqa: F401  (one rule, one source)
 
 NOTICE = Rule(

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import require_reason
+from consult.kernel.rooms import meeting_room as room
 from consult.realtime import MeetingMessage
 from consult.realtime import MessageHidden
 from consult.realtime import emit_after_commit
 from consult.realtime import emit_committed
-from consult.refusals import Refusal
-from consult.refusals import require_reason
 from consult.security import clean_text
 
 from . import guards as g
@@ -33,7 +34,6 @@ from .models import Participant
 from .models import SpeakerTurn
 from .models import TurnStatus
 from .record import log
-from .record import room
 
 CLIENT_ID = re.compile(r'^[A-Za-z0-9_.:-]{1,64}$')
 FLOOR_MINUTES_MAX = 30

@@ -5,8 +5,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from consult.db import db
-from consult.db import utcnow
-from consult.topics.models import Notification
+from consult.kernel.clock import utcnow
+from consult.notifications.models import Notification
 
 from .models import Participant
 

@@ -9,16 +9,16 @@ from flask_babel import gettext as _
 
 from consult.audit.operations import record
 from consult.db import db
-from consult.db import utcnow
-from consult.refusals import Refusal
-from consult.refusals import require_reason
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
+from consult.kernel.markdown import render_markdown
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import require_reason
 from consult.rules.queries import rules_in_force
 from consult.security import clean_text
 from consult.topics import states
 from consult.topics.models import ConsultationForm
 from consult.topics.models import TopicStatus
-from consult.topics.operations import render_markdown
 
 from . import guards as g
 from . import permissions as p

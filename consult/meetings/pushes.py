@@ -14,8 +14,9 @@ import time
 from flask import current_app
 
 from consult.db import db
-from consult.db import utcnow
 from consult.extensions import socketio
+from consult.kernel.clock import utcnow
+from consult.kernel.rooms import meeting_room as room
 from consult.realtime import EVENT_NAMES
 from consult.realtime import MeetingPresence
 from consult.realtime import MeetingQuorum
@@ -23,7 +24,6 @@ from consult.realtime import MeetingState
 from consult.realtime import emit_after_commit
 
 from . import logger
-from .record import room
 
 _lock = threading.Lock()
 _last: dict[tuple[int, str], float] = {}

@@ -7,8 +7,8 @@ import sqlalchemy.orm as so
 
 from consult.accounts.models import User
 from consult.db import db
-from consult.db import utcnow
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
 from consult.rules.queries import rules_in_force
 
 from .models import Attendance

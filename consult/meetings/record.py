@@ -15,7 +15,3 @@ def log(meeting, action: str, actor=None, subject=None, detail: str = '') -> Mee
     )
     db.session.add(event)
     return event
-
-
-def room(meeting_id: int) -> str:
-    return f'meeting:{meeting_id}'

@@ -8,12 +8,12 @@ from consult.accounts.models import User
 from consult.audit.operations import record
 from consult.communities.models import Household
 from consult.db import db
-from consult.db import utcnow
-from consult.refusals import Refusal
-from consult.refusals import require_reason
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import require_reason
 from consult.residency.eligibility import adult_cutoff
 from consult.residency.eligibility import can_take_part
-from consult.residency.eligibility import today
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.roles.models import Role

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.petitions import sweeps
 
 petitions_cli = AppGroup('petitions', help="Petitions for a residents' meeting.")

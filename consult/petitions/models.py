@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from consult.db import UTCDateTime
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.rules.defaults import number_value
 
 TITLE_MAX = 120

@@ -1,16 +1,15 @@
-"""Telling a petition's starter and signers about its steps: in-app (the topics ``Notification`` model), live
-over the socket, and by email after the commit when SMTP is configured (the same queue topics use)."""
+"""Telling a petition's starter and signers about its steps: in-app (``consult.notifications``), live
+over the socket, and by email after the commit when SMTP is configured (``consult.notifications``)."""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from consult.db import db
+from consult.kernel.rooms import user_room
+from consult.notifications.operations import notify as write_notifications
+from consult.notifications.operations import queue_mail
 from consult.petitions import queries
 from consult.realtime import PetitionChanged
 from consult.realtime import emit_after_commit
-from consult.realtime import user_room
-from consult.topics.models import Notification
-from consult.topics.notifications import queue_mail
 
 #: The steps a petition's people are told about, as ``Notification.kind``.
 KIND_LABELS = {
@@ -34,8 +33,7 @@ def notify(petition, kind: str, actor=None) -> None:
     for user_id in everyone:
         emit_after_commit(event, user_room(user_id))
     user_ids = sorted(everyone - ({actor.id} if actor is not None else set()))
-    db.session.add_all(Notification(user_id=user_id, petition_id=petition.id, kind=kind) for user_id in user_ids)
-    db.session.flush()
+    write_notifications(user_ids, kind, petition_id=petition.id)
     subject = f'[Consult] {petition.title}: {KIND_LABELS[kind]}'
     queue_mail(user_ids, subject, _link(petition))
 

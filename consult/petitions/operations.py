@@ -11,7 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.audit.operations import record
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import Rule
 from consult.petitions import logger
 from consult.petitions import queries
 from consult.petitions.models import MATTER_MAX
@@ -25,10 +28,7 @@ from consult.petitions.permissions import can_petition
 from consult.petitions.permissions import is_committee
 from consult.petitions.steps import lock
 from consult.petitions.steps import transition
-from consult.refusals import Refusal
-from consult.refusals import Rule
 from consult.residency.eligibility import active_membership
-from consult.residency.eligibility import today
 from consult.rules.queries import rules_in_force
 from consult.security import clean_text
 from consult.topics.models import Topic

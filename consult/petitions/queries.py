@@ -12,11 +12,11 @@ import sqlalchemy.orm as so
 from consult.accounts.models import User
 from consult.communities.models import Household
 from consult.db import db
+from consult.kernel.clock import today
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionSignature
 from consult.petitions.models import PetitionStatus
 from consult.residency.eligibility import adult_cutoff
-from consult.residency.eligibility import today
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.rules.engine import Outcome

@@ -14,7 +14,8 @@ from flask_login import login_required
 
 from consult.communities.models import Community
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
 from consult.petitions import bp
 from consult.petitions import operations
 from consult.petitions import queries
@@ -27,7 +28,6 @@ from consult.petitions.models import PetitionStatus
 from consult.petitions.permissions import can_petition
 from consult.petitions.permissions import is_committee
 from consult.petitions.permissions import queue_community_ids
-from consult.residency.eligibility import today
 from consult.rules.models import RuleSet
 from consult.rules.queries import rules_in_force
 from consult.web import attempt

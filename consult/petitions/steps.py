@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from consult.db import db
+from consult.kernel.refusals import Refusal
 from consult.petitions.models import Petition
-from consult.refusals import Refusal
 
 
 def lock(petition) -> str:

@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 
 from consult.audit.operations import record
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.petitions import logger
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionStatus

@@ -27,8 +27,8 @@ from consult.audit.operations import record
 from consult.communities.models import Community
 from consult.communities.models import Household
 from consult.db import db
-from consult.db import utcnow
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.residency import logger
 from consult.residency import operations
 from consult.residency.models import HouseholdCode

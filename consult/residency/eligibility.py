@@ -5,7 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import today
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 
@@ -36,13 +36,6 @@ def is_adult(user, day: date | None = None, min_age: int = MIN_VOTER_AGE) -> boo
     """Return whether ``user`` is at least ``min_age`` on ``day`` (today, China time, by default)."""
     day = day or today()
     return age_on(user.birth_date, day) >= min_age
-
-
-def today() -> date:
-    """Today's date in the city's time zone (Asia/Shanghai), which decides birthdays."""
-    from zoneinfo import ZoneInfo
-
-    return utcnow().astimezone(ZoneInfo('Asia/Shanghai')).date()
 
 
 def active_membership(user) -> Membership | None:

@@ -1,25 +1,19 @@
-"""A residence began or ended: contexts that count residents (petitions) re-check what depends on it.
+"""A residence began or ended: announce it, so contexts that count residents (petitions) re-check.
 
-Residency imports none of them: a listener registers here (``listen``, called by the app factory) and
-:func:`residence_changed` is called by :mod:`consult.residency.operations` after the change is flushed.
-Inside :func:`batched` (a roster import verifying many claims) the communities are collected and the
-listeners run once at the end.
+Residency imports none of them: :func:`residence_changed` publishes a
+:class:`~consult.kernel.events.ResidenceChanged` after the change is flushed, and listeners connect to it
+when the app is built. Inside :func:`batched` (a roster import verifying many claims) the communities are
+collected and the event is published once at the end.
 """
 
-from collections.abc import Callable
 from contextlib import contextmanager
 
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
+from consult.kernel.events import ResidenceChanged
+from consult.kernel.events import publish
 
-_listeners: list[Callable] = []
 _BATCH_KEY = 'consult_residence_changes'
-
-
-def listen(listener: Callable) -> None:
-    """Call ``listener(community_ids: set[int], now)`` after every residence change (registered once)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
 
 
 def residence_changed(community_ids, now=None) -> None:
@@ -29,14 +23,13 @@ def residence_changed(community_ids, now=None) -> None:
         pending.update(ids)
         return
     if ids:
-        for listener in _listeners:
-            listener(ids, now or utcnow())
+        publish(ResidenceChanged(community_ids=frozenset(ids), at=now or utcnow()))
 
 
 @contextmanager
 def batched(now=None):
-    """Collect residence changes made inside the block; tell the listeners once when it ends without error."""
-    if _BATCH_KEY in db.session.info:  # already batching: the outer block tells them
+    """Collect residence changes made inside the block; announce them once when it ends without error."""
+    if _BATCH_KEY in db.session.info:  # already batching: the outer block announces them
         yield
         return
     pending: set[int] = set()

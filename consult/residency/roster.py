@@ -23,10 +23,10 @@ from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.communities.models import Household
 from consult.db import db
-from consult.refusals import Refusal
+from consult.kernel.clock import today as china_today
+from consult.kernel.refusals import Refusal
 from consult.residency import logger
 from consult.residency import operations
-from consult.residency.eligibility import today as china_today
 from consult.residency.hooks import batched
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.db import UTCDateTime
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 
 
 class Role(enum.StrEnum):

@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 
 from consult.audit.operations import record
 from consult.db import db
-from consult.db import utcnow
-from consult.refusals import REPRESENTATIVE_IS_RESIDENT
-from consult.refusals import SUPERVISORY_INDEPENDENCE
-from consult.refusals import Refusal
-from consult.refusals import require_reason
-from consult.residency.eligibility import is_verified_resident
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import SUPERVISORY_INDEPENDENCE
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import require_reason
+from consult.kernel.signals import role_granting
 from consult.roles import logger
 from consult.roles.models import ROLE_SCOPE
 from consult.roles.models import Role
@@ -94,12 +93,8 @@ def _check_combination(user, role: Role, community) -> None:
         raise Refusal(
             _('A supervisory committee member cannot join the committee.'), SUPERVISORY_INDEPENDENCE, code='conflict'
         )
-    if role == Role.REPRESENTATIVE and not is_verified_resident(user, community):
-        raise Refusal(
-            _('A representative must be a verified resident of the community.'),
-            REPRESENTATIVE_IS_RESIDENT,
-            code='not_resident',
-        )
+    # Rules of downstream contexts (residency: representatives are verified residents) raise here.
+    role_granting.send(role, user=user, community=community)
 
 
 def revoke_role(actor, grant: RoleGrant, reason: str) -> RoleGrant:

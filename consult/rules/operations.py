@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 
 from consult.audit.operations import record
 from consult.db import db
-from consult.db import utcnow
-from consult.refusals import Refusal
-from consult.refusals import Rule
-from consult.refusals import require_reason
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import Rule
+from consult.kernel.refusals import require_reason
 from consult.rules import logger
 from consult.rules.defaults import default_params
 from consult.rules.models import RuleSet

@@ -13,7 +13,7 @@ from flask_login import login_required
 
 from consult.communities.models import Community
 from consult.db import db
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
 from consult.rules import bp
 from consult.rules import display
 from consult.rules import models  # noqa: F401 - the models must be known to the app and to Alembic

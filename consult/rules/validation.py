@@ -9,8 +9,8 @@ from fractions import Fraction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consult.refusals import Refusal
-from consult.refusals import Rule
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import Rule
 from consult.rules.defaults import EXCLUSIONS
 from consult.rules.defaults import MEETING_TYPES
 from consult.rules.defaults import NATIONAL_CATEGORIES

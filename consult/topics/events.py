@@ -6,9 +6,9 @@ from flask_socketio import join_room
 from flask_socketio import leave_room
 
 from consult.db import db
+from consult.kernel.rooms import topic_room
 from consult.realtime import send_error
 from consult.topics.models import Topic
-from consult.topics.notifications import topic_room
 from consult.topics.permissions import can_view_topic
 
 

@@ -83,10 +83,6 @@ class TopicForm(Form):
         }
 
 
-class ActionForm(Form):
-    """A step with no input besides the CSRF token (accept, submit, co-sign...)."""
-
-
 class StepForm(Form):
     """A step that may need a reason, an exclusion, a merge target or the confirmation details."""
 

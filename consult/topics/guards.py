@@ -1,15 +1,15 @@
 """The rules a topic step must satisfy, each with its source (shared/design/domain.md), and their checks.
 
-Every check raises :class:`consult.refusals.Refusal` naming its rule; none changes anything.
+Every check raises :class:`consult.kernel.refusals.Refusal` naming its rule; none changes anything.
 """
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consult.db import utcnow
-from consult.refusals import REASON_REQUIRED
-from consult.refusals import Refusal
-from consult.refusals import Rule
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import REASON_REQUIRED
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import Rule
 from consult.rules.defaults import EXCLUSIONS
 from consult.topics.models import ConsultationForm
 from consult.topics.models import SourceChannel
@@ -223,37 +223,3 @@ def publicity_ended(topic, actor, rules, reason, data) -> None:
             TOPIC_PUBLICITY,
             code='publicity_not_over',
         )
-
-
-def comment_days_valid(topic, actor, rules, reason, data) -> None:
-    from consult.comments.models import DAYS_MAX
-    from consult.comments.models import DAYS_MIN
-
-    days = data.get('days')
-    if not isinstance(days, int) or isinstance(days, bool) or not DAYS_MIN <= days <= DAYS_MAX:
-        raise Refusal(
-            _('A comment period lasts %(low)s to %(high)s days.', low=DAYS_MIN, high=DAYS_MAX),
-            COMMENT_WINDOW,
-            code='bad_days',
-        )
-
-
-def no_open_comment_period(topic, actor, rules, reason, data) -> None:
-    from consult.comments.queries import latest_period
-
-    period = latest_period(topic.id)
-    if period is not None and period.is_open(utcnow()):
-        raise Refusal(_('A comment period is already open on this topic.'), COMMENT_WINDOW, code='period_open')
-
-
-def comment_summary_written(topic, actor, rules, reason, data) -> None:
-    """The latest comment period has ended and the committee has written its summary."""
-    from consult.comments.queries import latest_period
-
-    period = latest_period(topic.id)
-    if period is None or period.is_open(utcnow()):
-        raise Refusal(
-            _('The consultation concludes after a comment period has closed.'), COMMENT_WINDOW, code='period_open'
-        )
-    if not period.summary:
-        raise Refusal(_('Write the summary of the comment period first.'), CONSULTATION_OPINION, code='no_summary')

@@ -1,4 +1,4 @@
-"""Topics, their timeline, co-signs and in-app notifications.
+"""Topics, their timeline and co-signs.
 
 ``Topic.status`` is changed only by :mod:`consult.topics.states`.
 """
@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.db import UTCDateTime
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 
 
 class TopicStatus(enum.StrEnum):
@@ -287,25 +287,3 @@ class CoSign(db.Model):
 
     def __repr__(self):
         return f'<CoSign {self.id} topic={self.topic_id} user={self.user_id}>'
-
-
-class Notification(db.Model):
-    __tablename__ = 'notifications'
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id'))
-    topic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('topics.id', ondelete='CASCADE'))
-    #: Set instead of ``topic_id`` for a petition's steps (``consult.petitions.notifications``).
-    petition_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('petitions.id', ondelete='CASCADE'))
-    #: The action that caused it (``accept``, ``merge``... or ``petition_met``...), shown through its labels.
-    kind: so.Mapped[str] = so.mapped_column(sa.String(32))
-    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    read_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-
-    topic = so.relationship('Topic')
-    petition = so.relationship('Petition')
-
-    __table_args__ = (sa.Index('ix_notifications_user_unread', 'user_id', 'read_at', 'created_at'),)
-
-    def __repr__(self):
-        return f'<Notification {self.id} user={self.user_id} {self.kind}>'

@@ -10,19 +10,19 @@ is queued. Counts are always taken from the table, and a partial unique index ke
 resident and topic, so concurrent co-signs never double count.
 """
 
-import nh3
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from markdown_it import MarkdownIt
 from sqlalchemy.exc import IntegrityError
 
 from consult.audit.operations import record
 from consult.db import db
-from consult.db import utcnow
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
+from consult.kernel.markdown import render_markdown
+from consult.kernel.refusals import Refusal
+from consult.kernel.rooms import topic_room
 from consult.realtime import CosignCount
 from consult.realtime import emit_after_commit
-from consult.refusals import Refusal
-from consult.residency.eligibility import today
 from consult.roles.models import Role
 from consult.rules.queries import rules_in_force
 from consult.security import clean_text
@@ -35,27 +35,11 @@ from consult.topics.models import CoSign
 from consult.topics.models import SourceChannel
 from consult.topics.models import Topic
 from consult.topics.models import TopicStatus
-from consult.topics.notifications import topic_room
 from consult.topics.queries import active_cosign
 from consult.topics.queries import active_cosign_count
 
 TITLE_MAX = 120
 BODY_MAX = 20000
-_markdown = MarkdownIt('commonmark', {'html': False})
-_TAGS = {'p', 'br', 'strong', 'em', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'h3', 'h4', 'a', 'hr'}
-
-
-def render_markdown(source: str) -> str:
-    """Markdown to safe HTML: no raw HTML in, then an nh3 allowlist (links get ``rel=noopener``)."""
-    html = _markdown.render(source)
-    html = html.replace('<h1>', '<h3>').replace('</h1>', '</h3>').replace('<h2>', '<h3>').replace('</h2>', '</h3>')
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes={'a': {'href'}},
-        url_schemes={'http', 'https', 'mailto'},
-        link_rel='noopener nofollow',
-    )
 
 
 def _set_content(topic, data, community) -> None:
@@ -274,14 +258,3 @@ def carry_cosigns(source, target) -> int:
     if target.status == TopicStatus.SUBMITTED:
         refresh_count(target)
     return carried
-
-
-def mark_notifications_read(actor) -> int:
-    """Mark all of ``actor``'s unread notifications as read; return how many."""
-    from consult.topics.models import Notification
-
-    return db.session.execute(
-        sa.update(Notification)
-        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    ).rowcount

@@ -7,8 +7,8 @@ import sqlalchemy.orm as so
 
 from consult.accounts.models import User
 from consult.db import db
+from consult.kernel.clock import today
 from consult.residency.eligibility import adult_cutoff
-from consult.residency.eligibility import today
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.topics.models import CoSign

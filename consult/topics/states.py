@@ -1,28 +1,34 @@
 """THE state machine of a topic: the only module that changes ``Topic.status`` (domain.md (b)).
 
-Each entry of :data:`TRANSITIONS` names its action, the states it leaves, the state it reaches, who may
-take it, and its guards. :func:`apply` checks all of them, moves the status with a conditional UPDATE
-(so two concurrent requests cannot both take the same step), sets the step's fields, appends a
-:class:`TopicEvent` with the rule set in force, and notifies the submitter, originator and co-signers.
+The table below is a :class:`consult.kernel.transitions.StateMachine`: each step names its action, the
+states it leaves, the state it reaches, who may take it, and its guards. ``apply`` checks all of them, moves
+the status with one conditional UPDATE (so two concurrent requests cannot both take the same step), sets the
+step's fields, appends a :class:`TopicEvent` with the rule set in force, and publishes a
+:class:`~consult.kernel.events.TopicMoved` (notifications and pushes listen to it).
+
+Downstream contexts plug in when the app is built (``wiring.plug``): dispatch adds the whistle's target check
+and the ticket it opens to ``redirect``; comments adds the period's checks and its opening to
+``open_comments`` and ``conclude_comments``; meetings lets a meeting's chair take the session steps. This
+module imports none of them.
 
 ``queue`` keeps the status (SUBMITTED) and puts the topic in the admissibility review queue: at once for
 topics from staff, departments and deputies; for residents' own topics when the co-sign threshold is met.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.db import db
-from consult.db import utcnow
-from consult.dispatch.guards import whistle_target_valid
-from consult.refusals import Refusal
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
+from consult.kernel.events import TopicMoved
+from consult.kernel.events import TopicNoted
+from consult.kernel.events import publish
+from consult.kernel.refusals import Refusal
+from consult.kernel.transitions import Transition
+from consult.kernel.transitions import machine
 from consult.roles.models import Role
 from consult.roles.permissions import has_role
 from consult.rules.queries import rules_in_force
@@ -34,19 +40,6 @@ from consult.topics.models import Topic
 from consult.topics.models import TopicEvent
 from consult.topics.models import TopicStatus as S
 
-Guard = Callable[..., None]
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset
-    target: S
-    #: ``allowed(actor, topic)``: who may take the step.
-    allowed: Callable
-    guards: tuple[Guard, ...] = ()
-    effect: Callable | None = None
-
 
 def _submitter(actor, topic):
     return p.is_submitter(actor, topic)
@@ -54,10 +47,6 @@ def _submitter(actor, topic):
 
 def _committee(actor, topic):
     return p.can_review(actor, topic.community)
-
-
-def _system(actor, topic):
-    return True
 
 
 def _confirmer(actor, topic):
@@ -74,10 +63,8 @@ def _joint(actor, topic):
 
 
 def _session_lead(actor, topic):
-    """The committee, the Party organisation, or the chair of a meeting on the topic (domain.md (b) table)."""
-    from consult.meetings.permissions import chairs_meeting_of
-
-    return p.can_review(actor, topic.community) or p.can_confirm(actor, topic) or chairs_meeting_of(actor, topic)
+    """The committee or the Party organisation; meetings adds the chair of a meeting on the topic."""
+    return p.can_review(actor, topic.community) or p.can_confirm(actor, topic)
 
 
 def _on_submit(topic, actor, rules, reason, data):
@@ -107,11 +94,9 @@ def _on_merge(topic, actor, rules, reason, data):
 
 
 def _on_redirect(topic, actor, rules, reason, data):
-    from consult.dispatch.operations import dispatch_ticket
-
+    """The topic's side of a whistle; dispatch adds the ticket (its effect runs after this one)."""
     topic.decision_reason = reason
     topic.exclusion_code = 'department_duty'
-    dispatch_ticket(topic, actor, rules, reason, data)
 
 
 def _on_escalate(topic, actor, rules, reason, data):
@@ -128,88 +113,116 @@ def _on_confirm(topic, actor, rules, reason, data):
     topic.publicity_ends_at = topic.announced_at + timedelta(days=rules.number('topic_publicity_days'))
 
 
-def _on_open_comments(topic, actor, rules, reason, data):
-    from consult.comments.operations import start_period
-
-    start_period(topic, actor, data['days'])
-
-
 def _on_refuse(topic, actor, rules, reason, data):
     topic.decision_reason = reason
 
 
+def _rules(topic):
+    rules = rules_in_force(topic.community, today())
+    if rules is None:
+        raise Refusal(_('This community has no rule set in force.'), g.NO_RULES, code='no_rules')
+    return rules
+
+
+def _record(topic, action, actor, source, target, reason, rules, data) -> TopicEvent:
+    event = TopicEvent(
+        topic_id=topic.id,
+        actor_id=actor.id if actor is not None else None,
+        actor_role=actor_role(actor, topic),
+        action=action,
+        from_status=str(source),
+        to_status=str(target),
+        reason=reason,
+        rule_set_id=rules.id,
+    )
+    db.session.add(event)
+    return event
+
+
+MACHINE = machine(
+    'topic',
+    Topic,
+    rule=g.PROCEDURE,
+    who_rule=g.WHO_ACTS,
+    event=TopicMoved,
+    record=_record,
+    context=_rules,
+    messages={
+        'forbidden': lambda: _('You may not take this step on this topic.'),
+        'conflict': lambda: _('Someone else changed this topic just now; reload and try again.'),
+    },
+)
+
 _OPEN = frozenset({S.SUBMITTED, S.SCREENING, S.ESCALATED, S.ANNOUNCED})
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition(
-            'submit',
-            frozenset({S.DRAFT}),
-            S.SUBMITTED,
-            _submitter,
-            (g.content_complete, g.scope_declared, g.submitter_still_eligible),
-            _on_submit,
-        ),
-        Transition('queue', frozenset({S.SUBMITTED}), S.SUBMITTED, _system, (g.queue_due,), _on_queue),
-        Transition('accept', frozenset({S.SUBMITTED}), S.SCREENING, _committee, (g.in_review_queue, g.not_excluded)),
-        Transition(
-            'reject', frozenset({S.SUBMITTED}), S.REJECTED, _committee, (g.reason_given, g.exclusion_valid), _on_reject
-        ),
-        Transition(
-            'merge', frozenset({S.SUBMITTED}), S.MERGED, _committee, (g.reason_given, g.merge_target_valid), _on_merge
-        ),
-        Transition(
-            'redirect',
-            frozenset({S.SUBMITTED}),
-            S.REDIRECTED,
-            _principal,
-            (g.in_review_queue, g.reason_given, whistle_target_valid),
-            _on_redirect,
-        ),
-        Transition(
-            'confirm',
-            frozenset({S.SCREENING}),
-            S.ANNOUNCED,
-            _confirmer,
-            (g.not_excluded, g.is_public, g.categories_valid, g.scope_given, g.form_chosen),
-            _on_confirm,
-        ),
-        Transition('refuse', frozenset({S.SCREENING}), S.REJECTED, _confirmer, (g.reason_given,), _on_refuse),
-        Transition(
-            'escalate',
-            frozenset({S.SCREENING}),
-            S.ESCALATED,
-            _confirmer,
-            (g.reason_given, g.not_escalated),
-            _on_escalate,
-        ),
-        Transition('take_up', frozenset({S.ESCALATED}), S.SCREENING, _joint),
-        Transition(
-            'open_session', frozenset({S.ANNOUNCED, S.DEFERRED}), S.IN_CONSULTATION, _session_lead, (g.publicity_ended,)
-        ),
-        Transition('form_opinion', frozenset({S.IN_CONSULTATION}), S.OPINION_FORMED, _session_lead, (g.reason_given,)),
-        Transition('defer', frozenset({S.IN_CONSULTATION}), S.DEFERRED, _session_lead, (g.reason_given,)),
-        Transition('reschedule', frozenset({S.IN_CONSULTATION}), S.ANNOUNCED, _session_lead, (g.reason_given,)),
-        Transition('withdraw', frozenset({S.DRAFT, S.SUBMITTED, S.SCREENING, S.ESCALATED}), S.WITHDRAWN, _submitter),
-        Transition('withdraw_by_committee', _OPEN, S.WITHDRAWN, _committee, (g.reason_given,), _on_refuse),
-        Transition(
-            'open_comments',
-            frozenset({S.ANNOUNCED, S.IN_CONSULTATION}),
-            S.IN_CONSULTATION,
-            _committee,
-            (g.comment_days_valid, g.publicity_ended, g.no_open_comment_period),
-            _on_open_comments,
-        ),
-        Transition(
-            'conclude_comments',
-            frozenset({S.IN_CONSULTATION}),
-            S.OPINION_FORMED,
-            _committee,
-            (g.comment_summary_written,),
-        ),
-    )
-}
+MACHINE.define(
+    Transition(
+        'submit',
+        frozenset({S.DRAFT}),
+        S.SUBMITTED,
+        _submitter,
+        (g.content_complete, g.scope_declared, g.submitter_still_eligible),
+        _on_submit,
+    ),
+    Transition('queue', frozenset({S.SUBMITTED}), S.SUBMITTED, None, (g.queue_due,), _on_queue, system=True),
+    Transition('accept', frozenset({S.SUBMITTED}), S.SCREENING, _committee, (g.in_review_queue, g.not_excluded)),
+    Transition(
+        'reject', frozenset({S.SUBMITTED}), S.REJECTED, _committee, (g.reason_given, g.exclusion_valid), _on_reject
+    ),
+    Transition(
+        'merge', frozenset({S.SUBMITTED}), S.MERGED, _committee, (g.reason_given, g.merge_target_valid), _on_merge
+    ),
+    Transition(
+        'redirect',
+        frozenset({S.SUBMITTED}),
+        S.REDIRECTED,
+        _principal,
+        (g.in_review_queue, g.reason_given),
+        _on_redirect,
+    ),
+    Transition(
+        'confirm',
+        frozenset({S.SCREENING}),
+        S.ANNOUNCED,
+        _confirmer,
+        (g.not_excluded, g.is_public, g.categories_valid, g.scope_given, g.form_chosen),
+        _on_confirm,
+    ),
+    Transition('refuse', frozenset({S.SCREENING}), S.REJECTED, _confirmer, (g.reason_given,), _on_refuse),
+    Transition(
+        'escalate',
+        frozenset({S.SCREENING}),
+        S.ESCALATED,
+        _confirmer,
+        (g.reason_given, g.not_escalated),
+        _on_escalate,
+    ),
+    Transition('take_up', frozenset({S.ESCALATED}), S.SCREENING, _joint),
+    Transition(
+        'open_session', frozenset({S.ANNOUNCED, S.DEFERRED}), S.IN_CONSULTATION, _session_lead, (g.publicity_ended,)
+    ),
+    Transition('form_opinion', frozenset({S.IN_CONSULTATION}), S.OPINION_FORMED, _session_lead, (g.reason_given,)),
+    Transition('defer', frozenset({S.IN_CONSULTATION}), S.DEFERRED, _session_lead, (g.reason_given,)),
+    Transition('reschedule', frozenset({S.IN_CONSULTATION}), S.ANNOUNCED, _session_lead, (g.reason_given,)),
+    Transition('withdraw', frozenset({S.DRAFT, S.SUBMITTED, S.SCREENING, S.ESCALATED}), S.WITHDRAWN, _submitter),
+    Transition('withdraw_by_committee', _OPEN, S.WITHDRAWN, _committee, (g.reason_given,), _on_refuse),
+    Transition(
+        'open_comments',
+        frozenset({S.ANNOUNCED, S.IN_CONSULTATION}),
+        S.IN_CONSULTATION,
+        _committee,
+        (g.publicity_ended,),
+    ),
+    Transition(
+        'conclude_comments',
+        frozenset({S.IN_CONSULTATION}),
+        S.OPINION_FORMED,
+        _committee,
+    ),
+)
+
+#: The table (action -> Transition), read by pages and tests.
+TRANSITIONS = MACHINE.transitions
 
 #: Steps taken through their own pages, not the topic's step page: the dispatch proposal and sign-off, and
 #: the session steps (opening and closing a meeting, ``consult.meetings.operations``).
@@ -276,11 +289,7 @@ _CHANNEL_ROLE = {
 
 def allowed_actions(actor, topic) -> list[str]:
     """Actions ``actor`` may attempt on ``topic`` now (guards are checked only when attempted)."""
-    return [
-        t.action
-        for t in TRANSITIONS.values()
-        if t.action != 'queue' and topic.status in t.sources and t.allowed(actor, topic)
-    ]
+    return MACHINE.allowed_actions(actor, topic)
 
 
 def apply(topic: Topic, action: str, actor, reason: str = '', **data) -> TopicEvent:
@@ -290,53 +299,10 @@ def apply(topic: Topic, action: str, actor, reason: str = '', **data) -> TopicEv
     :return: the new timeline event.
     :raises Refusal: wrong state, wrong actor, or a guard's rule not met (nothing is changed).
     """
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise Refusal(_('Unknown step.'), g.PROCEDURE, code='unknown_action')
-    if topic.status not in transition.sources:
-        raise Refusal(_('This step is not possible in the current state.'), g.PROCEDURE, code='wrong_state')
-    if actor is None and action != 'queue':
-        raise Refusal(_('Only a person may take this step.'), g.WHO_ACTS, code='forbidden')
-    if actor is not None and not transition.allowed(actor, topic):
-        raise Refusal(_('You may not take this step on this topic.'), g.WHO_ACTS, code='forbidden')
-    rules = rules_in_force(topic.community, today())
-    if rules is None:
-        raise Refusal(_('This community has no rule set in force.'), g.NO_RULES, code='no_rules')
-    reason = clean_text(reason)
-    for guard in transition.guards:
-        guard(topic, actor, rules, reason, data)
-    source = topic.status
-    db.session.flush()
-    criteria = [Topic.id == topic.id, Topic.status == source]
-    if action == 'queue':
-        criteria.append(Topic.queued_at.is_(None))
-    moved = db.session.execute(
-        sa.update(Topic).where(*criteria).values(status=str(transition.target), updated_at=utcnow())
-    ).rowcount
-    if moved != 1:
-        raise Refusal(
-            _('Someone else changed this topic just now; reload and try again.'), g.PROCEDURE, code='conflict'
-        )
-    set_committed_value(topic, 'status', str(transition.target))
-    if transition.effect is not None:
-        transition.effect(topic, actor, rules, reason, data)
-    event = TopicEvent(
-        topic_id=topic.id,
-        actor_id=actor.id if actor is not None else None,
-        actor_role=actor_role(actor, topic),
-        action=action,
-        from_status=str(source),
-        to_status=str(transition.target),
-        reason=reason,
-        rule_set_id=rules.id,
-    )
-    db.session.add(event)
-    db.session.flush()
-    from consult.topics.notifications import notify_step
-
-    notify_step(topic, action, actor)
-    logger.info('topic %s: %s %s -> %s by %s', topic.id, action, source, transition.target, event.actor_id)
-    return event
+    where = (Topic.queued_at.is_(None),) if action == 'queue' else ()
+    step = MACHINE.apply(topic, action, actor, clean_text(reason), where=where, values={'updated_at': utcnow()}, **data)
+    logger.info('topic %s: %s %s -> %s by %s', topic.id, action, step.source, topic.status, step.record.actor_id)
+    return step.record
 
 
 def log_step(topic: Topic, action: str, actor, reason: str = '') -> TopicEvent:
@@ -354,4 +320,5 @@ def log_step(topic: Topic, action: str, actor, reason: str = '') -> TopicEvent:
     )
     db.session.add(event)
     db.session.flush()
+    publish(TopicNoted(topic_id=topic.id, action=action, actor_id=event.actor_id, reason=event.reason))
     return event

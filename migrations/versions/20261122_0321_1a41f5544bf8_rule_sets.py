@@ -59,7 +59,7 @@ def _give_existing_communities_the_defaults():
         'rule_sets', sa.column('community_id'), sa.column('version'), sa.column('effective_from'),
         sa.column('status'), sa.column('params', sa.JSON), sa.column('summary'), sa.column('proposed_at'),
     )
-    from consult.db import utcnow
+    from consult.kernel.clock import utcnow
 
     op.bulk_insert(table, [
         {'community_id': cid, 'version': 1, 'effective_from': date(2023, 9, 25), 'status': 'confirmed',

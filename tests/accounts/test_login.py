@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from tests.support import PASSWORD
 
 

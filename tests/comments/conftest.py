@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from consult.comments import operations
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.roles.models import Role
 from tests.topics import conftest as topic_fixtures
 from tests.topics.conftest import end_publicity

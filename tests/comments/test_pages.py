@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from consult.comments import operations
 from consult.comments.models import Comment
 from consult.comments.queries import latest_period
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.topics.models import TopicStatus
 from tests.comments.conftest import post
 

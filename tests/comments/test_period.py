@@ -9,9 +9,9 @@ from consult.audit.models import AuditEntry
 from consult.comments import operations
 from consult.comments.models import CommentPeriod
 from consult.comments.queries import latest_period
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
+from consult.notifications.models import Notification
 from consult.rules.defaults import NUMBERS
-from consult.topics.models import Notification
 from consult.topics.models import TopicEvent
 from consult.topics.models import TopicStatus
 from tests.comments.conftest import post

@@ -10,7 +10,7 @@ from consult.comments import operations
 from consult.comments.models import Comment
 from consult.comments.queries import latest_period
 from consult.comments.queries import tally
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
 from tests.comments.conftest import post
 
 

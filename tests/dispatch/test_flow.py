@@ -11,10 +11,10 @@ from consult.dispatch import operations
 from consult.dispatch.models import DispatchEvent
 from consult.dispatch.models import DispatchTicket
 from consult.dispatch.queries import live_ticket
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
+from consult.notifications.models import Notification
 from consult.topics import guards as tg
 from consult.topics import states
-from consult.topics.models import Notification
 from consult.topics.models import SourceChannel
 from consult.topics.models import TopicEvent
 

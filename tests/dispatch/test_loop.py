@@ -7,9 +7,9 @@ from consult.dispatch import guards as dg
 from consult.dispatch import operations
 from consult.dispatch.models import DispatchEvent
 from consult.dispatch.models import DispatchTicket
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
+from consult.notifications.models import Notification
 from consult.topics import operations as topic_operations
-from consult.topics.models import Notification
 from consult.topics.models import TopicEvent
 
 

@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from consult.db import utcnow
 from consult.extensions import socketio
+from consult.kernel.clock import utcnow
 from consult.meetings import operations as ops
 from consult.meetings import roster
 from consult.meetings.models import Meeting

@@ -3,11 +3,11 @@
 import pytest
 import sqlalchemy as sa
 
+from consult.kernel.refusals import Refusal
 from consult.meetings import live
 from consult.meetings import roster
 from consult.meetings.models import MESSAGE_MAX
 from consult.meetings.models import LiveMessage
-from consult.refusals import Refusal
 
 
 def _messages(db, meeting):
@@ -155,7 +155,7 @@ def test_agenda_items(db, cast, open_meeting):
 def test_presence_counts_people_not_sockets_and_lists_the_first_arrivals(db, cast, open_meeting, count_queries):
     from datetime import timedelta
 
-    from consult.db import utcnow
+    from consult.kernel.clock import utcnow
     from consult.meetings.models import Presence
     from consult.meetings.queries import PRESENCE_TTL
     from consult.meetings.queries import presence

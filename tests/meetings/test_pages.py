@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.meetings import checkin
 from consult.meetings.models import Attendance
 from consult.meetings.models import Meeting

@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.meetings import operations as ops
 from consult.meetings import roster
 from consult.meetings.models import Meeting
 from consult.meetings.models import MeetingStatus
 from consult.meetings.models import Participant
-from consult.refusals import Refusal
 from consult.topics.models import TopicStatus
 from tests.meetings.conftest import schedule_data
 
@@ -187,7 +187,7 @@ def test_requests_to_join(db, cast, make_user, make_resident, make_meeting):
 
 
 def test_notice_notifies_the_roster(db, cast, make_meeting):
-    from consult.topics.models import Notification
+    from consult.notifications.models import Notification
 
     meeting = make_meeting()
     notified = set(

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.meetings import checkin
 from consult.meetings import operations as ops
 from consult.meetings.models import Attendance
 from consult.meetings.quorum import quorum_status
-from consult.refusals import Refusal
 from consult.topics.models import TopicStatus
 
 

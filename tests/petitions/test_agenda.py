@@ -3,10 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
+from consult.kernel.clock import today
+from consult.kernel.refusals import Refusal
 from consult.petitions import operations
 from consult.petitions.models import PetitionStatus
-from consult.refusals import Refusal
-from consult.residency.eligibility import today
 from consult.roles.models import Role
 from consult.topics.models import Topic
 from tests.petitions.conftest import households_of

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from consult.accounts.models import User
 from consult.audit.models import AuditEntry
 from consult.db import db as _db
+from consult.notifications.models import Notification
 from consult.petitions import operations
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionSignature
 from consult.petitions.models import PetitionStatus
 from consult.residency.models import Membership
-from consult.topics.models import Notification
 from consult.web import attempt
 from tests import support
 

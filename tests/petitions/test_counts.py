@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from consult.kernel.refusals import Refusal
 from consult.petitions import operations
 from consult.petitions import queries
 from consult.petitions.models import PetitionSignature
-from consult.refusals import Refusal
 from consult.residency import operations as residency
 from consult.residency.models import MembershipStatus
 from consult.rules.defaults import PETITION_THRESHOLD

@@ -7,17 +7,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import flag_modified
 
 from consult.audit.models import AuditEntry
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
+from consult.notifications.models import Notification
 from consult.petitions import operations
 from consult.petitions import sweeps
 from consult.petitions.models import PetitionStatus
-from consult.refusals import Refusal
 from consult.rules.defaults import NUMBERS
 from consult.rules.defaults import default_params
 from consult.rules.display import number_rows
 from consult.rules.validation import build_params
 from consult.rules.validation import choices_from
-from consult.topics.models import Notification
 from tests.petitions.conftest import households_of
 
 

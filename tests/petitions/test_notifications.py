@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from consult.kernel.clock import today
+from consult.notifications.models import Notification
 from consult.petitions import operations
 from consult.petitions import sweeps
-from consult.residency.eligibility import today
 from consult.roles.models import Role
-from consult.topics.models import Notification
 from tests.petitions.conftest import households_of
 
 
@@ -79,7 +79,7 @@ def test_mail_goes_after_the_commit_only_when_smtp_is_configured(db, app, scene,
 
 def test_no_mail_without_smtp(db, app, scene, monkeypatch):
     p, starter, _signers, last = scene
-    import consult.topics.notifications as topic_notifications
+    import consult.notifications.operations as topic_notifications
 
     monkeypatch.setattr(topic_notifications, '_deliver', lambda pending: pytest.fail('mail without SMTP'))
     starter.email = 'starter@example.org'

@@ -6,12 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from consult.audit.models import AuditEntry
+from consult.kernel.clock import today
+from consult.kernel.refusals import Refusal
 from consult.petitions import operations
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionSignature
 from consult.petitions.models import PetitionStatus
-from consult.refusals import Refusal
-from consult.residency.eligibility import today
 from consult.roles.models import Role
 from consult.web import attempt
 from tests.petitions.conftest import households_of

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from consult.db import utcnow
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
 from consult.petitions import operations
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionStatus
-from consult.residency.eligibility import today
 from consult.roles.models import Role
 from tests.petitions.conftest import households_of
 

@@ -4,12 +4,12 @@ import pytest
 import sqlalchemy as sa
 
 from consult.accounts.models import User
+from consult.notifications.models import Notification
 from consult.petitions import queries
 from consult.petitions import sweeps
 from consult.petitions.models import PetitionStatus
 from consult.residency import operations as residency
 from consult.residency.hooks import batched
-from consult.topics.models import Notification
 from tests.petitions.conftest import households_of
 
 

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from consult.audit.models import AuditEntry
-from consult.db import utcnow
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.residency import codes
 from consult.residency import operations
 from consult.residency import roster

@@ -2,7 +2,7 @@ import pytest
 import sqlalchemy as sa
 
 from consult.audit.models import AuditEntry
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
 from consult.roles import operations
 from consult.roles.models import Role
 from consult.roles.models import RoleGrant

@@ -9,8 +9,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.audit.models import AuditEntry
 from consult.db import db as database
-from consult.refusals import Refusal
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
+from consult.kernel.refusals import Refusal
 from consult.roles.models import Role
 from consult.rules import operations
 from consult.rules import queries

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from consult.audit.models import AuditEntry
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
 from consult.roles.models import Role
 from consult.rules.defaults import COSIGN_SOURCE
 from consult.rules.defaults import EXCLUSIONS

@@ -2,7 +2,7 @@
 
 import pytest
 
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
 from consult.rules.defaults import EXCLUSIONS
 from consult.rules.defaults import SOURCE_S1_9
 from consult.rules.defaults import default_params

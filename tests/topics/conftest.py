@@ -7,7 +7,7 @@ import pytest
 from flask_babel import force_locale
 
 from consult.comments import operations as comments
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.roles.models import Role
 from consult.rules.defaults import default_params
 from consult.rules.engine import Condition

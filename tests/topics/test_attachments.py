@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
 from consult.topics import operations
 from consult.topics.attachments import operations as ops
 from consult.topics.attachments import storage

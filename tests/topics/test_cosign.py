@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from consult.db import utcnow
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.topics import operations
 from consult.topics.models import CoSign
 from consult.topics.models import SourceChannel

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from consult.db import utcnow
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
+from consult.notifications.models import Notification
 from consult.topics import operations
 from consult.topics import states
-from consult.topics.models import Notification
 from consult.topics.models import SourceChannel
 from consult.topics.models import TopicEvent
 from consult.topics.models import TopicStatus

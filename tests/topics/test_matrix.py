@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from consult.db import utcnow
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.topics import states
 from consult.topics.models import TopicEvent
 from tests.topics.conftest import CONFIRM

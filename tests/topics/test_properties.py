@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from consult.comments import operations as comments
 from consult.comments.queries import latest_period
-from consult.db import utcnow
 from consult.dispatch.queries import live_ticket
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.topics import operations
 from consult.topics import states
 from consult.topics.models import SourceChannel

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.topics import states
 from consult.topics.models import Topic
 from consult.topics.models import TopicStatus
@@ -222,7 +222,7 @@ def test_a_mail_server_that_is_down_does_not_undo_the_step(app, db, cast, make_t
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Topic, topic.id).status == TopicStatus.SCREENING
-    assert 'topic mail failed' in caplog.text
+    assert 'mail failed' in caplog.text
 
 
 def test_pages_render_in_chinese_by_default(db, client, auth, cast, make_topic):

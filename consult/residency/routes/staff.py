@@ -15,8 +15,8 @@ from flask_login import login_required
 
 from consult.communities.models import Community
 from consult.db import db
-from consult.db import utcnow
-from consult.refusals import Refusal
+from consult.kernel.clock import utcnow
+from consult.kernel.refusals import Refusal
 from consult.residency import bp
 from consult.residency import codes
 from consult.residency import operations

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from consult.audit.operations import record
 from consult.db import db
-from consult.refusals import Refusal
+from consult.kernel.refusals import Refusal
 from consult.topics import guards as g
 from consult.topics import permissions as p
 from consult.topics.attachments import filetypes

@@ -12,13 +12,13 @@ from flask_login import current_user
 from flask_login import login_required
 
 from consult.db import db
+from consult.forms import ActionForm
 from consult.topics import bp
 from consult.topics import permissions as p
 from consult.topics.attachments import operations
 from consult.topics.attachments import storage
 from consult.topics.attachments.filetypes import human_size
 from consult.topics.attachments.models import TopicAttachment
-from consult.topics.forms import ActionForm
 from consult.topics.routes.intake import load_topic
 from consult.web import attempt
 

@@ -18,7 +18,7 @@ from consult.communities.models import Building
 from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.db import db
-from consult.petitions.notifications import KIND_LABELS as PETITION_KIND_LABELS
+from consult.forms import ActionForm
 from consult.rules.defaults import EXCLUSIONS
 from consult.rules.defaults import NATIONAL_CATEGORIES
 from consult.topics import bp
@@ -28,11 +28,9 @@ from consult.topics import queries
 from consult.topics import states
 from consult.topics.attachments.operations import attach_files
 from consult.topics.attachments.operations import read_uploads
-from consult.topics.forms import ActionForm
 from consult.topics.forms import TopicForm
 from consult.topics.models import CHANNEL_LABELS
 from consult.topics.models import FORM_LABELS
-from consult.topics.models import Notification
 from consult.topics.models import Topic
 from consult.topics.models import TopicStatus
 from consult.web import attempt
@@ -75,7 +73,7 @@ def _prepare(form: TopicForm, community_ids: set[int], community: Community | No
     community = community or (communities[0] if communities else None)
     channels = p.submission_channels(current_user, community) if community else []
     form.channel.choices = [(str(c), str(CHANNEL_LABELS[c])) for c in channels]
-    from consult.residency.eligibility import today
+    from consult.kernel.clock import today
     from consult.rules.queries import rules_in_force
 
     rules = rules_in_force(community, today()) if community else None
@@ -190,7 +188,7 @@ def detail(topic_id: int):
     topic = load_topic(topic_id)
     rules_outcome = None
     if topic.status == TopicStatus.SUBMITTED:
-        from consult.residency.eligibility import today
+        from consult.kernel.clock import today
         from consult.rules.queries import rules_in_force
         from consult.topics.guards import threshold_outcome
 
@@ -246,27 +244,3 @@ def cosign(topic_id: int):
         else:
             flash(_('Co-sign withdrawn.') if withdraw else _('Thank you: you co-signed this topic.'), 'success')
     return redirect(url_for('topics.detail', topic_id=topic.id))
-
-
-@bp.route('/notifications', methods=['GET', 'POST'])
-@login_required
-def notifications():
-    if request.method == 'POST':
-        if ActionForm().validate_on_submit():
-            attempt(operations.mark_notifications_read, current_user)
-        return redirect(url_for('topics.notifications'))
-    page = db.paginate(
-        sa.select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .options(sa.orm.joinedload(Notification.topic), sa.orm.joinedload(Notification.petition))
-        .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        page=request.args.get('page', 1, type=int),
-        per_page=queries.PAGE_SIZE,
-        error_out=False,
-    )
-    return render_template(
-        'topics/notifications.html',
-        page=page,
-        action_labels=states.ACTION_LABELS | PETITION_KIND_LABELS,
-        action_form=ActionForm(),
-    )

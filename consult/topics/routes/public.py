@@ -5,7 +5,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
-from consult.db import utcnow
+from consult.kernel.clock import utcnow
 from consult.topics import bp
 from consult.topics.models import CHANNEL_LABELS
 from consult.topics.models import STATUS_LABELS

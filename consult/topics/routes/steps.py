@@ -11,8 +11,8 @@ from flask_login import current_user
 from flask_login import login_required
 
 from consult.db import db
-from consult.db import utcnow
-from consult.residency.eligibility import today
+from consult.kernel.clock import today
+from consult.kernel.clock import utcnow
 from consult.roles.models import Role
 from consult.roles.permissions import community_ids_for
 from consult.rules.defaults import EXCLUSIONS

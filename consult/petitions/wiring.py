@@ -1,0 +1,16 @@
+"""What petitions connects when the app is built: its notification labels, and re-checks when residents move."""
+
+from consult.kernel.events import ResidenceChanged
+from consult.kernel.events import subscribe
+from consult.notifications.operations import register_kinds
+from consult.petitions.notifications import KIND_LABELS
+from consult.petitions.sweeps import recheck_communities
+
+
+def _recheck(event: ResidenceChanged) -> None:
+    recheck_communities(set(event.community_ids), event.at)
+
+
+def plug() -> None:
+    register_kinds(KIND_LABELS)
+    subscribe(ResidenceChanged, _recheck)

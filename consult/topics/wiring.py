@@ -1,0 +1,16 @@
+"""What topics connects when the app is built: its notifications, labels and the steps' predicates."""
+
+from consult.kernel import actions
+from consult.kernel.events import TopicMoved
+from consult.kernel.events import TopicNoted
+from consult.kernel.events import subscribe
+from consult.notifications.operations import register_kinds
+from consult.topics import notifications
+from consult.topics import states
+
+
+def plug() -> None:
+    subscribe(TopicMoved, notifications.on_topic_moved)
+    subscribe(TopicNoted, notifications.on_topic_noted)
+    register_kinds(states.ACTION_LABELS)
+    actions.register_machine(states.MACHINE)
