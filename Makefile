@@ -60,9 +60,10 @@ test: .stamp-dev translations chromium ## the whole suite, browser tests include
 test-fast: .stamp-dev translations ## the suite without browser and live-server tests
 	$(PY) -m pytest -m "not browser and not live" $(PYTEST_ARGS)
 
-lint: .stamp-dev ## ruff check and format check
+lint: .stamp-dev ## ruff check and format check; import-linter contracts (.importlinter: the architecture)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check consult tests bench scripts app.py
+	$(VENV)/bin/lint-imports --no-cache
 
 fmt: .stamp-dev ## format and autofix
 	$(VENV)/bin/ruff format consult tests bench scripts app.py

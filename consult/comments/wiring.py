@@ -1,7 +1,12 @@
 """What comments connects when the app is built: the comment period's checks and opening on the topic's steps."""
 
+from flask import request
+
 from consult.comments import guards
 from consult.comments.operations import start_period
+from consult.comments.routes import COMMENT_STEPS
+from consult.comments.routes import comment_section
+from consult.kernel.signals import topic_page
 from consult.topics.states import MACHINE as TOPIC
 
 
@@ -9,7 +14,14 @@ def _open_period(topic, actor, rules, reason, data) -> None:
     start_period(topic, actor, data['days'])
 
 
+def _topic_page(topic, user) -> dict:
+    """The comment section of the topic's page, and the comment steps' own pages."""
+    page = request.args.get('comments_page', 1, type=int)
+    return {'comments': comment_section(topic, user, page), 'comment_steps': COMMENT_STEPS}
+
+
 def plug() -> None:
+    topic_page.connect(_topic_page, weak=False)
     TOPIC.extend(
         'open_comments', guards=(guards.comment_days_valid, guards.no_open_comment_period), effect=_open_period
     )

@@ -38,3 +38,13 @@ audit_scope = _signals.signal(
 def contributions(signal, sender, **kwargs) -> list:
     """The values the receivers of ``signal`` returned for ``sender`` (``None`` left out)."""
     return [value for _receiver, value in signal.send(sender, **kwargs) if value is not None]
+
+
+topic_page = _signals.signal(
+    'topic-page',
+    doc="""What other contexts show on a topic's page.
+
+    Sender: the ``Topic``. Keyword argument: ``user`` (the viewer, or ``None``). A receiver returns a dict of
+    template variables (dispatch: the dispatched item; comments: the comment section and its steps).
+    """,
+)

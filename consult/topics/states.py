@@ -86,11 +86,9 @@ def _on_reject(topic, actor, rules, reason, data):
 
 
 def _on_merge(topic, actor, rules, reason, data):
-    from consult.topics.operations import carry_cosigns
-
+    """The topic's side of a merge; ``wiring`` adds carrying the co-signs over (``operations.carry_cosigns``)."""
     topic.merged_into_id = data['target'].id
     topic.decision_reason = reason
-    carry_cosigns(topic, data['target'])
 
 
 def _on_redirect(topic, actor, rules, reason, data):

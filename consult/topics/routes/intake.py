@@ -19,6 +19,8 @@ from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.db import db
 from consult.forms import ActionForm
+from consult.kernel.signals import contributions
+from consult.kernel.signals import topic_page
 from consult.rules.defaults import EXCLUSIONS
 from consult.rules.defaults import NATIONAL_CATEGORIES
 from consult.topics import bp
@@ -195,25 +197,17 @@ def detail(topic_id: int):
         rules = rules_in_force(topic.community, today())
         rules_outcome = threshold_outcome(topic, rules) if rules else None
     user = current_user if current_user.is_authenticated else None
-    from consult.dispatch import permissions as dispatch_p
-    from consult.dispatch.queries import live_ticket
-
-    ticket = live_ticket(topic.id) if topic.status in (TopicStatus.SUBMITTED, TopicStatus.REDIRECTED) else None
-    from consult.comments.routes import COMMENT_STEPS
-    from consult.comments.routes import comment_section
-
+    sections = {'ticket': None, 'may_dispatch': False, 'may_see_ticket': False, 'comments': None, 'comment_steps': {}}
+    for contribution in contributions(topic_page, topic, user=user):  # dispatch, comments
+        sections.update(contribution)
     return render_template(
         'topics/detail.html',
-        comments=comment_section(topic, user, request.args.get('comments_page', 1, type=int)),
-        comment_steps=COMMENT_STEPS,
+        **sections,
         topic=topic,
         events=queries.timeline(topic.id),
         # Steps taken on other pages: ``redirect`` through the dispatch pages, the session steps by opening and
         # closing a meeting.
         actions=[a for a in states.allowed_actions(user, topic) if a not in states.ELSEWHERE] if user else [],
-        ticket=ticket,
-        may_dispatch=user is not None and ticket is None and dispatch_p.can_propose(user, topic),
-        may_see_ticket=user is not None and ticket is not None and dispatch_p.can_view_ticket(user, ticket),
         still_needed=threshold_needed(rules_outcome),
         my_cosign=queries.active_cosign(topic.id, user.id) if user else None,
         may_cosign=user is not None and p.can_cosign(user, topic) and topic.status == TopicStatus.SUBMITTED,
