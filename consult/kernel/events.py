@@ -111,6 +111,14 @@ def subscribe(event_type: type[DomainEvent], listener: Callable[[DomainEvent], N
 _receivers: dict[tuple, '_Receiver'] = {}
 
 
+def unsubscribe(event_type: type[DomainEvent], listener: Callable, after_commit=False) -> None:
+    """Disconnect a listener connected by :func:`subscribe` (tests that listen for a while)."""
+    signal = _signal(event_type, after_commit)
+    receiver = _receivers.pop((signal.name, listener), None)
+    if receiver is not None:
+        signal.disconnect(receiver)
+
+
 class _Receiver:
     """Adapts ``listener(event)`` to blinker's ``receiver(sender)``."""
 
