@@ -156,10 +156,12 @@ def _plug_contexts() -> None:
     from consult.petitions import wiring as petitions_wiring
     from consult.residency import wiring as residency_wiring
     from consult.roles import wiring as roles_wiring
+    from consult.rules import wiring as rules_wiring
     from consult.topics import wiring as topics_wiring
 
     for wiring in (
         roles_wiring,
+        rules_wiring,
         residency_wiring,
         topics_wiring,
         petitions_wiring,

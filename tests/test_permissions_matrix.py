@@ -4,6 +4,7 @@
 """
 
 import pytest
+import sqlalchemy as sa
 
 from consult.extensions import limiter
 from consult.kernel.clock import today
@@ -375,3 +376,176 @@ def test_every_route_is_in_the_matrix(app):
         covered.add(endpoint)
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - NOT_IN_MATRIX
     assert not missing, f'routes without a permission decision in the matrix: {sorted(missing)}'
+
+
+# -- Role x action: every registered action's predicate, every role --------------------------------------------
+
+#: Everyone who comments, chats, or takes part in a meeting of A, as the cast stands.
+ROSTER = {'resident', 'representative', 'deputy_a'}
+COMMITTEE_A = {'staff_a', 'director_a'}
+#: ``cast``'s roles, and the person who claimed residence in A (the pending ``claim``).
+ACTORS = [*ROLES, 'claimant']
+
+#: Action -> (the object it is asked of, roles allowed). The object is ``(name, {attribute: value})``: one of
+#: the cast's objects (see ``cast``) by name, put in a suitable state by setting those attributes for the row
+#: (in this test's transaction, rolled back afterwards). The state machines' steps (``topic.<step>`` from the
+#: topic machine, and the ticket/petition/claim/meeting steps whose predicates stand in until their machines
+#: land) have their rows too: ``test_every_action_is_in_the_matrix`` fails for any action without one.
+ACTION_MATRIX = {
+    # The topic machine's steps. {topic}: submitted by staff of A for the resident, in the review queue.
+    'topic.submit': ('draft', {}, {'staff_a'}),
+    'topic.withdraw': ('draft', {}, {'staff_a'}),
+    'topic.accept': ('topic', {}, COMMITTEE_A),
+    'topic.reject': ('topic', {}, COMMITTEE_A),
+    'topic.merge': ('topic', {}, COMMITTEE_A),
+    'topic.withdraw_by_committee': ('topic', {}, COMMITTEE_A),
+    'topic.redirect': ('topic', {}, {'director_a'}),
+    'topic.confirm': ('screening', {}, {'party_org_a'}),
+    'topic.refuse': ('screening', {}, {'party_org_a'}),
+    'topic.escalate': ('screening', {}, {'party_org_a'}),
+    'topic.take_up': ('screening', {'status': 'escalated', 'escalated_to_id': 'central'}, {'joint_party'}),
+    # {announced} has a meeting chaired by director_a, who leads its session steps too.
+    'topic.open_session': ('announced', {}, {*COMMITTEE_A, 'party_org_a'}),
+    'topic.open_comments': ('announced', {}, COMMITTEE_A),
+    'topic.form_opinion': ('consulting', {}, {*COMMITTEE_A, 'party_org_a'}),
+    'topic.defer': ('consulting', {}, {*COMMITTEE_A, 'party_org_a'}),
+    'topic.reschedule': ('consulting', {}, {*COMMITTEE_A, 'party_org_a'}),
+    'topic.conclude_comments': ('consulting', {}, COMMITTEE_A),
+    # Topics' other actions.
+    'topic.view': ('private', {}, {*COMMITTEE_A, 'resident', 'admin'}),
+    'topic.edit': ('draft', {}, {'staff_a'}),
+    'topic.attach': ('draft', {}, {'staff_a'}),
+    'topic.cosign': ('topic', {}, {'representative'}),  # adult residents of A, not the originator (resident)
+    # Comments: {consulting} has its period open; {comment} is the resident's.
+    'comment.post': ('consulting', {}, COMMENTERS),
+    'comment.close': ('consulting', {}, COMMITTEE_A),
+    'comment.summarise': ('consulting', {'period.closed_early_at': 'now'}, COMMITTEE_A),
+    'comment.hide': ('comment', {}, COMMITTEE_A),
+    # Meetings: {meeting} is scheduled; director_a chairs, staff_a is secretary.
+    'meeting.schedule': ('announced', {}, COMMITTEE_A),
+    'meeting.view': ('meeting', {}, EVERYONE | {'claimant'}),
+    'meeting.manage': ('meeting', {}, COMMITTEE_A),
+    'meeting.prepare': ('meeting', {}, COMMITTEE_A),
+    'meeting.enter': ('meeting', {}, MEETING_ROOM),
+    'meeting.join': ('meeting', {}, set()),  # the verified residents of A are on the roster already
+    'meeting.show_code': ('meeting', {}, COMMITTEE_A),
+    'meeting.mark_present': ('meeting', {}, COMMITTEE_A),
+    'meeting.checkin': ('meeting', {'status': 'open'}, ROSTER),
+    'meeting.minute': ('meeting', {'status': 'open'}, {'staff_a'}),
+    'meeting.say': ('meeting', {'status': 'open'}, {*COMMITTEE_A, 'resident', 'representative'}),  # not observers
+    'meeting.open': ('meeting', {}, COMMITTEE_A),
+    'meeting.cancel': ('meeting', {}, COMMITTEE_A),
+    'meeting.close': ('meeting', {'status': 'open'}, {'director_a'}),
+    # Petitions: {petition} was started (and so signed) by the resident; in A's small cast that met its threshold.
+    'petition.start': ('community_a', {}, {'resident', 'representative'}),
+    'petition.sign': ('petition', {'status': 'open'}, {'resident', 'representative'}),
+    'petition.unsign': ('petition', {'status': 'open'}, {'resident'}),
+    'petition.withdraw': ('petition', {'status': 'open'}, {'resident'}),
+    'petition.convene': ('petition', {}, COMMITTEE_A),
+    # Dispatch: {proposal} awaits the director's sign-off; {ticket} was dispatched to the department.
+    'ticket.propose': ('topic', {}, COMMITTEE_A),
+    'ticket.view': ('ticket', {}, {*COMMITTEE_A, 'department'}),
+    'ticket.note': ('ticket', {}, COMMITTEE_A),
+    'ticket.dispatch': ('proposal', {}, {'director_a'}),
+    'ticket.decline': ('proposal', {}, {'director_a'}),
+    'ticket.report': ('ticket', {}, {'department'}),
+    'ticket.handle': ('ticket', {'status': 'reported'}, {'department'}),
+    'ticket.close': ('ticket', {'status': 'handling'}, {'department'}),
+    # Residency: {claim} is the claimant's pending claim in A.
+    'claim.review': ('community_a', {}, COMMITTEE_A),
+    'claim.verify': ('claim', {}, COMMITTEE_A),
+    'claim.reject': ('claim', {}, COMMITTEE_A),
+    'claim.withdraw': ('claim', {}, {'claimant'}),
+    # Rules: {pending} is a version of A's rules proposed by its director.
+    'rules.propose': ('community_a', {}, {'director_a'}),
+    'rules.decide': ('pending', {}, {'party_org_a'}),
+    # Roles and the audit log.
+    'roles.grant': ('community_a', {}, {'director_a', 'admin'}),
+    'audit.view': ('nothing', {}, {'director_a', 'director_b', 'supervisory_a', 'admin'}),
+}
+
+
+def _objects(place, ids) -> dict:
+    from consult.comments.models import Comment
+    from consult.db import db
+    from consult.dispatch.models import DispatchTicket
+    from consult.meetings.models import Meeting
+    from consult.petitions.models import Petition
+    from consult.residency.models import Membership
+    from consult.rules.models import RuleSet
+    from consult.topics.models import Topic
+
+    objects = {
+        name: db.session.get(Topic, int(ids[name]))
+        for name in ('topic', 'draft', 'screening', 'private', 'announced', 'consulting')
+    }
+    objects.update(
+        comment=db.session.get(Comment, int(ids['comment'])),
+        meeting=db.session.get(Meeting, ids['meeting']),
+        petition=db.session.get(Petition, ids['petition']),
+        proposal=db.session.get(DispatchTicket, int(ids['proposal'])),
+        ticket=db.session.get(DispatchTicket, int(ids['ticket'])),
+        claim=db.session.get(Membership, ids['claim']),
+        pending=db.session.scalar(
+            sa.select(RuleSet).where(RuleSet.community_id == place.a.id, RuleSet.version == ids['pending'])
+        ),
+        community_a=place.a,
+        nothing=None,
+    )
+    return objects
+
+
+def _put_in_state(obj, attributes: dict) -> list:
+    """Set ``attributes`` on ``obj`` (``period.x``: on the topic's latest comment period); return how to undo."""
+    from datetime import timedelta
+
+    from consult.comments.queries import latest_period
+    from consult.kernel.clock import utcnow
+
+    undo = []
+    for path, value in attributes.items():
+        target, name = obj, path
+        if path.startswith('period.'):
+            target, name = latest_period(obj.id), path.removeprefix('period.')
+        if value == 'now':
+            value = utcnow() - timedelta(seconds=1)
+        elif value == 'central':
+            value = obj.community.central_community_id
+        undo.append((target, name, getattr(target, name)))
+        setattr(target, name, value)
+    return undo
+
+
+def test_action_is_allowed_only_to_the_roles_in_the_matrix(db, place, cast):
+    """``may(user, action, obj)`` for every action and every role, on an object in a suitable state."""
+    from flask_login import AnonymousUserMixin
+
+    from consult.kernel.actions import may
+    from consult.residency.models import Membership
+
+    people, ids = cast
+    users = {'anonymous': AnonymousUserMixin(), **people}
+    users['claimant'] = db.session.get(Membership, ids['claim']).user
+    objects = _objects(place, ids)
+    wrong = []
+    for action, (name, attributes, allowed) in ACTION_MATRIX.items():
+        obj = objects[name]
+        undo = _put_in_state(obj, attributes)
+        try:
+            for role in ACTORS:
+                if may(users[role], action, obj) != (role in allowed):
+                    wrong.append(f'{role} {"may" if role not in allowed else "may not"} {action} {name} {attributes}')
+        finally:
+            for target, attribute, value in reversed(undo):
+                setattr(target, attribute, value)
+    assert not wrong, '\n'.join(wrong)
+
+
+def test_every_action_is_in_the_matrix(app):
+    """Every registered action's predicate has a row above (and no row names an action nobody registered)."""
+    from consult.kernel.actions import PREDICATES
+
+    assert set(ACTION_MATRIX) == set(PREDICATES), (
+        f'without a row: {sorted(set(PREDICATES) - set(ACTION_MATRIX))}; '
+        f'not registered: {sorted(set(ACTION_MATRIX) - set(PREDICATES))}'
+    )

@@ -45,3 +45,38 @@ def can_comment(user, topic) -> bool:
 def can_manage_comments(user, topic) -> bool:
     """Open, close, hide and summarise: the committee of the topic's community."""
     return _authenticated(user) and can_review(user, topic.community)
+
+
+def _period_open(topic) -> bool | None:
+    """Whether the topic's latest comment period is open now (``None``: it never had one)."""
+    from consult.comments.queries import latest_period
+    from consult.kernel.clock import utcnow
+
+    period = latest_period(topic.id)
+    return None if period is None else period.is_open(utcnow())
+
+
+def may_post(user, topic) -> bool:
+    """``comment.post``: those who may comment, while the topic's comment period is open."""
+    return can_comment(user, topic) and bool(_period_open(topic))
+
+
+def may_hide(user, comment) -> bool:
+    """``comment.hide``, asked of a comment: the committee hides a comment not yet hidden."""
+    return not comment.hidden and can_manage_comments(user, comment.period.topic)
+
+
+def may_close(user, topic) -> bool:
+    """``comment.close``: the committee closes an open comment period early."""
+    return can_manage_comments(user, topic) and bool(_period_open(topic))
+
+
+def may_summarise(user, topic) -> bool:
+    """``comment.summarise``: the committee writes the summary once the period closed, while in consultation."""
+    from consult.topics.models import TopicStatus
+
+    return (
+        topic.status == TopicStatus.IN_CONSULTATION
+        and can_manage_comments(user, topic)
+        and _period_open(topic) is False
+    )

@@ -3,9 +3,11 @@
 from flask import request
 
 from consult.comments import guards
+from consult.comments import permissions as p
 from consult.comments.operations import start_period
 from consult.comments.routes import COMMENT_STEPS
 from consult.comments.routes import comment_section
+from consult.kernel import actions
 from consult.kernel.signals import topic_page
 from consult.topics.states import MACHINE as TOPIC
 
@@ -26,3 +28,7 @@ def plug() -> None:
         'open_comments', guards=(guards.comment_days_valid, guards.no_open_comment_period), effect=_open_period
     )
     TOPIC.extend('conclude_comments', guards=(guards.comment_summary_written,))
+    # ``comment.hide`` is asked of a comment; the others of a topic.
+    actions.register_all(
+        'comment', {'post': p.may_post, 'hide': p.may_hide, 'close': p.may_close, 'summarise': p.may_summarise}
+    )

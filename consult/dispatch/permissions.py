@@ -1,5 +1,6 @@
 """Who may do what with a dispatch ticket. Predicates take the user explicitly."""
 
+from consult.dispatch.models import OPEN as OPEN_STATUSES
 from consult.dispatch.models import TicketStatus
 from consult.roles.models import Role
 from consult.roles.permissions import active_grants
@@ -10,6 +11,8 @@ from consult.topics.permissions import can_review
 
 #: Statuses a department sees: only what the director signed off.
 DEPARTMENT_VISIBLE = (TicketStatus.DISPATCHED, TicketStatus.REPORTED, TicketStatus.HANDLING, TicketStatus.CLOSED)
+#: Statuses in which the department posts progress or closes the ticket (after acknowledging it).
+ACKNOWLEDGED = (TicketStatus.REPORTED, TicketStatus.HANDLING)
 
 
 def _authenticated(user) -> bool:
@@ -69,3 +72,36 @@ def can_note(user, ticket) -> bool:
 
 def can_review_topic(user, topic) -> bool:
     return _authenticated(user) and can_review(user, topic.community)
+
+
+def may_note(user, ticket) -> bool:
+    """``ticket.note``: the committee follows up an open ticket."""
+    return ticket.status in OPEN_STATUSES and can_note(user, ticket)
+
+
+# Steps of ticket: the state and who may take it.
+
+
+def may_ticket_dispatch(user, ticket) -> bool:
+    """The director signs a proposed whistle off (it is dispatched)."""
+    return can_sign_off(user, ticket)
+
+
+def may_ticket_decline(user, ticket) -> bool:
+    """The director does not sign a proposed whistle off."""
+    return can_sign_off(user, ticket)
+
+
+def may_ticket_report(user, ticket) -> bool:
+    """报到: the department acknowledges a dispatched ticket."""
+    return ticket.status == TicketStatus.DISPATCHED and can_handle(user, ticket)
+
+
+def may_ticket_handle(user, ticket) -> bool:
+    """办理: the department posts progress on a ticket it acknowledged."""
+    return ticket.status in ACKNOWLEDGED and can_handle(user, ticket)
+
+
+def may_ticket_close(user, ticket) -> bool:
+    """办结: the department closes an acknowledged ticket with its reply."""
+    return ticket.status in ACKNOWLEDGED and can_handle(user, ticket)

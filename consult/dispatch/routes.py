@@ -21,7 +21,6 @@ from consult.dispatch.forms import ProposeForm
 from consult.dispatch.forms import ReasonForm
 from consult.dispatch.models import EVENT_LABELS
 from consult.dispatch.models import DispatchTicket
-from consult.dispatch.models import TicketStatus
 from consult.forms import ActionForm
 from consult.kernel.clock import utcnow
 from consult.topics.routes.intake import load_topic
@@ -88,10 +87,6 @@ def detail(ticket_id: int):
         ticket=ticket,
         events=queries.events(ticket.id),
         now=utcnow(),
-        may_sign_off=p.can_sign_off(current_user, ticket),
-        may_handle=p.can_handle(current_user, ticket),
-        may_note=p.can_note(current_user, ticket),
-        open_statuses=(TicketStatus.DISPATCHED, TicketStatus.REPORTED, TicketStatus.HANDLING),
         action_form=ActionForm(),
         reason_form=ReasonForm(),
         progress_form=ProgressForm(),

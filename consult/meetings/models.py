@@ -187,6 +187,16 @@ class Meeting(db.Model):
         return self.status == MeetingStatus.OPEN
 
     @property
+    def in_session(self) -> bool:
+        """The session is open (its room is live)."""
+        return self.status == MeetingStatus.OPEN
+
+    @property
+    def ahead_or_in_session(self) -> bool:
+        """Scheduled or open: neither closed nor cancelled (its room, sign-in and code are in use)."""
+        return self.status in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
+
+    @property
     def frozen(self) -> bool:
         """The roster is frozen from opening on (domain.md rule 22: quorum against a fixed roster)."""
         return self.status != MeetingStatus.SCHEDULED
@@ -275,6 +285,15 @@ class JoinRequest(db.Model):
     decision_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     user = so.relationship('User', foreign_keys=[user_id])
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the committee's decision."""
+        return self.status == JoinStatus.PENDING
+
+    @property
+    def was_refused(self) -> bool:
+        return self.status == JoinStatus.REFUSED
 
     __table_args__ = (
         sa.Index(

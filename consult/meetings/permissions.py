@@ -128,3 +128,78 @@ def chairs_meeting_of(user, topic) -> bool:
             sa.select(sa.func.count(Meeting.id)).where(Meeting.topic_id == topic.id, Meeting.chair_id == user.id)
         )
     )
+
+
+def can_schedule(user, topic) -> bool:
+    """``meeting.schedule``, asked of a topic: the committee, on an announced topic or one in consultation."""
+    from .operations import SCHEDULABLE
+
+    return topic.status in SCHEDULABLE and can_prepare(user, topic.community)
+
+
+def may_prepare(user, meeting) -> bool:
+    """Roster, materials, notice: the committee, while the meeting is scheduled (not yet open)."""
+    return meeting.status == MeetingStatus.SCHEDULED and can_manage(user, meeting)
+
+
+def may_enter(user, meeting) -> bool:
+    """The live room of a meeting ahead or in session, for those who may enter it."""
+    return meeting.ahead_or_in_session and can_enter_room(user, meeting)
+
+
+def may_show_code(user, meeting) -> bool:
+    """The rotating sign-in code: the committee, the chair and the secretary, while sign-in is in use."""
+    return meeting.ahead_or_in_session and (
+        can_manage(user, meeting) or is_chair(user, meeting) or is_secretary(user, meeting)
+    )
+
+
+def may_mark_present(user, meeting) -> bool:
+    """Committee staff mark people present from the roster of a meeting ahead or in session."""
+    return meeting.ahead_or_in_session and can_manage(user, meeting)
+
+
+def may_check_in(user, meeting) -> bool:
+    """A participant signs in by the room's code while sign-in is open."""
+    from consult.kernel.clock import utcnow
+
+    from .checkin import sign_in_open
+
+    return participant_of(user, meeting) is not None and sign_in_open(meeting, utcnow())
+
+
+def may_minute(user, meeting) -> bool:
+    """The secretary writes the minutes while the session is open."""
+    return meeting.in_session and may_write_minutes(user, meeting)
+
+
+def may_say(user, meeting) -> bool:
+    """Chat in the room of an open session (observers while they hold the floor; not when muted)."""
+    if not (meeting.in_session and can_enter_room(user, meeting)):
+        return False
+    participant = participant_of(user, meeting)
+    holds_floor = False
+    if participant is not None and participant.kind == 'observer':
+        from .live import current_speaker
+
+        speaker = current_speaker(meeting)
+        holds_floor = speaker is not None and speaker.user_id == user.id
+    return may_chat(user, meeting, holds_floor=holds_floor)
+
+
+# Steps of meeting: the state and who may take it.
+
+
+def may_meeting_open(user, meeting) -> bool:
+    """The chair or the committee opens a scheduled session."""
+    return meeting.status == MeetingStatus.SCHEDULED and (is_chair(user, meeting) or can_manage(user, meeting))
+
+
+def may_meeting_close(user, meeting) -> bool:
+    """The chair (or the director standing in) closes an open session."""
+    return meeting.in_session and moderates(user, meeting)
+
+
+def may_meeting_cancel(user, meeting) -> bool:
+    """The committee cancels a meeting before it opens."""
+    return meeting.status == MeetingStatus.SCHEDULED and can_manage(user, meeting)

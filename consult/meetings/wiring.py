@@ -1,5 +1,8 @@
-"""What meetings connects when the app is built: a meeting's chair leads the topic's session steps."""
+"""What meetings connects when the app is built: a meeting's chair leads the topic's session steps, and the
+predicates of a meeting's actions."""
 
+from consult.kernel import actions
+from consult.meetings import permissions as p
 from consult.meetings.permissions import chairs_meeting_of
 from consult.topics.states import MACHINE as TOPIC
 
@@ -10,3 +13,24 @@ SESSION_STEPS = ('open_session', 'form_opinion', 'defer', 'reschedule')
 def plug() -> None:
     for action in SESSION_STEPS:
         TOPIC.extend(action, allowed=chairs_meeting_of)
+    # ``meeting.schedule`` is asked of a topic; the others of a meeting.
+    actions.register_all(
+        'meeting',
+        {
+            'schedule': p.can_schedule,
+            'view': p.can_view_meeting,
+            'manage': p.can_manage,
+            'prepare': p.may_prepare,
+            'enter': p.may_enter,
+            'join': p.may_request_to_join,
+            'show_code': p.may_show_code,
+            'mark_present': p.may_mark_present,
+            'checkin': p.may_check_in,
+            'minute': p.may_minute,
+            'say': p.may_say,
+        },
+    )
+    # Steps of meeting: replaced by register_machine once the machine lands.
+    actions.register_all(
+        'meeting', {'open': p.may_meeting_open, 'close': p.may_meeting_close, 'cancel': p.may_meeting_cancel}
+    )

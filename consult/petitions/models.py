@@ -93,6 +93,26 @@ class Petition(db.Model):
         """The status as of ``now``: an open petition past its lapse second reads as lapsed before it is stored."""
         return PetitionStatus.LAPSED if self.lapse_due(now) else self.status
 
+    @property
+    def is_open(self) -> bool:
+        """Collecting signatures (its lapse date is shown)."""
+        return self.status == PetitionStatus.OPEN
+
+    @property
+    def awaits_meeting(self) -> bool:
+        """Its threshold was met: the committee must convene a residents' meeting."""
+        return self.status == PetitionStatus.THRESHOLD_MET
+
+    @property
+    def was_convened(self) -> bool:
+        """The committee recorded the residents' meeting (shown with its note and topic)."""
+        return self.status == PetitionStatus.CONVENED
+
+    @property
+    def has_lapsed(self) -> bool:
+        """Stored as lapsed: the threshold was not met in time."""
+        return self.status == PetitionStatus.LAPSED
+
     def __repr__(self):
         return f'<Petition {self.id} community={self.community_id} {self.status}>'
 

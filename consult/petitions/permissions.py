@@ -1,4 +1,4 @@
-"""Who may start, sign and answer petitions."""
+"""Who may start, sign and answer petitions. Predicates take the user explicitly (anonymous-safe)."""
 
 from consult.petitions.models import PetitionStatus
 from consult.residency.eligibility import can_vote
@@ -15,6 +15,40 @@ def can_petition(user, community) -> bool:
 def can_record_convened(user, petition) -> bool:
     """Committee staff or the director of the petition's community record the meeting."""
     return petition.status == PetitionStatus.THRESHOLD_MET and is_committee(user, petition.community)
+
+
+def can_start_petition(user, community) -> bool:
+    """``petition.start``, asked of a community."""
+    return community is not None and can_petition(user, community)
+
+
+def may_sign(user, petition) -> bool:
+    """Verified adult residents of the community sign an open petition."""
+    return petition.status == PetitionStatus.OPEN and can_petition(user, petition.community)
+
+
+def may_unsign(user, petition) -> bool:
+    """Whoever signed withdraws their signature while the petition is open."""
+    from consult.petitions.queries import has_signed
+
+    return petition.status == PetitionStatus.OPEN and has_signed(petition, user)
+
+
+# Steps of petition: the state and who may take it.
+
+
+def may_petition_convene(user, petition) -> bool:
+    """The committee of the community records the residents' meeting of a petition that met its threshold."""
+    return can_record_convened(user, petition)
+
+
+def may_petition_withdraw(user, petition) -> bool:
+    """The person who started an open petition withdraws it."""
+    return (
+        petition.status == PetitionStatus.OPEN
+        and getattr(user, 'is_authenticated', False)
+        and user.id == petition.started_by_id
+    )
 
 
 def queue_community_ids(user) -> set[int]:

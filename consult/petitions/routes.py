@@ -14,6 +14,7 @@ from flask_login import login_required
 
 from consult.communities.models import Community
 from consult.db import db
+from consult.kernel.actions import may
 from consult.kernel.clock import today
 from consult.kernel.clock import utcnow
 from consult.petitions import bp
@@ -122,9 +123,7 @@ def detail(petition_id: int):
         base_labels=BASE_LABELS,
         groups_note=GROUPS_NOTE,
         overdue=petition.is_overdue(),
-        may_sign=petition.status == PetitionStatus.OPEN and can_petition(current_user, petition.community),
         signed=queries.has_signed(petition, current_user),
-        may_record=is_committee(current_user, petition.community),
     )
 
 
@@ -182,7 +181,7 @@ def convened(petition_id: int):
     petition = _petition_or_404(petition_id)
     if not is_committee(current_user, petition.community):
         abort(403)
-    if petition.status != PetitionStatus.THRESHOLD_MET:
+    if not may(current_user, 'petition.convene', petition):
         flash(_('This petition is not waiting for a meeting.'), 'error')
         return redirect(url_for('petitions.detail', petition_id=petition.id))
     form = ConvenedForm()

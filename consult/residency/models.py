@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from consult.db import UTCDateTime
 from consult.db import db
@@ -19,6 +20,16 @@ class MembershipStatus(enum.StrEnum):
     #: Ended by a move to another community, or by staff; history is kept.
     ENDED = 'ended'
     WITHDRAWN = 'withdrawn'
+
+
+#: How a claim's status reads to its claimant.
+STATUS_LABELS = {
+    MembershipStatus.PENDING: _l('Waiting for review'),
+    MembershipStatus.VERIFIED: _l('Verified'),
+    MembershipStatus.REJECTED: _l('Rejected'),
+    MembershipStatus.ENDED: _l('Ended'),
+    MembershipStatus.WITHDRAWN: _l('Withdrawn'),
+}
 
 
 class VerificationMethod(enum.StrEnum):
@@ -73,6 +84,24 @@ class Membership(db.Model):
             postgresql_where=sa.text("status = 'verified'"),
         ),
     )
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[MembershipStatus(self.status)])
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the committee's review."""
+        return self.status == MembershipStatus.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == MembershipStatus.REJECTED
+
+    @property
+    def has_ended(self) -> bool:
+        """Ended by a move or by staff (its end date is shown)."""
+        return self.status == MembershipStatus.ENDED
 
     def __repr__(self):
         return f'<Membership {self.id} user={self.user_id} {self.status}>'

@@ -1,5 +1,6 @@
 """Who may do what with residence claims."""
 
+from consult.residency.models import MembershipStatus
 from consult.roles.models import Role
 from consult.roles.permissions import community_ids_for
 from consult.roles.permissions import is_committee
@@ -20,3 +21,26 @@ def verifiable_community_ids(user) -> set[int]:
 def can_withdraw_claim(user, membership) -> bool:
     """A resident withdraws their own pending claim."""
     return getattr(user, 'is_authenticated', False) and membership.user_id == user.id
+
+
+def can_review_claims(user, community) -> bool:
+    """The review page of a community's claims: its committee staff and director."""
+    return community is not None and can_verify_residents(user, community)
+
+
+# Steps of claim (pending -> verified / rejected / withdrawn): the state and who may take it.
+
+
+def may_claim_verify(user, claim) -> bool:
+    """The committee of the claim's community verifies a pending claim."""
+    return claim.status == MembershipStatus.PENDING and can_verify_residents(user, claim.community)
+
+
+def may_claim_reject(user, claim) -> bool:
+    """The committee of the claim's community rejects a pending claim (with a reason)."""
+    return claim.status == MembershipStatus.PENDING and can_verify_residents(user, claim.community)
+
+
+def may_claim_withdraw(user, claim) -> bool:
+    """The claimant withdraws their own pending claim."""
+    return claim.status == MembershipStatus.PENDING and can_withdraw_claim(user, claim)

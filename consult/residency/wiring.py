@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from consult.db import db
+from consult.kernel import actions
 from consult.kernel.refusals import REPRESENTATIVE_IS_RESIDENT
 from consult.kernel.refusals import Refusal
 from consult.kernel.signals import community_facts
@@ -11,6 +12,10 @@ from consult.kernel.signals import role_granting
 from consult.residency.eligibility import is_verified_resident
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
+from consult.residency.permissions import can_review_claims
+from consult.residency.permissions import may_claim_reject
+from consult.residency.permissions import may_claim_verify
+from consult.residency.permissions import may_claim_withdraw
 
 
 def _facts(community) -> dict:
@@ -35,3 +40,9 @@ def _check_grant(role, user, community) -> None:
 def plug() -> None:
     community_facts.connect(_facts, weak=False)
     role_granting.connect(_check_grant, weak=False)
+    actions.register_all('claim', {'review': can_review_claims})
+    # Steps of claim: replaced by register_machine once the machine lands.
+    actions.register_all(
+        'claim',
+        {'verify': may_claim_verify, 'reject': may_claim_reject, 'withdraw': may_claim_withdraw},
+    )

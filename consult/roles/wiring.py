@@ -3,6 +3,7 @@
 from consult.kernel import actions
 from consult.kernel.signals import audit_scope
 from consult.roles.permissions import audit_community_ids
+from consult.roles.permissions import can_manage_roles
 from consult.roles.permissions import can_view_audit
 
 
@@ -17,4 +18,6 @@ def _view_audit(user, _obj=None) -> bool:
 
 def plug() -> None:
     actions.register('audit.view', _view_audit)
+    # Grant and revoke roles in a community (``None``: anywhere the user directs, or everywhere for admins).
+    actions.register('roles.grant', can_manage_roles)
     audit_scope.connect(_audit_scope, weak=False)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from consult.db import UTCDateTime
 from consult.db import db
@@ -21,6 +22,14 @@ class RuleSetStatus(enum.StrEnum):
     CONFIRMED = 'confirmed'
     #: Turned down by the Party organisation (reason kept).
     DECLINED = 'declined'
+
+
+#: How a version's status reads on the rules pages.
+STATUS_LABELS = {
+    RuleSetStatus.PROPOSED: _l('Proposed, waiting for confirmation'),
+    RuleSetStatus.CONFIRMED: _l('Confirmed'),
+    RuleSetStatus.DECLINED: _l('Declined'),
+}
 
 
 class RuleSet(db.Model):
@@ -69,6 +78,19 @@ class RuleSet(db.Model):
     def meeting_rule(self, meeting_type: str, which: str) -> Threshold:
         """The ``quorum`` or ``approval`` threshold of a meeting type."""
         return Threshold.from_list(self.params['meetings'][meeting_type][which])
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[RuleSetStatus(self.status)])
+
+    @property
+    def is_proposed(self) -> bool:
+        """Waiting for the Party organisation's decision."""
+        return self.status == RuleSetStatus.PROPOSED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RuleSetStatus.CONFIRMED
 
     def __repr__(self):
         return f'<RuleSet {self.id} community={self.community_id} v{self.version} {self.status}>'

@@ -2,6 +2,7 @@
 
 from consult.roles.models import Role
 from consult.roles.permissions import has_role
+from consult.rules.models import RuleSetStatus
 
 
 def can_propose_rules(user, community) -> bool:
@@ -12,3 +13,8 @@ def can_propose_rules(user, community) -> bool:
 def can_decide_rules(user, community) -> bool:
     """The community Party organisation confirms or declines a proposed version (把关, domain.md rule 42)."""
     return community is not None and has_role(user, Role.PARTY_ORG, community)
+
+
+def may_decide_version(user, rules) -> bool:
+    """The community's Party organisation confirms or declines a version while it is proposed."""
+    return rules.status == RuleSetStatus.PROPOSED and can_decide_rules(user, rules.community)

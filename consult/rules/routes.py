@@ -13,6 +13,7 @@ from flask_login import login_required
 
 from consult.communities.models import Community
 from consult.db import db
+from consult.kernel.actions import may
 from consult.kernel.clock import today
 from consult.rules import bp
 from consult.rules import display
@@ -82,7 +83,7 @@ def version(code: str, number: int):
     community = _community_or_404(code)
     rules = _version_or_404(community, number)
     predecessor = queries.predecessor_of(rules)
-    can_decide = rules.status == 'proposed' and can_decide_rules(current_user, community)
+    can_decide = may(current_user, 'rules.decide', rules)
     return render_template(
         'rules/version.html',
         community=community,

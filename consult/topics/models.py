@@ -212,6 +212,30 @@ class Topic(db.Model):
     def status_label(self) -> str:
         return str(STATUS_LABELS[TopicStatus(self.status)])
 
+    @property
+    def turned_down(self) -> bool:
+        """Not accepted, not confirmed, or withdrawn: the topic page shows the reason."""
+        return self.status in (TopicStatus.REJECTED, TopicStatus.WITHDRAWN)
+
+    @property
+    def is_redirected(self) -> bool:
+        """Redirected to a city department (a whistle signed off): the page shows the ticket."""
+        return self.status == TopicStatus.REDIRECTED
+
+    @property
+    def is_merged(self) -> bool:
+        return self.status == TopicStatus.MERGED
+
+    @property
+    def in_publicity(self) -> bool:
+        """Announced and not yet in consultation: the page shows the announcement."""
+        return self.status == TopicStatus.ANNOUNCED
+
+    @property
+    def collects_cosigns(self) -> bool:
+        """Submitted: residents co-sign it until it enters the review queue (the page shows the count)."""
+        return self.status == TopicStatus.SUBMITTED
+
     def __repr__(self):
         return f'<Topic {self.id} {self.status} community={self.community_id}>'
 

@@ -118,6 +118,11 @@ def can_cosign(user, topic) -> bool:
     )
 
 
+def may_cosign(user, topic) -> bool:
+    """``topic.cosign``: eligible residents co-sign a submitted topic."""
+    return topic.status == TopicStatus.SUBMITTED and can_cosign(user, topic)
+
+
 def can_view_topic(user, topic) -> bool:
     """Drafts: their submitter. Private matters: submitter, originator and committee. Others: everyone."""
     own = _authenticated(user) and user.id in (topic.submitted_by_id, topic.originator_id)

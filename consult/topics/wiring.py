@@ -7,6 +7,7 @@ from consult.kernel.events import subscribe
 from consult.notifications.operations import register_kinds
 from consult.topics import notifications
 from consult.topics import operations
+from consult.topics import permissions as p
 from consult.topics import states
 
 
@@ -21,3 +22,8 @@ def plug() -> None:
     subscribe(TopicNoted, notifications.on_topic_noted)
     register_kinds(states.ACTION_LABELS)
     actions.register_machine(states.MACHINE)
+    # Actions on a topic that are not steps of its machine (the state is part of each predicate).
+    actions.register_all(
+        'topic',
+        {'view': p.can_view_topic, 'edit': p.can_edit_topic, 'attach': p.can_attach, 'cosign': p.may_cosign},
+    )

@@ -9,6 +9,7 @@ from flask import url_for
 from flask_login import current_user
 
 from consult.db import db
+from consult.kernel.actions import may
 from consult.meetings import permissions as p
 from consult.meetings.models import Meeting
 
@@ -43,9 +44,7 @@ def _topic_meetings(topic):
 
 
 def _may_schedule(topic) -> bool:
-    from consult.meetings.operations import SCHEDULABLE
-
-    return topic.status in SCHEDULABLE and p.can_prepare(current_user, topic.community)
+    return may(current_user, 'meeting.schedule', topic)
 
 
 def _labels():

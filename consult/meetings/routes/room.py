@@ -27,7 +27,6 @@ from consult.meetings.forms import CheckinForm
 from consult.meetings.forms import MinutesForm
 from consult.meetings.forms import ReasonForm
 from consult.meetings.models import BADGE_LABELS
-from consult.meetings.models import MeetingStatus
 from consult.meetings.routes.common import load_meeting
 from consult.web import attempt
 
@@ -48,7 +47,7 @@ def room_page(meeting_id: int):
         participant=p.participant_of(current_user, meeting),
         minutes_form=MinutesForm(),
         badge_labels={code: str(label) for code, label in BADGE_LABELS.items()},
-        video=video.has_video(meeting) and meeting.status == MeetingStatus.OPEN,
+        video=video.has_video(meeting) and meeting.in_session,
         video_max=video.call_max(),
     )
 

@@ -19,6 +19,7 @@ from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.db import db
 from consult.forms import ActionForm
+from consult.kernel.actions import may
 from consult.kernel.signals import contributions
 from consult.kernel.signals import topic_page
 from consult.rules.defaults import EXCLUSIONS
@@ -165,7 +166,7 @@ def edit(topic_id: int):
 def _edit_and_maybe_submit(topic, data, submit_now, uploads):
     operations.edit_topic(current_user, topic, data)
     attach_files(current_user, topic, uploads)
-    if submit_now and topic.status == TopicStatus.DRAFT:
+    if submit_now and may(current_user, 'topic.submit', topic):
         operations.submit_topic(current_user, topic)
     return topic
 
@@ -210,8 +211,6 @@ def detail(topic_id: int):
         actions=[a for a in states.allowed_actions(user, topic) if a not in states.ELSEWHERE] if user else [],
         still_needed=threshold_needed(rules_outcome),
         my_cosign=queries.active_cosign(topic.id, user.id) if user else None,
-        may_cosign=user is not None and p.can_cosign(user, topic) and topic.status == TopicStatus.SUBMITTED,
-        may_edit=user is not None and operations.can_edit(user, topic),
         exclusion=EXCLUSIONS.get(topic.exclusion_code or ''),
         action_labels=states.ACTION_LABELS,
         form_labels=FORM_LABELS,
