@@ -23,11 +23,11 @@ from . import permissions as p
 from .models import Attendance
 from .models import CheckinMethod
 from .models import MeetingStatus
+from .queries import sign_in_open
 from .record import log
 
 WINDOW_SECONDS = 20
 #: Sign-in opens this long before the scheduled start (people arrive early).
-EARLY = timedelta(hours=2)
 ONLINE_FORMS = frozenset({ConsultationForm.ONLINE, ConsultationForm.VIDEO, ConsultationForm.HYBRID})
 
 
@@ -55,12 +55,6 @@ def code_valid(meeting, code: str, moment: datetime | None = None) -> bool:
 def seconds_left(moment: datetime | None = None) -> int:
     moment = moment or utcnow()
     return WINDOW_SECONDS - int(moment.timestamp()) % WINDOW_SECONDS
-
-
-def sign_in_open(meeting, now: datetime) -> bool:
-    if meeting.status == MeetingStatus.OPEN:
-        return True
-    return meeting.status == MeetingStatus.SCHEDULED and now >= meeting.starts_at - EARLY
 
 
 def _attend(meeting, user, method: str, marked_by=None) -> Attendance | None:

@@ -35,8 +35,6 @@ from .models import Outcome
 from .quorum import quorum_status
 from .record import log
 
-#: Topic states in which a meeting may be scheduled (a new round after deferral or a failed quorum too).
-SCHEDULABLE = frozenset({TopicStatus.ANNOUNCED, TopicStatus.IN_CONSULTATION, TopicStatus.DEFERRED})
 AGENDA_MAX_ITEMS = 20
 ITEM_MAX_MINUTES = 240
 
@@ -109,7 +107,7 @@ def schedule(actor, topic, data: dict) -> Meeting:
 
     if not p.can_prepare(actor, topic.community):
         raise Refusal(_('Only the committee of this community prepares its meetings.'), g.PROCEDURE, code='forbidden')
-    if topic.status not in SCHEDULABLE:
+    if topic.status not in p.SCHEDULABLE:
         raise Refusal(
             _('Meetings are held on announced topics (after the Party organisation confirmed them).'),
             g.PROCEDURE,

@@ -6,12 +6,16 @@ from consult.db import db
 from consult.roles.models import Role
 from consult.roles.permissions import has_role
 from consult.roles.permissions import is_admin
+from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
 from consult.topics.permissions import can_view_topic
 
 from .models import CHAT_KINDS
 from .models import MeetingStatus
 from .models import Participant
+
+#: Topic states in which a meeting may be scheduled (a new round after deferral or a failed quorum too).
+SCHEDULABLE = frozenset({TopicStatus.ANNOUNCED, TopicStatus.IN_CONSULTATION, TopicStatus.DEFERRED})
 
 
 def _authenticated(user) -> bool:
@@ -132,8 +136,6 @@ def chairs_meeting_of(user, topic) -> bool:
 
 def can_schedule(user, topic) -> bool:
     """``meeting.schedule``, asked of a topic: the committee, on an announced topic or one in consultation."""
-    from .operations import SCHEDULABLE
-
     return topic.status in SCHEDULABLE and can_prepare(user, topic.community)
 
 
@@ -163,7 +165,7 @@ def may_check_in(user, meeting) -> bool:
     """A participant signs in by the room's code while sign-in is open."""
     from consult.kernel.clock import utcnow
 
-    from .checkin import sign_in_open
+    from .queries import sign_in_open
 
     return participant_of(user, meeting) is not None and sign_in_open(meeting, utcnow())
 
@@ -180,7 +182,7 @@ def may_say(user, meeting) -> bool:
     participant = participant_of(user, meeting)
     holds_floor = False
     if participant is not None and participant.kind == 'observer':
-        from .live import current_speaker
+        from .queries import current_speaker
 
         speaker = current_speaker(meeting)
         holds_floor = speaker is not None and speaker.user_id == user.id

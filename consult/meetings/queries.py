@@ -1,5 +1,6 @@
 """Reading meetings: rosters, the sign-in sheet, the room's state, presence and badges."""
 
+from datetime import datetime
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from .models import JoinStatus
 from .models import LiveMessage
 from .models import Meeting
 from .models import MeetingEvent
+from .models import MeetingStatus
 from .models import Participant
 from .models import Presence
 from .models import SpeakerTurn
@@ -245,4 +247,22 @@ def mine_page(user, page: int, per_page: int = 20):
         page=page,
         per_page=per_page,
         error_out=False,
+    )
+
+
+#: Sign-in opens this long before a meeting starts (people arrive early).
+EARLY = timedelta(hours=2)
+
+
+def sign_in_open(meeting, now: datetime) -> bool:
+    """Whether people may sign in: while the session is open, and from ``EARLY`` before it starts."""
+    if meeting.status == MeetingStatus.OPEN:
+        return True
+    return meeting.status == MeetingStatus.SCHEDULED and now >= meeting.starts_at - EARLY
+
+
+def current_speaker(meeting) -> SpeakerTurn | None:
+    """The turn of whoever holds the floor now, if anyone."""
+    return db.session.scalar(
+        sa.select(SpeakerTurn).where(SpeakerTurn.meeting_id == meeting.id, SpeakerTurn.status == TurnStatus.SPEAKING)
     )
