@@ -34,6 +34,11 @@ def is_principal(user, community) -> bool:
     return _authenticated(user) and has_role(user, Role.COMMITTEE_DIRECTOR, community)
 
 
+def is_ticket_principal(user, ticket) -> bool:
+    """The director of the ticket's community signs it off or declines it."""
+    return is_principal(user, ticket.community)
+
+
 def can_propose(user, topic) -> bool:
     """Committee staff or director, on a topic in the admissibility review queue."""
     return (
