@@ -17,6 +17,16 @@ def can_record_convened(user, petition) -> bool:
     return petition.status == PetitionStatus.THRESHOLD_MET and is_committee(user, petition.community)
 
 
+def is_petition_committee(user, petition) -> bool:
+    """Committee staff or the director of the petition's community (the step ``convene``)."""
+    return is_committee(user, petition.community)
+
+
+def is_starter(user, petition) -> bool:
+    """The resident who started the petition (the step ``withdraw``)."""
+    return getattr(user, 'is_authenticated', False) and user.id == petition.started_by_id
+
+
 def queue_community_ids(user) -> set[int]:
     """Communities whose petitions queue ``user`` sees (committee staff and directors)."""
     return community_ids_for(user, Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR)

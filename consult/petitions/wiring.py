@@ -1,8 +1,11 @@
-"""What petitions connects when the app is built: its notification labels, and re-checks when residents move."""
+"""What petitions connects when the app is built: its notification labels, re-checks when residents move, and
+the petition's steps as actions (``petition.convene``, ``petition.withdraw``)."""
 
+from consult.kernel import actions
 from consult.kernel.events import ResidenceChanged
 from consult.kernel.events import subscribe
 from consult.notifications.operations import register_kinds
+from consult.petitions import states
 from consult.petitions.notifications import KIND_LABELS
 from consult.petitions.sweeps import recheck_communities
 
@@ -14,3 +17,4 @@ def _recheck(event: ResidenceChanged) -> None:
 def plug() -> None:
     register_kinds(KIND_LABELS)
     subscribe(ResidenceChanged, _recheck)
+    actions.register_machine(states.MACHINE)
