@@ -10,6 +10,11 @@ def can_verify_residents(user, community) -> bool:
     return getattr(user, 'is_authenticated', False) and is_committee(user, community)
 
 
+def can_decide_claim(user, membership) -> bool:
+    """Committee staff and directors verify or reject claims in their own community."""
+    return can_verify_residents(user, membership.community)
+
+
 def verifiable_community_ids(user) -> set[int]:
     """Communities whose residents ``user`` may verify."""
     if not getattr(user, 'is_authenticated', False):

@@ -1,9 +1,11 @@
-"""What residency connects when the app is built: a community's resident count, and the representatives' rule."""
+"""What residency connects when the app is built: a community's resident count, the representatives' rule, and
+the claim's steps as actions (``claim.verify``, ``claim.reject``, ``claim.withdraw``)."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from consult.db import db
+from consult.kernel import actions
 from consult.kernel.refusals import REPRESENTATIVE_IS_RESIDENT
 from consult.kernel.refusals import Refusal
 from consult.kernel.signals import community_facts
@@ -11,6 +13,7 @@ from consult.kernel.signals import role_granting
 from consult.residency.eligibility import is_verified_resident
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
+from consult.residency.states import MACHINE
 
 
 def _facts(community) -> dict:
@@ -35,3 +38,4 @@ def _check_grant(role, user, community) -> None:
 def plug() -> None:
     community_facts.connect(_facts, weak=False)
     role_granting.connect(_check_grant, weak=False)
+    actions.register_machine(MACHINE)
