@@ -43,6 +43,11 @@ def can_manage(user, meeting) -> bool:
     return can_prepare(user, meeting.community)
 
 
+def may_open(user, meeting) -> bool:
+    """The chair or the committee opens the session."""
+    return is_chair(user, meeting) or can_manage(user, meeting)
+
+
 def is_chair(user, meeting) -> bool:
     return _authenticated(user) and user.id == meeting.chair_id
 
