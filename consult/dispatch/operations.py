@@ -1,14 +1,13 @@
 """Dispatch operations: propose, sign off, decline, report, progress, close. They flush; the caller commits.
 
 The topic's status moves only through :func:`consult.topics.states.apply` (action ``redirect``), whose effect
-calls :func:`dispatch_ticket`. A ticket's status moves by conditional UPDATE (``WHERE status = <expected>``),
-so two concurrent requests never both take the same step.
+calls :func:`dispatch_ticket`. A ticket's status moves only through its state machine
+(:mod:`consult.dispatch.states`): one conditional UPDATE, so two concurrent requests never both take the
+same step. Each operation checks who acts first, with the loop's own messages, as it always did.
 """
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.audit.operations import record
 from consult.db import db
@@ -20,6 +19,8 @@ from consult.dispatch.models import DispatchEvent
 from consult.dispatch.models import DispatchTicket
 from consult.dispatch.models import TicketStatus as T
 from consult.dispatch.queries import live_ticket
+from consult.dispatch.states import MACHINE
+from consult.dispatch.states import log
 from consult.kernel.clock import today
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
@@ -27,39 +28,6 @@ from consult.rules.queries import rules_in_force
 from consult.topics import guards as tg
 from consult.topics import states
 from consult.topics.models import TopicStatus
-
-
-def _event(ticket, actor, action: str, source: str, text: str = '') -> DispatchEvent:
-    event = DispatchEvent(
-        ticket_id=ticket.id,
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        from_status=str(source),
-        to_status=str(ticket.status),
-        text=text,
-    )
-    db.session.add(event)
-    db.session.flush()
-    return event
-
-
-def _move(ticket, sources, target, **values) -> str:
-    """Move ``ticket`` from one of ``sources`` to ``target`` with a conditional UPDATE; return the old status."""
-    source = ticket.status
-    if source not in sources:
-        raise Refusal(_('This step is not possible in the ticket’s current state.'), dg.LOOP, code='wrong_state')
-    db.session.flush()
-    moved = db.session.execute(
-        sa.update(DispatchTicket)
-        .where(DispatchTicket.id == ticket.id, DispatchTicket.status == source)
-        .values(status=str(target), **values)
-    ).rowcount
-    if moved != 1:
-        raise Refusal(_('Someone else changed this ticket just now; reload and try again.'), dg.LOOP, code='conflict')
-    set_committed_value(ticket, 'status', str(target))
-    for key, value in values.items():
-        set_committed_value(ticket, key, value)
-    return source
 
 
 def _audit(actor, action: str, ticket, reason: str = '', **details) -> None:
@@ -108,7 +76,7 @@ def propose_dispatch(actor, topic, department, kind: str, reason: str) -> Dispat
         created_by_id=actor.id,
     )
     _insert(ticket)
-    _event(ticket, actor, 'propose', T.PROPOSED, reason)
+    log(ticket, actor, 'propose', T.PROPOSED, reason)
     _audit(actor, 'propose', ticket, reason, kind=kind)
     logger.info('dispatch %s proposed for topic %s by %s', ticket.id, topic.id, actor.id)
     return ticket
@@ -170,12 +138,11 @@ def dispatch_ticket(topic, actor, rules, reason, data) -> DispatchTicket:
             **values,
         )
         _insert(ticket)
-        _event(ticket, actor, 'dispatch', T.PROPOSED, reason)
+        log(ticket, actor, 'dispatch', T.PROPOSED, reason)
     else:
         if ticket.topic_id != topic.id:
             raise Refusal(_('That ticket belongs to another topic.'), dg.LOOP, code='bad_ticket')
-        source = _move(ticket, {T.PROPOSED}, T.DISPATCHED, **values)
-        _event(ticket, actor, 'dispatch', source)
+        MACHINE.apply(ticket, 'dispatch', actor, values=values)
     _audit(
         actor,
         'dispatch',
@@ -195,8 +162,7 @@ def decline(actor, ticket, reason: str) -> DispatchTicket:
     if not p.is_principal(actor, ticket.community):
         raise Refusal(_('Only the committee director signs off a whistle.'), dg.SIGN_OFF, code='forbidden')
     reason = dg.require_text(reason, dg.TEXT_MAX, _('Give the reason for not signing off.'), dg.SIGN_OFF)
-    source = _move(ticket, {T.PROPOSED}, T.DECLINED, declined_at=utcnow())
-    _event(ticket, actor, 'decline', source, reason)
+    MACHINE.apply(ticket, 'decline', actor, reason, values={'declined_at': utcnow()})
     _audit(actor, 'decline', ticket, reason)
     return ticket
 
@@ -204,8 +170,7 @@ def decline(actor, ticket, reason: str) -> DispatchTicket:
 def report(actor, ticket) -> DispatchTicket:
     """报到: the department acknowledges the item."""
     _require_department(actor, ticket)
-    source = _move(ticket, {T.DISPATCHED}, T.REPORTED, reported_at=utcnow())
-    _event(ticket, actor, 'report', source)
+    MACHINE.apply(ticket, 'report', actor, values={'reported_at': utcnow()})
     _audit(actor, 'report', ticket)
     states.log_step(ticket.topic, 'dispatch_reported', actor)
     return ticket
@@ -216,9 +181,9 @@ def post_progress(actor, ticket, text: str) -> DispatchEvent:
     text = dg.require_text(text, dg.TEXT_MAX, _('Write the progress note.'), dg.LOOP)
     if p.can_handle(actor, ticket):
         if ticket.status == T.REPORTED:
-            source = _move(ticket, {T.REPORTED}, T.HANDLING, handling_at=utcnow())
+            event = MACHINE.apply(ticket, 'handle', actor, text, values={'handling_at': utcnow()}).record
         elif ticket.status == T.HANDLING:
-            source = T.HANDLING
+            event = log(ticket, actor, 'progress', T.HANDLING, text)
         else:
             raise Refusal(
                 _('Acknowledge the item before posting progress.')
@@ -227,11 +192,10 @@ def post_progress(actor, ticket, text: str) -> DispatchEvent:
                 dg.LOOP,
                 code='wrong_state',
             )
-        event = _event(ticket, actor, 'progress', source, text)
     elif p.can_note(actor, ticket):
         if ticket.status not in (T.DISPATCHED, T.REPORTED, T.HANDLING):
             raise Refusal(_('This step is not possible in the ticket’s current state.'), dg.LOOP, code='wrong_state')
-        event = _event(ticket, actor, 'note', ticket.status, text)
+        event = log(ticket, actor, 'note', ticket.status, text)
     else:
         raise Refusal(
             _('Only the department this item was dispatched to answers it.'), dg.OWN_DEPARTMENT, code='forbidden'
@@ -246,8 +210,9 @@ def close(actor, ticket, reply: str) -> DispatchTicket:
     if ticket.status == T.DISPATCHED:
         raise Refusal(_('Acknowledge the item before closing it.'), dg.LOOP, code='wrong_state')
     reply = dg.require_text(reply, dg.REPLY_MAX, _('Write the reply; it is shown with the topic.'), dg.REPLY)
-    source = _move(ticket, {T.REPORTED, T.HANDLING}, T.CLOSED, closed_at=utcnow(), reply=reply, closed_by_id=actor.id)
-    _event(ticket, actor, 'close', source, reply)
+    MACHINE.apply(
+        ticket, 'close', actor, reply, values={'closed_at': utcnow(), 'reply': reply, 'closed_by_id': actor.id}
+    )
     _audit(actor, 'close', ticket, reply)
     states.log_step(ticket.topic, 'dispatch_closed', actor, reason=reply)  # people are told (TopicNoted)
     return ticket

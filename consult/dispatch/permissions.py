@@ -37,6 +37,11 @@ def is_principal(user, community) -> bool:
     return _authenticated(user) and has_role(user, Role.COMMITTEE_DIRECTOR, community)
 
 
+def is_ticket_principal(user, ticket) -> bool:
+    """The director of the ticket's community signs it off or declines it."""
+    return is_principal(user, ticket.community)
+
+
 def can_propose(user, topic) -> bool:
     """Committee staff or director, on a topic in the admissibility review queue."""
     return (
@@ -77,31 +82,3 @@ def can_review_topic(user, topic) -> bool:
 def may_note(user, ticket) -> bool:
     """``ticket.note``: the committee follows up an open ticket."""
     return ticket.status in OPEN_STATUSES and can_note(user, ticket)
-
-
-# Steps of ticket: the state and who may take it.
-
-
-def may_ticket_dispatch(user, ticket) -> bool:
-    """The director signs a proposed whistle off (it is dispatched)."""
-    return can_sign_off(user, ticket)
-
-
-def may_ticket_decline(user, ticket) -> bool:
-    """The director does not sign a proposed whistle off."""
-    return can_sign_off(user, ticket)
-
-
-def may_ticket_report(user, ticket) -> bool:
-    """报到: the department acknowledges a dispatched ticket."""
-    return ticket.status == TicketStatus.DISPATCHED and can_handle(user, ticket)
-
-
-def may_ticket_handle(user, ticket) -> bool:
-    """办理: the department posts progress on a ticket it acknowledged."""
-    return ticket.status in ACKNOWLEDGED and can_handle(user, ticket)
-
-
-def may_ticket_close(user, ticket) -> bool:
-    """办结: the department closes an acknowledged ticket with its reply."""
-    return ticket.status in ACKNOWLEDGED and can_handle(user, ticket)

@@ -1,7 +1,8 @@
-"""What dispatch connects when the app is built: the whistle's checks and ticket on the topic's ``redirect``, and
-the predicates of a ticket's actions."""
+"""What dispatch connects when the app is built: the whistle's checks and ticket on the topic's ``redirect``,
+the ticket's own steps as actions (``ticket.report`` ...) and the predicates of its other actions."""
 
 from consult.dispatch import permissions as p
+from consult.dispatch import states
 from consult.dispatch.guards import whistle_target_valid
 from consult.dispatch.operations import dispatch_ticket
 from consult.dispatch.queries import live_ticket
@@ -26,14 +27,4 @@ def plug() -> None:
     topic_page.connect(_topic_page, weak=False)
     # ``ticket.propose`` is asked of a topic (in the review queue); the others of a ticket.
     actions.register_all('ticket', {'propose': p.can_propose, 'view': p.can_view_ticket, 'note': p.may_note})
-    # Steps of ticket: replaced by register_machine once the machine lands.
-    actions.register_all(
-        'ticket',
-        {
-            'dispatch': p.may_ticket_dispatch,
-            'decline': p.may_ticket_decline,
-            'report': p.may_ticket_report,
-            'handle': p.may_ticket_handle,
-            'close': p.may_ticket_close,
-        },
-    )
+    actions.register_machine(states.MACHINE)

@@ -31,9 +31,13 @@ def register_all(prefix: str, predicates: dict[str, Callable[[Any, Any], bool]])
 
 
 def register_machine(machine: StateMachine, prefix: str | None = None) -> None:
-    """Register every person-taken step of ``machine`` as the action ``<prefix>.<step>``."""
-    for action, transition in machine.transitions.items():
-        if not transition.system:
+    """Register every person-taken step of ``machine`` as the action ``<prefix>.<step>``.
+
+    A step only the system takes (``system`` and no ``allowed``) is no action; one that people take as well
+    (a claim verified by staff, or by the roster) is.
+    """
+    for action in machine.transitions:
+        if machine.taken_by_people(action):
             register(f'{prefix or machine.name}.{action}', _StepPredicate(machine, action))
 
 

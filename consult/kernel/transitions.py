@@ -78,7 +78,8 @@ class StateMachine:
 
     :param name: the machine's name in domain events (``topic``, ``ticket`` ...).
     :param model: the mapped class whose ``status`` moves.
-    :param rule: the rule cited when a step is not possible in the current state or was taken meanwhile.
+    :param rule: the rule cited when a step is not possible in the current state or was taken meanwhile
+        (``None``: the refusal cites no rule).
     :param event: the :class:`StateChanged` subclass published after each step.
     :param record: ``record(subject, step_action, actor, source, target, reason, context, data)`` appends the
         machine's event log row and returns it (``None``: the machine keeps no log of its own).
@@ -92,7 +93,7 @@ class StateMachine:
         name: str,
         model,
         *,
-        rule: Rule,
+        rule: Rule | None,
         event: type[StateChanged] = StateChanged,
         record: Callable | None = None,
         context: Callable | None = None,
@@ -169,9 +170,16 @@ class StateMachine:
             and self.who_may(actor, subject, action)
         )
 
+    def taken_by_people(self, action: str) -> bool:
+        """Whether people take ``action`` (not only the system): it has an ``allowed`` or is not a system step."""
+        transition = self.transitions[action]
+        return not transition.system or transition.allowed is not None or bool(self._ext(action).allowed)
+
     def allowed_actions(self, actor, subject) -> list[str]:
-        """The steps ``actor`` may attempt on ``subject`` now, in table order (system steps left out)."""
-        return [action for action, t in self.transitions.items() if not t.system and self.may(actor, subject, action)]
+        """The steps ``actor`` may attempt on ``subject`` now, in table order (system-only steps left out)."""
+        return [
+            action for action in self.transitions if self.taken_by_people(action) and self.may(actor, subject, action)
+        ]
 
     @staticmethod
     def state_of(subject) -> str:

@@ -34,6 +34,7 @@ from .models import MeetingStatus
 from .models import Outcome
 from .quorum import quorum_status
 from .record import log
+from .states import MACHINE
 
 AGENDA_MAX_ITEMS = 20
 ITEM_MAX_MINUTES = 240
@@ -258,25 +259,18 @@ def _local(moment: datetime) -> str:
 def open_meeting(actor, meeting, now: datetime | None = None) -> Meeting:
     """Open the session: check notice and materials, freeze the roster, move the topic into consultation."""
     now = now or utcnow()
-    if not (p.is_chair(actor, meeting) or p.can_manage(actor, meeting)):
+    if not p.may_open(actor, meeting):
         raise Refusal(_('The chair or the committee opens the session.'), g.CHAIR, code='forbidden')
     _require_scheduled(meeting)
     rules = _rules(meeting.community)
     opening_checks(meeting, rules, now)
-    moved = db.session.execute(
-        sa.update(Meeting)
-        .where(Meeting.id == meeting.id, Meeting.status == MeetingStatus.SCHEDULED)
-        .values(status=MeetingStatus.OPEN, opened_at=now, rule_set_id=rules.id)
-    ).rowcount
-    if moved != 1:
-        raise Refusal(_('Someone else changed this meeting just now; reload.'), g.PROCEDURE, code='conflict')
+    MACHINE.apply(meeting, 'open', actor, values={'opened_at': now, 'rule_set_id': rules.id})
     db.session.refresh(meeting)
     if meeting.topic.status in (TopicStatus.ANNOUNCED, TopicStatus.DEFERRED):
         states.apply(meeting.topic, 'open_session', actor)
     if meeting.items:
         meeting.items[0].started_at = now
         meeting.current_item_id = meeting.items[0].id
-    log(meeting, 'opened', actor)
     record(actor, 'meeting.open', community=meeting.community, meeting_id=meeting.id, rule_set_id=rules.id)
     db.session.flush()
     return meeting
@@ -285,9 +279,8 @@ def open_meeting(actor, meeting, now: datetime | None = None) -> Meeting:
 def cancel_meeting(actor, meeting, reason: str) -> Meeting:
     _require_manager(actor, meeting)
     _require_scheduled(meeting)
-    meeting.cancel_reason = require_reason(reason, _('Say why the meeting is cancelled.'))
-    meeting.status = MeetingStatus.CANCELLED
-    log(meeting, 'cancelled', actor, detail=meeting.cancel_reason)
+    reason = require_reason(reason, _('Say why the meeting is cancelled.'))
+    MACHINE.apply(meeting, 'cancel', actor, reason, values={'cancel_reason': reason})
     record(actor, 'meeting.cancel', community=meeting.community, reason=meeting.cancel_reason, meeting_id=meeting.id)
     db.session.flush()
     return meeting
@@ -350,13 +343,14 @@ def close_meeting(actor, meeting, outcome: str, conclusion: str, now: datetime |
             g.QUORUM,
             code='no_quorum',
         )
-    moved = db.session.execute(
-        sa.update(Meeting)
-        .where(Meeting.id == meeting.id, Meeting.status == MeetingStatus.OPEN)
-        .values(status=MeetingStatus.CLOSED, closed_at=now, outcome=outcome, conclusion=conclusion)
-    ).rowcount
-    if moved != 1:
-        raise Refusal(_('Someone else changed this meeting just now; reload.'), g.PROCEDURE, code='conflict')
+    MACHINE.apply(
+        meeting,
+        'close',
+        actor,
+        conclusion,
+        values={'closed_at': now, 'outcome': outcome, 'conclusion': conclusion},
+        outcome=outcome,
+    )
     db.session.refresh(meeting)
     for item in meeting.items:
         if item.started_at is not None and item.ended_at is None:
@@ -367,7 +361,6 @@ def close_meeting(actor, meeting, outcome: str, conclusion: str, now: datetime |
     end_open_turns(meeting, now)
     if meeting.topic.status == TopicStatus.IN_CONSULTATION and not _other_open(meeting):
         states.apply(meeting.topic, _OUTCOME_STEP[Outcome(outcome)], actor, reason=conclusion)
-    log(meeting, 'closed', actor, detail=f'{outcome}: {conclusion}')
     record(actor, 'meeting.close', community=meeting.community, meeting_id=meeting.id, outcome=outcome)
     db.session.flush()
     return meeting

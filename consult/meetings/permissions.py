@@ -47,6 +47,11 @@ def can_manage(user, meeting) -> bool:
     return can_prepare(user, meeting.community)
 
 
+def may_open(user, meeting) -> bool:
+    """The chair or the committee opens the session."""
+    return is_chair(user, meeting) or can_manage(user, meeting)
+
+
 def is_chair(user, meeting) -> bool:
     return _authenticated(user) and user.id == meeting.chair_id
 
@@ -187,21 +192,3 @@ def may_say(user, meeting) -> bool:
         speaker = current_speaker(meeting)
         holds_floor = speaker is not None and speaker.user_id == user.id
     return may_chat(user, meeting, holds_floor=holds_floor)
-
-
-# Steps of meeting: the state and who may take it.
-
-
-def may_meeting_open(user, meeting) -> bool:
-    """The chair or the committee opens a scheduled session."""
-    return meeting.status == MeetingStatus.SCHEDULED and (is_chair(user, meeting) or can_manage(user, meeting))
-
-
-def may_meeting_close(user, meeting) -> bool:
-    """The chair (or the director standing in) closes an open session."""
-    return meeting.in_session and moderates(user, meeting)
-
-
-def may_meeting_cancel(user, meeting) -> bool:
-    """The committee cancels a meeting before it opens."""
-    return meeting.status == MeetingStatus.SCHEDULED and can_manage(user, meeting)

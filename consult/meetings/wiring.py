@@ -1,9 +1,10 @@
 """What meetings connects when the app is built: a meeting's chair leads the topic's session steps, and the
-predicates of a meeting's actions."""
+predicates of a meeting's actions; its own steps are actions too (``meeting.open``, ``meeting.close``, ``meeting.cancel``)."""
 
 from consult.kernel import actions
 from consult.meetings import permissions as p
 from consult.meetings.permissions import chairs_meeting_of
+from consult.meetings.states import MACHINE
 from consult.topics.states import MACHINE as TOPIC
 
 #: The topic's steps a session leads to (domain.md (b): the committee, the Party organisation or the chair).
@@ -30,7 +31,4 @@ def plug() -> None:
             'say': p.may_say,
         },
     )
-    # Steps of meeting: replaced by register_machine once the machine lands.
-    actions.register_all(
-        'meeting', {'open': p.may_meeting_open, 'close': p.may_meeting_close, 'cancel': p.may_meeting_cancel}
-    )
+    actions.register_machine(MACHINE)

@@ -26,8 +26,9 @@ from consult.petitions.models import PetitionStatus
 from consult.petitions.notifications import notify
 from consult.petitions.permissions import can_petition
 from consult.petitions.permissions import is_committee
+from consult.petitions.permissions import is_starter
+from consult.petitions.states import take
 from consult.petitions.steps import lock
-from consult.petitions.steps import transition
 from consult.residency.eligibility import active_membership
 from consult.rules.queries import rules_in_force
 from consult.security import clean_text
@@ -150,9 +151,9 @@ def withdraw_petition(actor, petition) -> Petition:
 
     :raises Refusal: if ``actor`` is not the starter, or the petition is not open.
     """
-    if actor.id != petition.started_by_id:
+    if not is_starter(actor, petition):
         raise Refusal(_('Only the person who started the petition can withdraw it.'), code='forbidden')
-    transition(petition, PetitionStatus.OPEN, PetitionStatus.WITHDRAWN, withdrawn_at=utcnow())
+    take(petition, 'withdraw', actor, withdrawn_at=utcnow())
     record(actor, 'petition.withdraw', community=petition.community, petition_id=petition.id)
     notify(petition, 'petition_withdrawn', actor)
     return petition
@@ -161,7 +162,7 @@ def withdraw_petition(actor, petition) -> Petition:
 def check_threshold(petition, now=None) -> bool:
     """If the open petition now meets the rules in force, mark it met and set the deadline to convene.
 
-    The transition is a conditional UPDATE, so two concurrent signatures cannot both mark it. A petition past
+    The step ``meet`` is a conditional UPDATE, so two concurrent signatures cannot both mark it. A petition past
     its lapse second is not marked (it lapses instead, see :mod:`consult.petitions.sweeps`).
 
     :return: whether this call marked the petition met.
@@ -173,15 +174,7 @@ def check_threshold(petition, now=None) -> bool:
     if rules is None or not queries.petition_outcome(petition, rules).met:
         return False
     due = now + timedelta(days=rules.number('review_deadline_days'))
-    if not transition(
-        petition,
-        PetitionStatus.OPEN,
-        PetitionStatus.THRESHOLD_MET,
-        refuse=False,
-        met_at=now,
-        met_rule_set_id=rules.id,
-        convene_due_at=due,
-    ):
+    if not take(petition, 'meet', refuse=False, met_at=now, met_rule_set_id=rules.id, convene_due_at=due):
         return False
     record(
         None,
@@ -214,10 +207,10 @@ def record_convened(actor, petition, convened_on: date | None, note: str, topic_
         raise Refusal(_('The meeting cannot be before the petition met its threshold.'), code='invalid')
     note = _text(note, NOTE_MAX, _('Write a note about the meeting.'), _('The note is too long.'))
     topic = _agenda_topic(petition, topic_id)
-    transition(
+    take(
         petition,
-        PetitionStatus.THRESHOLD_MET,
-        PetitionStatus.CONVENED,
+        'convene',
+        actor,
         convened_at=utcnow(),
         convened_on=convened_on,
         convened_by_id=actor.id,

@@ -34,21 +34,14 @@ def may_unsign(user, petition) -> bool:
     return petition.status == PetitionStatus.OPEN and has_signed(petition, user)
 
 
-# Steps of petition: the state and who may take it.
+def is_petition_committee(user, petition) -> bool:
+    """Committee staff or the director of the petition's community (the step ``convene``)."""
+    return is_committee(user, petition.community)
 
 
-def may_petition_convene(user, petition) -> bool:
-    """The committee of the community records the residents' meeting of a petition that met its threshold."""
-    return can_record_convened(user, petition)
-
-
-def may_petition_withdraw(user, petition) -> bool:
-    """The person who started an open petition withdraws it."""
-    return (
-        petition.status == PetitionStatus.OPEN
-        and getattr(user, 'is_authenticated', False)
-        and user.id == petition.started_by_id
-    )
+def is_starter(user, petition) -> bool:
+    """The resident who started the petition (the step ``withdraw``)."""
+    return getattr(user, 'is_authenticated', False) and user.id == petition.started_by_id
 
 
 def queue_community_ids(user) -> set[int]:

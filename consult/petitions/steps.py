@@ -1,10 +1,11 @@
-"""Row-level steps on a petition shared by the operations and the sweeps: lock the row, change its status."""
+"""Row-level steps on a petition shared by the operations and the sweeps: lock the row.
+
+Its status changes only through its state machine, :mod:`consult.petitions.states`.
+"""
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from consult.db import db
-from consult.kernel.refusals import Refusal
 from consult.petitions.models import Petition
 
 
@@ -16,23 +17,3 @@ def lock(petition) -> str:
     one writer at a time and ignores ``FOR UPDATE``.
     """
     return db.session.scalar(sa.select(Petition.status).where(Petition.id == petition.id).with_for_update())
-
-
-def transition(petition, from_status, to_status, refuse: bool = True, **values) -> bool:
-    """Move ``petition`` from ``from_status`` with a conditional UPDATE, so two racing requests cannot both.
-
-    :return: whether this call moved it (``False`` only with ``refuse=False``).
-    :raises Refusal: ``wrong_state`` if the petition was no longer in ``from_status`` (with ``refuse``).
-    """
-    result = db.session.execute(
-        sa.update(Petition)
-        .where(Petition.id == petition.id, Petition.status == from_status)
-        .values(status=to_status, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        if refuse:
-            raise Refusal(_('This petition has changed meanwhile; reload the page.'), code='wrong_state')
-        return False
-    db.session.refresh(petition)
-    return True

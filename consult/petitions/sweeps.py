@@ -23,8 +23,8 @@ from consult.petitions.models import Petition
 from consult.petitions.models import PetitionStatus
 from consult.petitions.notifications import notify
 from consult.petitions.operations import check_threshold
+from consult.petitions.states import take
 from consult.petitions.steps import lock
-from consult.petitions.steps import transition
 
 
 def lapse(petition: Petition, now: datetime | None = None) -> bool:
@@ -35,7 +35,7 @@ def lapse(petition: Petition, now: datetime | None = None) -> bool:
     now = now or utcnow()
     if not petition.lapse_due(now):
         return False
-    if not transition(petition, PetitionStatus.OPEN, PetitionStatus.LAPSED, refuse=False, lapsed_at=now):
+    if not take(petition, 'lapse', refuse=False, lapsed_at=now):
         return False
     record(
         None,

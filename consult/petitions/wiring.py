@@ -1,10 +1,12 @@
-"""What petitions connects when the app is built: its notification labels, and re-checks when residents move."""
+"""What petitions connects when the app is built: its notification labels, re-checks when residents move, and
+the petition's steps as actions (``petition.convene``, ``petition.withdraw``)."""
 
 from consult.kernel import actions
 from consult.kernel.events import ResidenceChanged
 from consult.kernel.events import subscribe
 from consult.notifications.operations import register_kinds
 from consult.petitions import permissions as p
+from consult.petitions import states
 from consult.petitions.notifications import KIND_LABELS
 from consult.petitions.sweeps import recheck_communities
 
@@ -17,5 +19,4 @@ def plug() -> None:
     register_kinds(KIND_LABELS)
     subscribe(ResidenceChanged, _recheck)
     actions.register_all('petition', {'start': p.can_start_petition, 'sign': p.may_sign, 'unsign': p.may_unsign})
-    # Steps of petition: replaced by register_machine once the machine lands.
-    actions.register_all('petition', {'convene': p.may_petition_convene, 'withdraw': p.may_petition_withdraw})
+    actions.register_machine(states.MACHINE)

@@ -20,6 +20,7 @@ from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.residency.models import RosterEntry
 from consult.residency.models import VerificationMethod
+from consult.residency.states import MACHINE
 
 
 def pending_claim(user) -> Membership | None:
@@ -87,8 +88,7 @@ def verify(membership: Membership, actor, method: VerificationMethod, reason: st
 
     :param actor: the verifying staff member, or ``None`` when the roster or a household code verifies.
     """
-    if membership.status != MembershipStatus.PENDING:
-        raise Refusal(_('This claim has already been decided.'), code='wrong_state')
+    MACHINE.check(membership, 'verify', actor, reason)  # before ending a residence elsewhere
     now = utcnow()
     previous = db.session.scalars(
         sa.select(Membership).where(
@@ -111,7 +111,7 @@ def verify(membership: Membership, actor, method: VerificationMethod, reason: st
             moved_to_community_id=membership.community_id,
         )
     db.session.flush()  # end the old residence before the unique index sees the new one
-    _decide(membership, MembershipStatus.VERIFIED, actor, now, method=method)
+    _decide(membership, 'verify', actor, now, reason, decided_by=actor, columns={'method': method})
     _announce(membership, actor, 'residency.verify', reason, method=str(method))
     # A residence began here and perhaps ended elsewhere: counts over current residents changed in both.
     residence_changed({membership.community_id, *(old.community_id for old in previous)}, now)
@@ -125,14 +125,14 @@ def reject(membership: Membership, actor, reason: str) -> Membership:
     :raises Refusal: if the reason is empty.
     """
     reason = require_reason(reason, _('Give the resident a reason for the rejection.'))
-    _decide(membership, MembershipStatus.REJECTED, actor, utcnow(), reason=reason)
+    _decide(membership, 'reject', actor, utcnow(), reason, decided_by=actor, columns={'reason': reason})
     _announce(membership, actor, 'residency.reject', reason)
     return membership
 
 
 def withdraw(membership: Membership, actor) -> Membership:
     """The resident withdraws their own pending claim."""
-    _decide(membership, MembershipStatus.WITHDRAWN, None, utcnow())
+    _decide(membership, 'withdraw', actor, utcnow(), decided_by=None)
     return membership
 
 
@@ -153,17 +153,14 @@ def _announce(membership: Membership, actor, action: str, reason: str, **details
     )
 
 
-def _decide(membership: Membership, status: MembershipStatus, actor, now, **values) -> None:
-    """Move a claim out of ``pending`` with a conditional UPDATE, so two deciders cannot both succeed.
+def _decide(membership: Membership, action: str, actor, now, reason: str = '', *, decided_by, columns=None) -> None:
+    """Take ``action`` on a pending claim (:mod:`consult.residency.states`), recording who decided and when in
+    the same conditional UPDATE, so two deciders cannot both succeed.
 
-    :raises Refusal: ``wrong_state`` if the claim was no longer pending.
+    :param decided_by: the deciding staff member; ``None`` for the roster, a household code or a withdrawal.
+    :param columns: further columns set by the same UPDATE (the method, the rejection's reason).
+    :raises Refusal: ``wrong_state`` (or ``conflict``) if the claim was no longer pending.
     """
-    result = db.session.execute(
-        sa.update(Membership)
-        .where(Membership.id == membership.id, Membership.status == MembershipStatus.PENDING)
-        .values(status=status, decided_at=now, decided_by_id=actor.id if actor is not None else None, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Refusal(_('This claim has already been decided.'), code='wrong_state')
+    values = {'decided_at': now, 'decided_by_id': decided_by.id if decided_by is not None else None, **(columns or {})}
+    MACHINE.apply(membership, action, actor, reason, values=values)
     db.session.refresh(membership)

@@ -1,6 +1,5 @@
 """Who may do what with residence claims."""
 
-from consult.residency.models import MembershipStatus
 from consult.roles.models import Role
 from consult.roles.permissions import community_ids_for
 from consult.roles.permissions import is_committee
@@ -9,6 +8,11 @@ from consult.roles.permissions import is_committee
 def can_verify_residents(user, community) -> bool:
     """Committee staff and directors verify residents of their own community."""
     return getattr(user, 'is_authenticated', False) and is_committee(user, community)
+
+
+def can_decide_claim(user, membership) -> bool:
+    """Committee staff and directors verify or reject claims in their own community."""
+    return can_verify_residents(user, membership.community)
 
 
 def verifiable_community_ids(user) -> set[int]:
@@ -29,18 +33,3 @@ def can_review_claims(user, community) -> bool:
 
 
 # Steps of claim (pending -> verified / rejected / withdrawn): the state and who may take it.
-
-
-def may_claim_verify(user, claim) -> bool:
-    """The committee of the claim's community verifies a pending claim."""
-    return claim.status == MembershipStatus.PENDING and can_verify_residents(user, claim.community)
-
-
-def may_claim_reject(user, claim) -> bool:
-    """The committee of the claim's community rejects a pending claim (with a reason)."""
-    return claim.status == MembershipStatus.PENDING and can_verify_residents(user, claim.community)
-
-
-def may_claim_withdraw(user, claim) -> bool:
-    """The claimant withdraws their own pending claim."""
-    return claim.status == MembershipStatus.PENDING and can_withdraw_claim(user, claim)

@@ -1,4 +1,5 @@
-"""What residency connects when the app is built: a community's resident count, and the representatives' rule."""
+"""What residency connects when the app is built: a community's resident count, the representatives' rule, and
+the claim's steps as actions (``claim.verify``, ``claim.reject``, ``claim.withdraw``)."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -13,9 +14,7 @@ from consult.residency.eligibility import is_verified_resident
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.residency.permissions import can_review_claims
-from consult.residency.permissions import may_claim_reject
-from consult.residency.permissions import may_claim_verify
-from consult.residency.permissions import may_claim_withdraw
+from consult.residency.states import MACHINE
 
 
 def _facts(community) -> dict:
@@ -41,8 +40,4 @@ def plug() -> None:
     community_facts.connect(_facts, weak=False)
     role_granting.connect(_check_grant, weak=False)
     actions.register_all('claim', {'review': can_review_claims})
-    # Steps of claim: replaced by register_machine once the machine lands.
-    actions.register_all(
-        'claim',
-        {'verify': may_claim_verify, 'reject': may_claim_reject, 'withdraw': may_claim_withdraw},
-    )
+    actions.register_machine(MACHINE)
