@@ -213,7 +213,7 @@ def _handle_websocket(self, ws):
 
 
 def _replaced() -> list[tuple[str, object, list[str]]]:
-    """What ``tune`` replaces, as the libraries had it: (its name, the original, the parameters expected)."""
+    """Return what ``tune`` replaces, as the libraries had it: its name, the original, the parameters expected."""
     return [
         ('simple_websocket.ws.PerMessageDeflate.accept', getattr(_deflate, 'accept', None), ['self', 'offer']),
         ('simple_websocket.ws.Base.send', _ws_send, ['self', 'data']),

@@ -169,7 +169,7 @@ def on_replay(data=None):
 
 
 def _seat(data):
-    """The seat ``live.say`` posts from, for the meeting the event names (else a refusal dict).
+    """Return the seat ``live.say`` posts from, for the meeting the event names (or a refusal dict).
 
     A socket seated in that open room (``on_join``) is known without reading anything: its person's seat,
     its room membership and the event rate are in the process. Any other socket is checked as every event is,

@@ -159,7 +159,7 @@ def _standing(seat: seats.Seat, client_id: str) -> Said | None:
 
 
 def _stored(seat: seats.Seat, client_id: str) -> Said | None:
-    """The answer to a resend: the stored message of this person with ``client_id``, if there is one."""
+    """Return the answer to a resend: the stored message of this person with ``client_id``, if any."""
     seq = db.session.scalar(
         sa.select(LiveMessage.seq).where(
             LiveMessage.meeting_id == seat.meeting_id,

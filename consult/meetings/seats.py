@@ -98,7 +98,7 @@ class Seat:
 
 
 def seat_for(user, meeting) -> Seat:
-    """The facts of ``user`` in ``meeting``'s room, as the predicates of ``permissions.py`` find them now."""
+    """Return the facts of ``user`` in ``meeting``'s room, as the predicates of ``permissions.py`` find them now."""
     return Seat(
         meeting_id=meeting.id,
         user_id=user.id,
@@ -195,7 +195,7 @@ def write(seat: Seat, text: str, client_id: str, now: datetime) -> tuple[int | N
 
 
 def _unsent(seat: Seat, client_id: str):
-    """No message of this person in this meeting has ``client_id`` yet (a resend matches no row)."""
+    """Return the condition that no message of this person here has ``client_id`` yet (a resend fails it)."""
     return ~sa.exists().where(
         LiveMessage.meeting_id == seat.meeting_id,
         LiveMessage.author_id == seat.user_id,
@@ -204,7 +204,7 @@ def _unsent(seat: Seat, client_id: str):
 
 
 def _bump(seat: Seat, client_id: str) -> sa.Update:
-    """The next sequence number, only while the meeting is open, the person not muted and the message unsent."""
+    """Return the UPDATE taking the next number, only while the meeting is open, the person unmuted, the message new."""
     muted = sa.exists().where(
         Participant.meeting_id == seat.meeting_id,
         Participant.user_id == seat.user_id,
