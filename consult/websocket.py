@@ -1,26 +1,52 @@
-"""Two adjustments to simple-websocket, the websocket server under Flask-SocketIO, for rooms of many sockets.
+"""Every adjustment this app makes to Engine.IO and simple-websocket, for rooms of many sockets.
 
-- **No permessage-deflate.** Browsers offer it on every websocket and simple-websocket accepts it: every room
-  message would then be compressed once per recipient, with a zlib context kept per socket. Chat messages are
-  a few hundred bytes; Node's Socket.IO server leaves compression off by default for the same reason.
-- **One frame per message, not per recipient.** A room emit encodes its packet once (python-socketio) and
-  hands the same string to every socket's writer; simple-websocket then builds the same websocket frame
-  (wsproto) once per socket. For a complete text message on an open server connection without extensions
-  the frame depends on the text only, so it is built once and reused (a small cache keyed by the string
-  object). Measured in ``bench/live/README.md``.
+They change library classes for the whole process, so they all live here and ``tune`` applies them once,
+when the socket handlers are registered (``consult.realtime.register_socket_handlers``). They replace and
+read internals of python-engineio 4.15.1, simple-websocket 1.1.0 and wsproto 1.3.2 (``PINNED``), so ``tune``
+first checks (``check``) that exactly these versions are installed and that the replaced functions still
+take the parameters they were written for, and raises ``RuntimeError`` if not: run against other internals
+they could tear frames or drop connections without an error. Figures are from ``bench/live/README.md``.
 
-- **A packet is written at once when the socket's writer is idle.** Engine.IO queues every packet for a
-  writer greenlet per socket, so a room message to 1,000 sockets meant 1,000 queue puts, 1,000 greenlet
-  wake-ups and 1,000 turns of the gevent hub before the last reader got it, interleaved with everything
-  else the process was doing. When nothing is queued for a socket and its writer is not in the middle of a
-  frame, the emitting greenlet now sends the frame itself with one non-blocking ``send``; whatever the kernel
-  does not take at once is queued as raw bytes, so the writer sends it before anything queued after it, and
-  order is kept. Under gevent only (other servers keep the usual path). Measured in ``bench/live/README.md``.
+1. **No permessage-deflate.** Patched: ``simple_websocket.ws.PerMessageDeflate``, the extension
+   ``simple_websocket.ws.Server`` offers to wsproto when it accepts a connection, becomes
+   ``_DeclinedDeflate``, whose ``accept`` declines every offer. Why: browsers offer compression on every
+   websocket and simple-websocket accepts it, so every room message would be compressed once per recipient,
+   with a zlib context kept per socket; chat messages are a few hundred bytes, and Node's Socket.IO server
+   leaves compression off by default for the same reason. Saves one zlib compression per recipient of each
+   message and one zlib context per socket; not measured, as the bench's clients never offer compression.
 
-All are applied once, by :func:`tune`, when the socket layer is set up (``consult.realtime``).
+2. **One frame per message, not per recipient.** Patched: ``simple_websocket.ws.Base.send`` becomes
+   ``_send``. Why: a room emit encodes its packet once (python-socketio) and hands the same string to every
+   socket's writer, and simple-websocket then built the same websocket frame (wsproto) once per socket. For
+   a complete text message on an open server connection without extensions the frame depends on the text
+   only, so ``frame_for`` builds it once and reuses it (a small cache keyed by the string object). ``_send``
+   also sends frames already built as they are (``_RawFrame``), and sends a whole frame (``sendall``) while
+   marking the connection as writing, so no direct write (3.) lands inside it. Saves: in ``make bench-live``
+   (1,000 sockets, 50 messages) the server's CPU in the message phase went from 2.0-2.6 s to 1.9 s per round
+   (the p99 latency did not follow).
+
+3. **A packet is written at once when the socket's writer is idle.** Patched:
+   ``engineio.socket.Socket.send`` becomes ``_socket_send``, and ``engineio.socket.Socket._websocket_handler``
+   becomes ``_handle_websocket``, which marks a socket served by simple-websocket on a gevent socket as
+   directly writable. Why: Engine.IO queues every packet for a writer greenlet per socket, so a room message
+   to 1,000 sockets meant 1,000 queue puts, 1,000 greenlet wake-ups and 1,000 turns of the gevent hub. When
+   nothing is queued for a socket and its writer is not in the middle of a frame, the emitting greenlet sends
+   the frame itself with one non-blocking ``send``; what the kernel does not take at once is queued as raw
+   bytes (``_Rest``), so the writer sends it before anything queued after it and order is kept. Under gevent
+   only; other servers keep the queue. Saves: server CPU per delivery went from 25-31 µs (Engine.IO's queue)
+   to 9-13 µs (``python -m bench.live.fanout queue|direct``: one room emit to 1,000 socket pairs).
+
+4. **The writer keeps waiting while writes go direct.** Patched: ``engineio.socket.Socket.poll`` becomes
+   ``_poll``. Why: Engine.IO's writer waits for its queue with a timeout of the ping interval plus the ping
+   timeout (45 s) and takes a timeout as a dead connection; with direct writes (3.) the queue stays empty, so
+   every socket was closed about 45 s after it connected (a bench run lost 5-12 % of its deliveries). A dead
+   client is still found by the pings, and closing its socket wakes the writer. Saves nothing by itself: it
+   keeps 3. correct (``tests/live/test_keepalive.py``).
 """
 
+import inspect
 import threading
+from importlib import metadata
 
 import engineio.exceptions
 import engineio.socket
@@ -28,6 +54,9 @@ import simple_websocket.ws
 from wsproto.connection import ConnectionState
 from wsproto.events import TextMessage
 from wsproto.extensions import PerMessageDeflate
+
+#: The versions the adjustments were written against; ``check`` refuses any other.
+PINNED = {'python-engineio': '4.15.1', 'simple-websocket': '1.1.0', 'wsproto': '1.3.2'}
 
 #: Frames of the last few messages: (the text object, its frame), keyed by the text object's id.
 _frames: dict[int, tuple[str, bytes]] = {}
@@ -132,9 +161,12 @@ def _write_now(socket, ws, pkt) -> bool:
     return True
 
 
-_queue_send = engineio.socket.Socket.send
-_queue_poll = engineio.socket.Socket.poll
-_websocket_handler = engineio.socket.Socket._websocket_handler
+# The library functions as found at import, before ``tune`` replaced them; the replacements call them.
+_ws_send = getattr(simple_websocket.ws.Base, 'send', None)
+_queue_send = getattr(engineio.socket.Socket, 'send', None)
+_queue_poll = getattr(engineio.socket.Socket, 'poll', None)
+_websocket_handler = getattr(engineio.socket.Socket, '_websocket_handler', None)
+_deflate = getattr(simple_websocket.ws, 'PerMessageDeflate', None)
 
 
 def _socket_send(self, pkt):
@@ -180,7 +212,44 @@ def _handle_websocket(self, ws):
         self.__dict__.pop('_direct_ws', None)
 
 
+def _replaced() -> list[tuple[str, object, list[str]]]:
+    """Return what ``tune`` replaces, as the libraries had it: its name, the original, the parameters expected."""
+    return [
+        ('simple_websocket.ws.PerMessageDeflate.accept', getattr(_deflate, 'accept', None), ['self', 'offer']),
+        ('simple_websocket.ws.Base.send', _ws_send, ['self', 'data']),
+        ('engineio.socket.Socket.send', _queue_send, ['self', 'pkt']),
+        ('engineio.socket.Socket.poll', _queue_poll, ['self']),
+        ('engineio.socket.Socket._websocket_handler', _websocket_handler, ['self', 'ws']),
+    ]
+
+
+def check() -> None:
+    """Raise ``RuntimeError`` unless the installed libraries are the ones the adjustments were written for."""
+    for package, expected in PINNED.items():
+        try:
+            found = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found = None
+        if found != expected:
+            have = f'{package} {found} is installed' if found else f'{package} is not installed'
+            raise RuntimeError(
+                f'consult.websocket adjusts the internals of {package} {expected}, but {have}. '
+                f'Install {package}=={expected}, or review every adjustment in consult/websocket.py against '
+                f'the installed {package} and then update PINNED there.'
+            )
+    for name, original, expected in _replaced():
+        found = list(inspect.signature(original).parameters) if callable(original) else None
+        if found != expected:
+            have = f'{name}({", ".join(found)})' if found is not None else f'no {name}'
+            raise RuntimeError(
+                f'consult.websocket replaces {name}({", ".join(expected)}), but the installed libraries have '
+                f'{have}. Review the adjustments in consult/websocket.py against them before starting the server.'
+            )
+
+
 def tune() -> None:
+    """Check the libraries (``check``), then apply the adjustments, once for the whole process."""
+    check()
     if _tuned['done']:
         return
     simple_websocket.ws.PerMessageDeflate = _DeclinedDeflate

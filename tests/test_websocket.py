@@ -1,5 +1,8 @@
-"""The simple-websocket adjustments: one frame per room message, and no permessage-deflate."""
+"""The simple-websocket adjustments: one frame per room message, no permessage-deflate, and the version check."""
 
+from importlib import metadata
+
+import pytest
 from wsproto import ConnectionType
 from wsproto import WSConnection
 from wsproto.events import AcceptConnection
@@ -52,3 +55,37 @@ def test_the_server_declines_compression():
     import simple_websocket.ws
 
     assert simple_websocket.ws.PerMessageDeflate().accept('permessage-deflate') is None
+
+
+def test_the_check_passes_on_the_installed_versions():
+    websocket.check()
+    websocket.tune()
+
+
+@pytest.mark.parametrize('package', sorted(websocket.PINNED))
+def test_another_version_of_a_patched_library_stops_the_start_loudly(monkeypatch, package):
+    installed = metadata.version
+    monkeypatch.setattr(websocket.metadata, 'version', lambda name: '9.9.9' if name == package else installed(name))
+    with pytest.raises(RuntimeError) as refused:
+        websocket.tune()
+    message = str(refused.value)
+    assert f'{package} {websocket.PINNED[package]}, but {package} 9.9.9 is installed' in message
+    assert f'Install {package}=={websocket.PINNED[package]}' in message
+
+
+def test_a_missing_library_stops_the_start_loudly(monkeypatch):
+    def version(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(websocket.metadata, 'version', version)
+    with pytest.raises(RuntimeError, match='but python-engineio is not installed'):
+        websocket.tune()
+
+
+def test_a_patched_function_with_other_parameters_stops_the_start_loudly(monkeypatch):
+    monkeypatch.setattr(websocket, '_queue_poll', lambda self, timeout=None: None)
+    with pytest.raises(RuntimeError, match=r'replaces engineio\.socket\.Socket\.poll\(self\), but .* have engine'):
+        websocket.tune()
+    monkeypatch.setattr(websocket, '_queue_poll', None)
+    with pytest.raises(RuntimeError, match=r'have no engineio\.socket\.Socket\.poll\.'):
+        websocket.tune()

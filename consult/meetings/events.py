@@ -22,7 +22,6 @@ from flask_login import current_user
 from flask_socketio import join_room
 from flask_socketio import leave_room
 from flask_socketio import rooms
-from sqlalchemy.exc import IntegrityError
 
 from consult.db import db
 from consult.kernel.clock import utcnow
@@ -130,20 +129,13 @@ def on_join(data=None):
     }
 
 
-def _take_seat(meeting) -> None:
+def _take_seat(meeting) -> seats.Seat | None:
     """Remember who this socket's person is in an open room (fixed while it is open: the roster is frozen)."""
     if meeting.status != MeetingStatus.OPEN:
-        return
-    from .queries import badge_of
-
-    seat = seats.Seat(
-        meeting_id=meeting.id,
-        user_id=current_user.id,
-        name=current_user.display_name,
-        badge=badge_of(meeting.id, current_user.id),
-        chats_by_right=p.chats_by_right(current_user, meeting),
-    )
+        return None
+    seat = seats.seat_for(current_user, meeting)
     seats.take(request.sid, seat)
+    return seat
 
 
 def _rights(meeting) -> dict:
@@ -176,48 +168,37 @@ def on_replay(data=None):
     return {'ok': True, 'missed': _message_dicts(messages), 'more': len(messages) == live.REPLAY_BATCH}
 
 
-def _say_fast(data, seat):
-    """The usual message: the socket's seat, the pace limit in the process, one statement and the commit."""
-    if seat.meeting_id != _int(data, 'meeting') or room(seat.meeting_id) not in rooms():
-        return None
-    try:
-        seq = live.say_fast(seat, data.get('body'), data.get('client_id'))
-    except Refusal as exc:
-        db.session.rollback()
-        return _refuse(exc.code, str(exc))
-    except IntegrityError:  # a resend of a stored message: ``say`` answers with it
-        db.session.rollback()
-        return None
-    if seq is None:
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return {'ok': True, 'seq': seq, 'duplicate': False}
+def _seat(data):
+    """Return the seat ``live.say`` posts from, for the meeting the event names (or a refusal dict).
+
+    A socket seated in that open room (``on_join``) is known without reading anything: its person's seat,
+    its room membership and the event rate are in the process. Any other socket is checked as every event is,
+    its seat found in the database, and kept once the room is open so later messages skip these lookups.
+    """
+    kept = seats.seat_of(request.sid) if isinstance(data, dict) else None
+    if kept is not None:
+        if _flooding(kept.user_id):
+            return None, _refuse('rate_limited', _('Too many requests; wait a moment.'))
+        if kept.meeting_id == _int(data, 'meeting') and room(kept.meeting_id) in rooms():
+            return kept, None
+    meeting, refusal = _meeting_in_room(data, counted=kept is not None)
+    if refusal is not None:
+        return None, refusal
+    seat = _take_seat(meeting) if kept is None else None  # joined before the session opened
+    return seat or seats.seat_for(current_user, meeting), None  # not open, or seated in another room
 
 
 def on_say(data=None):
-    seat = seats.seat_of(request.sid) if isinstance(data, dict) else None
-    if seat is not None:
-        if _flooding(seat.user_id):
-            return _refuse('rate_limited', _('Too many requests; wait a moment.'))
-        fast = _say_fast(data, seat)
-        if fast is not None:
-            return fast
-    meeting, refusal = _meeting_in_room(data, counted=seat is not None)
+    seat, refusal = _seat(data)
     if refusal is not None:
         return refusal
     try:
-        message, new = live.say(current_user, meeting, data.get('body'), data.get('client_id'))
+        said = live.say(seat, data.get('body'), data.get('client_id'))
         db.session.commit()
     except Refusal as exc:
         db.session.rollback()
         return _refuse(exc.code, str(exc))
-    except IntegrityError:  # the same client_id sent twice at once: the other one was stored
-        db.session.rollback()
-        message, new = live.say(current_user, meeting, data.get('body'), data.get('client_id'))
-    if seats.seat_of(request.sid) is None:
-        _take_seat(meeting)  # joined before the session opened: later messages take the fast path
-    return {'ok': True, 'seq': message.seq, 'duplicate': not new}
+    return {'ok': True, 'seq': said.seq, 'duplicate': said.duplicate}
 
 
 def _push_call(meeting) -> None:

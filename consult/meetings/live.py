@@ -1,12 +1,15 @@
 """The live room's operations: messages with sequence numbers, the speaker queue, agenda, moderation.
 
 Operations flush, never commit; the socket handlers in ``events.py`` commit once and the pushes go out
-after commit. Every step is checked with the predicates of ``permissions.py``, as the routes are.
+after commit. Every step is checked with the predicates of ``permissions.py``, as the routes are. A chat
+message is the one exception: on PostgreSQL its single statement commits on its own and is sent at once
+(``say``, ``seats.write``), so the usual message costs one round trip.
 """
 
 import re
 from datetime import datetime
 from datetime import timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -42,7 +45,7 @@ REPLAY_BATCH = 500
 
 def _require_open(meeting) -> None:
     if meeting.status != MeetingStatus.OPEN:
-        raise Refusal(_('The session is not open.'), g.PROCEDURE, code='not_open')
+        raise _not_open()
 
 
 def _require_chair(actor, meeting) -> None:
@@ -54,10 +57,6 @@ def current_speaker(meeting) -> SpeakerTurn | None:
     return db.session.scalar(
         sa.select(SpeakerTurn).where(SpeakerTurn.meeting_id == meeting.id, SpeakerTurn.status == TurnStatus.SPEAKING)
     )
-
-
-def _rate_limited(actor, meeting) -> bool:
-    return not seats.message_allowed(meeting.id, actor.id)
 
 
 def message_payload(message: LiveMessage, author) -> MeetingMessage:
@@ -74,160 +73,128 @@ def message_payload(message: LiveMessage, author) -> MeetingMessage:
     )
 
 
-def _check_shape(body, client_id) -> None:
+class Said(NamedTuple):
+    """The answer to a message: its sequence number, and whether it was stored before (a resend)."""
+
+    seq: int
+    duplicate: bool
+
+
+def say(seat: seats.Seat, body, client_id, now: datetime | None = None) -> Said:
+    """Post a chat message as the person of ``seat``; a resend of a stored ``client_id`` answers with it.
+
+    Every message, from any socket, takes the same steps in this order: its shape (``bad_payload``,
+    ``too_long``, ``empty``); who may speak; the pace limit (``rate_limited``); one statement that stores it
+    only while the meeting is open and the person is not muted, for a new ``client_id`` (``seats.write``).
+    Who may speak comes from the seat for someone who chats by right, so their message reads nothing before
+    the statement and costs one round trip on PostgreSQL; anyone else (an observer needs the floor, someone
+    off the roster may not post) is looked up first (``_standing``). When the statement stores nothing, the
+    same lookups say why (``not_open``, ``muted``) or answer the resend with the stored message.
+    """
+    text = _shaped(body, client_id)
+    if not seat.chats_by_right:  # an observer's floor and an outsider's refusal need the lookups anyway
+        resent = _standing(seat, client_id)
+        if resent is not None:
+            return resent
+    if not seats.message_allowed(seat.meeting_id, seat.user_id):  # no lookups: a flood costs no query
+        raise Refusal(_('You are sending messages too fast; wait a moment.'), g.MESSAGES, code='rate_limited')
+    said = _store(seat, text, client_id, now)
+    if said is None:
+        # Closed, muted or a resend when the statement ran; if none of these holds by now, it changed in
+        # between (a mute lifted, the session opened) and the statement runs once more.
+        said = _standing(seat, client_id) or _store(seat, text, client_id, now)
+    if said is None:
+        raise _not_open()
+    return said
+
+
+def _shaped(body, client_id) -> str:
+    """Return the message's text, cleaned; refuse a malformed, empty or overlong message."""
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id) or not isinstance(body, str):
         raise Refusal(_('The message is malformed.'), g.MESSAGES, code='bad_payload')
-    if len(body) > MESSAGE_MAX * 2:
-        raise Refusal(_('A message has at most %(n)s characters.', n=MESSAGE_MAX), g.MESSAGES, code='too_long')
-
-
-def _clean(body: str) -> str:
+    if len(body) > MESSAGE_MAX * 2:  # before cleaning: a huge body costs no parsing
+        raise _too_long()
     text = clean_text(body)
     if not text:
         raise Refusal(_('The message is empty.'), g.MESSAGES, code='empty')
     if len(text) > MESSAGE_MAX:
-        raise Refusal(_('A message has at most %(n)s characters.', n=MESSAGE_MAX), g.MESSAGES, code='too_long')
+        raise _too_long()
     return text
 
 
-_autocommit: dict[str, sa.Engine] = {}
+def _too_long() -> Refusal:
+    return Refusal(_('A message has at most %(n)s characters.', n=MESSAGE_MAX), g.MESSAGES, code='too_long')
 
 
-def _autocommit_engine() -> sa.Engine | None:
-    """A small pool of autocommit connections for the one-statement message on PostgreSQL.
+def _not_open() -> Refusal:
+    return Refusal(_('The session is not open.'), g.PROCEDURE, code='not_open')
 
-    The statement is its own transaction, so a message costs one round trip: no pool pre-ping, no BEGIN, no
-    COMMIT, each of which would wait a turn behind the room's fan-out. ``None`` where the session must be
-    used: SQLite, and tests, whose database is one connection rolled back after each test.
+
+def _standing(seat: seats.Seat, client_id: str) -> Said | None:
+    """Look up why ``seat``'s person may not post now and raise that refusal, or answer a resend.
+
+    In this order: the meeting is not open; ``client_id`` is stored (the resend is answered with it, even if
+    the person was muted or lost the floor since); the person is muted; they are not on the roster; they are
+    an observer without the floor. Return ``None`` when none of these holds: they may post.
     """
-    bind = db.engines[None]
-    if not isinstance(bind, sa.Engine) or bind.dialect.name != 'postgresql':
-        return None
-    key = bind.url.render_as_string(hide_password=False)
-    if key not in _autocommit:
-        _autocommit[key] = sa.create_engine(bind.url, isolation_level='AUTOCOMMIT', pool_size=5, max_overflow=20)
-    return _autocommit[key]
-
-
-def say_fast(seat: seats.Seat, body, client_id, now: datetime | None = None) -> int | None:
-    """The usual message in one statement (PostgreSQL; two on SQLite): the next sequence number and the row.
-
-    The statement itself checks what can change while the room is open: the meeting is still open and the
-    person is not muted. Return the sequence number, or ``None`` when ``say`` must decide (an observer, a
-    refusal to explain, the meeting closed); a resend of a stored ``client_id`` raises ``IntegrityError`` and
-    the caller hands it to ``say`` too, which answers with the stored message.
-    """
-    _check_shape(body, client_id)
-    if not seat.chats_by_right:
-        return None
-    text = _clean(body)
-    if not seats.message_allowed(seat.meeting_id, seat.user_id):
-        raise Refusal(_('You are sending messages too fast; wait a moment.'), g.MESSAGES, code='rate_limited')
-    now = now or utcnow()
-    muted = sa.exists().where(
-        Participant.meeting_id == seat.meeting_id,
-        Participant.user_id == seat.user_id,
-        Participant.muted_at.is_not(None),
+    meeting = db.session.get(Meeting, seat.meeting_id)
+    if meeting is None or meeting.status != MeetingStatus.OPEN:
+        raise _not_open()
+    resent = _stored(seat, client_id)
+    if resent is not None:
+        return resent
+    participant = db.session.scalar(
+        sa.select(Participant).where(Participant.meeting_id == seat.meeting_id, Participant.user_id == seat.user_id)
     )
-    bump = (
-        sa.update(Meeting)
-        .where(Meeting.id == seat.meeting_id, Meeting.status == MeetingStatus.OPEN, ~muted)
-        .values(last_seq=Meeting.last_seq + 1)
-        .returning(Meeting.last_seq, Meeting.current_item_id)
-        .execution_options(synchronize_session=False)
-    )
-    created = sa.literal(now, type_=LiveMessage.__table__.c.created_at.type)
-    columns = ['meeting_id', 'seq', 'author_id', 'client_id', 'body', 'agenda_item_id', 'created_at']
-    engine = _autocommit_engine()
-    if engine is not None or db.session.get_bind().dialect.name == 'postgresql':
-        step = bump.cte('bump')
-        rows = sa.select(
-            sa.literal(seat.meeting_id),
-            step.c.last_seq,
-            sa.literal(seat.user_id),
-            sa.literal(client_id),
-            sa.literal(text),
-            step.c.current_item_id,
-            created,
+    if participant is not None and participant.muted_at is not None:
+        raise Refusal(_('The chair has muted your chat.'), g.CHAIR, code='muted')
+    if seat.chats_by_right:
+        return None
+    if participant is None:
+        raise Refusal(_('You are not a participant of this meeting.'), g.ROSTER, code='not_participant')
+    speaker = current_speaker(meeting)
+    if speaker is None or speaker.user_id != seat.user_id:
+        raise Refusal(_('Observers speak when the chair gives them the floor.'), g.EXPERTS_OBSERVERS, code='no_floor')
+    return None
+
+
+def _stored(seat: seats.Seat, client_id: str) -> Said | None:
+    """Return the answer to a resend: the stored message of this person with ``client_id``, if any."""
+    seq = db.session.scalar(
+        sa.select(LiveMessage.seq).where(
+            LiveMessage.meeting_id == seat.meeting_id,
+            LiveMessage.author_id == seat.user_id,
+            LiveMessage.client_id == client_id,
         )
-        statement = sa.insert(LiveMessage).from_select(columns, rows).returning(LiveMessage.seq)
-        if engine is None:
-            seq = db.session.execute(statement).scalar()
-        else:
-            try:
-                with engine.connect() as connection:
-                    seq = connection.execute(statement).scalar()
-            except sa.exc.IntegrityError:
-                raise
-            except sa.exc.DBAPIError:  # a connection the server dropped: the full path retries with pre-ping
-                return None
-    else:
-        bumped = db.session.execute(bump).first()
-        seq = None
-        if bumped is not None:
-            seq, item_id = bumped
-            values = [seat.meeting_id, seq, seat.user_id, client_id, text, item_id, now]
-            db.session.execute(sa.insert(LiveMessage).values(dict(zip(columns, values, strict=True))))
+    )
+    return None if seq is None else Said(seq, duplicate=True)
+
+
+def _store(seat: seats.Seat, text: str, client_id: str, now: datetime | None) -> Said | None:
+    """Store the message and send it to the room; ``None`` when the statement stored nothing.
+
+    A resend that races its twin past the statement's check meets the unique key; it is answered with the
+    twin's row, committed by then.
+    """
+    now = now or utcnow()
+    try:
+        seq, committed = seats.write(seat, text, client_id, now)
+    except sa.exc.IntegrityError:
+        resent = _stored(seat, client_id)
+        if resent is None:
+            raise
+        return resent
     if seq is None:
         return None
     author = {'id': seat.user_id, 'name': seat.name, 'badge': seat.badge}
     payload = MeetingMessage(
         meeting=seat.meeting_id, seq=seq, client_id=client_id, body=text, hidden=None, author=author, at=now.isoformat()
     )
-    if engine is None:
-        emit_after_commit(payload, room(seat.meeting_id))
-    else:  # already committed by its own statement
+    if committed:  # by its own statement: the session's commit would not send it
         emit_committed(payload, room(seat.meeting_id))
-    return seq
-
-
-def say(actor, meeting, body, client_id, now: datetime | None = None) -> tuple[LiveMessage, bool]:
-    """Post a chat message; return it and whether it is new (a resend with the same ``client_id`` is not)."""
-    _require_open(meeting)
-    _check_shape(body, client_id)
-    existing = db.session.scalar(
-        sa.select(LiveMessage).where(
-            LiveMessage.meeting_id == meeting.id, LiveMessage.author_id == actor.id, LiveMessage.client_id == client_id
-        )
-    )
-    if existing is not None:
-        return existing, False
-    speaker = None
-    participant = p.participant_of(actor, meeting)
-    if participant is not None and participant.kind == 'observer':
-        speaker = current_speaker(meeting)
-    if not p.may_chat(actor, meeting, holds_floor=speaker is not None and speaker.user_id == actor.id):
-        if participant is not None and participant.muted_at is not None:
-            raise Refusal(_('The chair has muted your chat.'), g.CHAIR, code='muted')
-        if participant is not None:
-            raise Refusal(
-                _('Observers speak when the chair gives them the floor.'), g.EXPERTS_OBSERVERS, code='no_floor'
-            )
-        raise Refusal(_('You are not a participant of this meeting.'), g.ROSTER, code='not_participant')
-    text = _clean(body)
-    if _rate_limited(actor, meeting):
-        raise Refusal(_('You are sending messages too fast; wait a moment.'), g.MESSAGES, code='rate_limited')
-    seq = db.session.execute(
-        sa.update(Meeting)
-        .where(Meeting.id == meeting.id, Meeting.status == MeetingStatus.OPEN)
-        .values(last_seq=Meeting.last_seq + 1)
-        .returning(Meeting.last_seq)
-    ).scalar()
-    if seq is None:
-        raise Refusal(_('The session is not open.'), g.PROCEDURE, code='not_open')
-    message = LiveMessage(
-        meeting_id=meeting.id,
-        seq=seq,
-        author_id=actor.id,
-        client_id=client_id,
-        body=text,
-        agenda_item_id=meeting.current_item_id,
-        created_at=now or utcnow(),
-    )
-    db.session.add(message)
-    db.session.flush()
-    emit_after_commit(message_payload(message, actor), room(meeting.id))
-    return message, True
+    else:
+        emit_after_commit(payload, room(seat.meeting_id))
+    return Said(seq, duplicate=False)
 
 
 def missed(meeting, after: int, limit: int = REPLAY_BATCH) -> list[LiveMessage]:

@@ -1,10 +1,10 @@
-"""The live room's per-socket facts and its process-local pace limits: the fast path of a message.
+"""The live room's per-socket facts, its process-local pace limits and the one statement that stores a message.
 
 While a meeting is open its roster is frozen, so who a socket's person is in the room (their capacity, badge
 and name) cannot change; ``Seat`` keeps those facts from the moment the socket joined, checked then with the
-predicates of ``permissions.py``. What can change while the room is open (the meeting closing, the chair
-muting someone) is checked by the message's own SQL statement (``live.say_fast``), and anything unusual
-(observers, refusals, resends) goes through the full ``live.say``.
+predicates of ``permissions.py`` (``seat_for``). What can change while the room is open (the meeting closing,
+the chair muting someone) is checked by the message's own SQL statement (``write``). The order of the checks
+and the refusals are ``live.say``'s, for every socket alike.
 
 Pace limits are kept in the process: a socket belongs to one server process for its whole life, so counting
 a person's messages there needs no round trip to Redis on every message.
@@ -14,6 +14,18 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from consult.db import db
+
+from . import permissions as p
+from .models import LiveMessage
+from .models import Meeting
+from .models import MeetingStatus
+from .models import Participant
+from .queries import badge_of
 
 #: Per person and meeting: a burst of 10 messages, then about one every 2 seconds (count, seconds).
 MESSAGE_BURST = (10, 10)
@@ -85,6 +97,17 @@ class Seat:
     chats_by_right: bool
 
 
+def seat_for(user, meeting) -> Seat:
+    """Return the facts of ``user`` in ``meeting``'s room, as the predicates of ``permissions.py`` find them now."""
+    return Seat(
+        meeting_id=meeting.id,
+        user_id=user.id,
+        name=user.display_name,
+        badge=badge_of(meeting.id, user.id),
+        chats_by_right=p.chats_by_right(user, meeting),
+    )
+
+
 def seat_of(sid: str) -> Seat | None:
     return _seats.get(sid)
 
@@ -108,6 +131,108 @@ def event_allowed(user_id: int) -> bool:
 
 def signal_allowed(user_id: int) -> bool:
     return _pace.hit(SIGNAL_RATE, 'meeting-signals', user_id)
+
+
+_autocommit: dict[str, sa.Engine] = {}
+
+
+def _autocommit_engine() -> sa.Engine | None:
+    """A small pool of autocommit connections for the one-statement message on PostgreSQL.
+
+    The statement is its own transaction, so a message costs one round trip: no pool pre-ping, no BEGIN, no
+    COMMIT, each of which would wait a turn behind the room's fan-out. ``None`` where the session must be
+    used: SQLite, and tests, whose database is one connection rolled back after each test.
+    """
+    bind = db.engines[None]
+    if not isinstance(bind, sa.Engine) or bind.dialect.name != 'postgresql':
+        return None
+    key = bind.url.render_as_string(hide_password=False)
+    if key not in _autocommit:
+        _autocommit[key] = sa.create_engine(bind.url, isolation_level='AUTOCOMMIT', pool_size=5, max_overflow=20)
+    return _autocommit[key]
+
+
+def write(seat: Seat, text: str, client_id: str, now: datetime) -> tuple[int | None, bool]:
+    """Store a message checked by ``live.say``; return its sequence number and whether it is committed.
+
+    The statement takes the next sequence number only while the meeting is open, the person is not muted and
+    no message of theirs has ``client_id`` yet; otherwise it stores nothing and the number is ``None``. On
+    PostgreSQL it is one statement, a CTE whose UPDATE feeds the INSERT, run in autocommit where the app runs
+    (``_autocommit_engine``), so it is committed when it returns; on SQLite it is the same in two statements
+    in the session's transaction. A resend racing its twin past the check raises ``IntegrityError``.
+    """
+    values = {
+        'meeting_id': seat.meeting_id,
+        'author_id': seat.user_id,
+        'client_id': client_id,
+        'body': text,
+        'created_at': now,
+    }
+    bump = _bump(seat, client_id)
+    engine = _autocommit_engine()
+    if engine is not None:
+        try:
+            with engine.connect() as connection:
+                return connection.execute(_bump_and_insert(bump, values)).scalar(), True
+        except sa.exc.IntegrityError:
+            raise
+        except sa.exc.DBAPIError:  # a connection the server dropped: once more on the session's pre-pinged pool
+            pass
+    try:
+        if db.session.get_bind().dialect.name == 'postgresql':
+            return db.session.execute(_bump_and_insert(bump, values)).scalar(), False
+        bumped = db.session.execute(bump).first()
+        if bumped is None:
+            return None, False
+        seq, item_id = bumped
+        db.session.execute(sa.insert(LiveMessage).values(seq=seq, agenda_item_id=item_id, **values))
+        return seq, False
+    except sa.exc.IntegrityError:
+        # Only a resend racing its twin gets here (a plain resend matches no row), and the handler has written
+        # nothing else: PostgreSQL has aborted the transaction, and on SQLite the bump must not stay.
+        db.session.rollback()
+        raise
+
+
+def _unsent(seat: Seat, client_id: str):
+    """Return the condition that no message of this person here has ``client_id`` yet (a resend fails it)."""
+    return ~sa.exists().where(
+        LiveMessage.meeting_id == seat.meeting_id,
+        LiveMessage.author_id == seat.user_id,
+        LiveMessage.client_id == client_id,
+    )
+
+
+def _bump(seat: Seat, client_id: str) -> sa.Update:
+    """Return the UPDATE taking the next number, only while the meeting is open, the person unmuted, the message new."""
+    muted = sa.exists().where(
+        Participant.meeting_id == seat.meeting_id,
+        Participant.user_id == seat.user_id,
+        Participant.muted_at.is_not(None),
+    )
+    return (
+        sa.update(Meeting)
+        .where(Meeting.id == seat.meeting_id, Meeting.status == MeetingStatus.OPEN, ~muted, _unsent(seat, client_id))
+        .values(last_seq=Meeting.last_seq + 1)
+        .returning(Meeting.last_seq, Meeting.current_item_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _bump_and_insert(bump: sa.Update, values: dict) -> sa.Insert:
+    step = bump.cte('bump')
+    created = sa.literal(values['created_at'], type_=LiveMessage.__table__.c.created_at.type)
+    rows = sa.select(
+        sa.literal(values['meeting_id']),
+        step.c.last_seq,
+        sa.literal(values['author_id']),
+        sa.literal(values['client_id']),
+        sa.literal(values['body']),
+        step.c.current_item_id,
+        created,
+    )
+    columns = ['meeting_id', 'seq', 'author_id', 'client_id', 'body', 'agenda_item_id', 'created_at']
+    return sa.insert(LiveMessage).from_select(columns, rows).returning(LiveMessage.seq)
 
 
 def reset() -> None:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from consult.kernel.refusals import Refusal
 from consult.meetings import live
 from consult.meetings import roster
+from consult.meetings import seats
 from consult.meetings.models import MESSAGE_MAX
 from consult.meetings.models import LiveMessage
 
@@ -20,13 +21,24 @@ def _messages(db, meeting):
     )
 
 
+def say(actor, meeting, body, client_id):
+    """``live.say`` as ``actor``'s socket would call it: the stored message, and whether it is new."""
+    from consult.db import db
+
+    said = live.say(seats.seat_for(actor, meeting), body, client_id)
+    message = db.session.scalar(
+        sa.select(LiveMessage).where(LiveMessage.meeting_id == meeting.id, LiveMessage.seq == said.seq)
+    )
+    return message, not said.duplicate
+
+
 def test_messages_get_consecutive_sequence_numbers_and_resends_are_not_stored_twice(db, cast, open_meeting):
-    first, new = live.say(cast.resident, open_meeting, '<b>我赞成</b>方案二', 'a1')
+    first, new = say(cast.resident, open_meeting, '<b>我赞成</b>方案二', 'a1')
     assert new
     assert first.seq == 1
     assert first.body == '我赞成方案二'
-    _second, _new = live.say(cast.neighbour, open_meeting, '我反对', 'a1')  # another person, same client id
-    again, new = live.say(cast.resident, open_meeting, '我赞成方案二', 'a1')
+    _second, _new = say(cast.neighbour, open_meeting, '我反对', 'a1')  # another person, same client id
+    again, new = say(cast.resident, open_meeting, '我赞成方案二', 'a1')
     assert not new
     assert again.seq == 1
     assert [seq for seq, _body in _messages(db, open_meeting)] == [1, 2]
@@ -49,23 +61,23 @@ def test_messages_get_consecutive_sequence_numbers_and_resends_are_not_stored_tw
 )
 def test_bad_messages_are_refused_and_nothing_is_stored(db, cast, open_meeting, body, client_id, code):
     with pytest.raises(Refusal) as refused:
-        live.say(cast.resident, open_meeting, body, client_id)
+        say(cast.resident, open_meeting, body, client_id)
     assert refused.value.code == code
     assert _messages(db, open_meeting) == []
 
 
 def test_exactly_the_size_limit_is_accepted(db, cast, open_meeting):
-    message, _new = live.say(cast.resident, open_meeting, 'x' * MESSAGE_MAX, 'c1')
+    message, _new = say(cast.resident, open_meeting, 'x' * MESSAGE_MAX, 'c1')
     assert len(message.body) == MESSAGE_MAX
 
 
 def test_a_flood_is_rate_limited(db, cast, open_meeting):
     for n in range(10):
-        live.say(cast.resident, open_meeting, f'消息{n}', f'f{n}')
+        say(cast.resident, open_meeting, f'消息{n}', f'f{n}')
     with pytest.raises(Refusal) as refused:
-        live.say(cast.resident, open_meeting, '第十一条', 'f10')
+        say(cast.resident, open_meeting, '第十一条', 'f10')
     assert refused.value.code == 'rate_limited'
-    live.say(cast.neighbour, open_meeting, '别人不受影响', 'g1')
+    say(cast.neighbour, open_meeting, '别人不受影响', 'g1')
 
 
 def test_outsiders_cannot_speak_and_observers_only_with_the_floor(db, cast, make_meeting):
@@ -75,10 +87,10 @@ def test_outsiders_cannot_speak_and_observers_only_with_the_floor(db, cast, make
     roster.add_participant(cast.staff, meeting, cast.deputy, 'observer')
     ops.open_meeting(cast.director, meeting)
     with pytest.raises(Refusal) as refused:
-        live.say(cast.outsider, meeting, '我也说', 'o1')
+        say(cast.outsider, meeting, '我也说', 'o1')
     assert refused.value.code == 'not_participant'
     with pytest.raises(Refusal) as refused:
-        live.say(cast.deputy, meeting, '代表发言', 'd1')
+        say(cast.deputy, meeting, '代表发言', 'd1')
     assert refused.value.code == 'no_floor'
     live.raise_hand(cast.deputy, meeting)
     with pytest.raises(Refusal) as refused:
@@ -86,10 +98,10 @@ def test_outsiders_cannot_speak_and_observers_only_with_the_floor(db, cast, make
     assert refused.value.code == 'forbidden'
     turn = live.give_floor(cast.director, meeting, cast.deputy.id, 3)
     assert (turn.ends_at - turn.floor_at).total_seconds() == 180
-    live.say(cast.deputy, meeting, '代表发言', 'd1')
+    say(cast.deputy, meeting, '代表发言', 'd1')
     live.end_turn(cast.deputy, meeting)
     with pytest.raises(Refusal) as refused:
-        live.say(cast.deputy, meeting, '再说一句', 'd2')
+        say(cast.deputy, meeting, '再说一句', 'd2')
     assert refused.value.code == 'no_floor'
 
 
@@ -116,7 +128,7 @@ def test_speaker_queue(db, cast, open_meeting):
 
 
 def test_mute_and_hide(db, cast, open_meeting):
-    message, _new = live.say(cast.resident, open_meeting, '不当言论', 'm1')
+    message, _new = say(cast.resident, open_meeting, '不当言论', 'm1')
     with pytest.raises(Refusal) as refused:
         live.hide_message(cast.neighbour, open_meeting, message.seq, '不当')
     assert refused.value.code == 'forbidden'
@@ -133,10 +145,10 @@ def test_mute_and_hide(db, cast, open_meeting):
     assert payload.hidden == '人身攻击'
     live.set_mute(cast.director, open_meeting, cast.resident.id, True, '刷屏')
     with pytest.raises(Refusal) as refused:
-        live.say(cast.resident, open_meeting, '还想说', 'm2')
+        say(cast.resident, open_meeting, '还想说', 'm2')
     assert refused.value.code == 'muted'
     live.set_mute(cast.director, open_meeting, cast.resident.id, False)
-    live.say(cast.resident, open_meeting, '还想说', 'm2')
+    say(cast.resident, open_meeting, '还想说', 'm2')
 
 
 def test_agenda_items(db, cast, open_meeting):
