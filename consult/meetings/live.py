@@ -36,6 +36,7 @@ from .models import MeetingStatus
 from .models import Participant
 from .models import SpeakerTurn
 from .models import TurnStatus
+from .queries import current_speaker
 from .record import log
 
 CLIENT_ID = re.compile(r'^[A-Za-z0-9_.:-]{1,64}$')
@@ -51,12 +52,6 @@ def _require_open(meeting) -> None:
 def _require_chair(actor, meeting) -> None:
     if not p.moderates(actor, meeting):
         raise Refusal(_('Only the chair can do this.'), g.CHAIR, code='forbidden')
-
-
-def current_speaker(meeting) -> SpeakerTurn | None:
-    return db.session.scalar(
-        sa.select(SpeakerTurn).where(SpeakerTurn.meeting_id == meeting.id, SpeakerTurn.status == TurnStatus.SPEAKING)
-    )
 
 
 def message_payload(message: LiveMessage, author) -> MeetingMessage:

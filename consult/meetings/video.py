@@ -32,11 +32,11 @@ from consult.topics.models import ConsultationForm
 
 from . import guards as g
 from . import permissions as p
-from .live import current_speaker
 from .models import Meeting
 from .models import MeetingStatus
 from .models import Presence
 from .queries import badge_of
+from .queries import current_speaker
 
 VIDEO_FORMS = frozenset({ConsultationForm.VIDEO, ConsultationForm.HYBRID})
 SIGNAL_KINDS = frozenset({'offer', 'answer', 'ice'})
