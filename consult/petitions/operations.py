@@ -23,7 +23,6 @@ from consult.petitions.models import TITLE_MAX
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionSignature
 from consult.petitions.models import PetitionStatus
-from consult.petitions.notifications import notify
 from consult.petitions.permissions import can_petition
 from consult.petitions.permissions import is_committee
 from consult.petitions.permissions import is_starter
@@ -155,7 +154,6 @@ def withdraw_petition(actor, petition) -> Petition:
         raise Refusal(_('Only the person who started the petition can withdraw it.'), code='forbidden')
     take(petition, 'withdraw', actor, withdrawn_at=utcnow())
     record(actor, 'petition.withdraw', community=petition.community, petition_id=petition.id)
-    notify(petition, 'petition_withdrawn', actor)
     return petition
 
 
@@ -185,7 +183,6 @@ def check_threshold(petition, now=None) -> bool:
         rule_set_version=rules.version,
     )
     logger.info('petition %s met its threshold; convene by %s', petition.id, due.isoformat())
-    notify(petition, 'petition_met')
     return True
 
 
@@ -226,7 +223,6 @@ def record_convened(actor, petition, convened_on: date | None, note: str, topic_
         overdue=petition.convened_at > petition.convene_due_at,
         topic_id=petition.topic_id,
     )
-    notify(petition, 'petition_convened', actor)
     return petition
 
 

@@ -21,7 +21,6 @@ from consult.kernel.clock import utcnow
 from consult.petitions import logger
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionStatus
-from consult.petitions.notifications import notify
 from consult.petitions.operations import check_threshold
 from consult.petitions.states import take
 from consult.petitions.steps import lock
@@ -46,7 +45,6 @@ def lapse(petition: Petition, now: datetime | None = None) -> bool:
         rule_set_id=petition.rule_set_id,
     )
     logger.info('petition %s lapsed (due %s)', petition.id, petition.lapses_at.isoformat())
-    notify(petition, 'petition_lapsed')
     return True
 
 

@@ -11,9 +11,6 @@ from consult.kernel.clock import utcnow
 from consult.kernel.refusals import ONE_RESIDENCE
 from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import require_reason
-from consult.kernel.rooms import user_room
-from consult.realtime import ResidencyDecided
-from consult.realtime import emit_after_commit
 from consult.residency import logger
 from consult.residency.hooks import residence_changed
 from consult.residency.models import Membership
@@ -137,7 +134,7 @@ def withdraw(membership: Membership, actor) -> Membership:
 
 
 def _announce(membership: Membership, actor, action: str, reason: str, **details) -> None:
-    """Audit a decision on a claim and, once committed, tell the resident's open pages."""
+    """Audit a decision on a claim (the resident's open pages hear of it through ``ClaimDecided``)."""
     record(
         actor,
         action,
@@ -146,10 +143,6 @@ def _announce(membership: Membership, actor, action: str, reason: str, **details
         reason=reason,
         membership_id=membership.id,
         **details,
-    )
-    emit_after_commit(
-        ResidencyDecided(membership_id=membership.id, status=membership.status, community=membership.community.name),
-        user_room(membership.user_id),
     )
 
 

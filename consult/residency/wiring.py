@@ -6,10 +6,15 @@ from flask_babel import gettext as _
 
 from consult.db import db
 from consult.kernel import actions
+from consult.kernel.events import ClaimDecided
+from consult.kernel.events import subscribe
 from consult.kernel.refusals import REPRESENTATIVE_IS_RESIDENT
 from consult.kernel.refusals import Refusal
+from consult.kernel.rooms import user_room
 from consult.kernel.signals import community_facts
 from consult.kernel.signals import role_granting
+from consult.realtime import ResidencyDecided
+from consult.realtime import emit_after_commit
 from consult.residency.eligibility import is_verified_resident
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
@@ -36,7 +41,23 @@ def _check_grant(role, user, community) -> None:
         )
 
 
+def _push_decision(event: ClaimDecided) -> None:
+    """Once committed, tell the resident's open pages that their claim was verified or rejected."""
+    if event.action not in PUSHED:
+        return
+    membership = db.session.get(Membership, event.subject_id)
+    emit_after_commit(
+        ResidencyDecided(membership_id=membership.id, status=event.target, community=membership.community.name),
+        user_room(membership.user_id),
+    )
+
+
+#: The claim's steps the resident's pages are told of (a withdrawal is the resident's own).
+PUSHED = frozenset({'verify', 'reject'})
+
+
 def plug() -> None:
+    subscribe(ClaimDecided, _push_decision)
     community_facts.connect(_facts, weak=False)
     role_granting.connect(_check_grant, weak=False)
     actions.register_all('claim', {'review': can_review_claims})
