@@ -427,11 +427,14 @@ ACTION_MATRIX = {
     'meeting.manage': ('meeting', {}, COMMITTEE_A),
     'meeting.prepare': ('meeting', {}, COMMITTEE_A),
     'meeting.enter': ('meeting', {}, MEETING_ROOM),
+    'meeting.room': ('meeting', {'status': 'closed'}, MEETING_ROOM),
+    'meeting.moderate': ('meeting', {'status': 'open'}, {'director_a'}),
     'meeting.join': ('meeting', {}, set()),  # the verified residents of A are on the roster already
     'meeting.show_code': ('meeting', {}, COMMITTEE_A),
     'meeting.mark_present': ('meeting', {}, COMMITTEE_A),
     'meeting.checkin': ('meeting', {'status': 'open'}, ROSTER),
     'meeting.minute': ('meeting', {'status': 'open'}, {'staff_a'}),
+    'meeting.keep_minutes': ('meeting', {}, {'staff_a'}),
     'meeting.say': ('meeting', {'status': 'open'}, {*COMMITTEE_A, 'resident', 'representative'}),  # not observers
     'meeting.open': ('meeting', {}, COMMITTEE_A),
     'meeting.cancel': ('meeting', {}, COMMITTEE_A),

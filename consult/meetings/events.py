@@ -24,6 +24,7 @@ from flask_socketio import leave_room
 from flask_socketio import rooms
 
 from consult.db import db
+from consult.kernel.actions import may
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
 from consult.kernel.rooms import meeting_room as room
@@ -77,7 +78,7 @@ def _meeting_in_room(data, counted: bool = False):
     if room(meeting_id) not in rooms():
         return None, _refuse('not_in_room', _('Join the meeting room first.'))
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not p.can_enter_room(current_user, meeting):
+    if meeting is None or not may(current_user, 'meeting.room', meeting):
         leave_room(room(meeting_id))
         return None, _refuse('forbidden', _('You may not take part in this room.'))
     return meeting, None
@@ -108,7 +109,7 @@ def on_join(data=None):
     if _flooding():
         return _refuse('rate_limited', _('Too many requests; wait a moment.'))
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not p.can_enter_room(current_user, meeting):
+    if meeting is None or not may(current_user, 'meeting.room', meeting):
         return _refuse('not_found', _('No such meeting room, or you may not enter it.'))
     join_room(room(meeting.id))
     _take_seat(meeting)
@@ -141,7 +142,7 @@ def _take_seat(meeting) -> seats.Seat | None:
 def _rights(meeting) -> dict:
     participant = p.participant_of(current_user, meeting)
     return {
-        'chair': p.moderates(current_user, meeting),
+        'chair': may(current_user, 'meeting.moderate', meeting),
         'secretary': p.is_secretary(current_user, meeting),
         'chat': p.may_chat(current_user, meeting),
         'hand': p.may_raise_hand(current_user, meeting),

@@ -21,6 +21,11 @@ def plug() -> None:
             'schedule': p.can_schedule,
             'view': p.can_view_meeting,
             'manage': p.can_manage,
+            # The live room and the meeting's record inside it, in any state: the route and the socket alike.
+            'room': p.can_enter_room,
+            'moderate': p.moderates,
+            # The minute-taker (the secretary); the operation refuses outside an open session, with its reason.
+            'keep_minutes': p.may_write_minutes,
             'prepare': p.may_prepare,
             'enter': p.may_enter,
             'join': p.may_request_to_join,

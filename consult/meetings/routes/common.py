@@ -10,21 +10,21 @@ from flask_login import current_user
 
 from consult.db import db
 from consult.kernel.actions import may
-from consult.meetings import permissions as p
 from consult.meetings.models import Meeting
 
 CITY_TZ = ZoneInfo('Asia/Shanghai')
 
 
-def load_meeting(meeting_id: int, check=p.can_view_meeting) -> Meeting:
+def load_meeting(meeting_id: int, action: str = 'meeting.view') -> Meeting:
+    """The meeting, if the current user may see it (else 404) and may do ``action`` to it (else 403)."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not p.can_view_meeting(current_user, meeting):
+    if meeting is None or not may(current_user, 'meeting.view', meeting):
         if meeting is not None and not current_user.is_authenticated:
             from consult.extensions import login_manager
 
             abort(login_manager.unauthorized())
         abort(404)
-    if check is not p.can_view_meeting and not check(current_user, meeting):
+    if action != 'meeting.view' and not may(current_user, action, meeting):
         abort(403)
     return meeting
 

@@ -16,6 +16,7 @@ from flask_login import login_required
 from consult.accounts.models import User
 from consult.accounts.operations import find_by_identifier
 from consult.db import db
+from consult.kernel.actions import may
 from consult.meetings import bp
 from consult.meetings import operations as ops
 from consult.meetings import permissions as p
@@ -99,7 +100,7 @@ def detail(meeting_id: int):
         quorum=quorum_status(meeting, rules) if rules is not None else None,
         roster_size=queries.roster_size(meeting),
         participant=p.participant_of(current_user, meeting),
-        may_enter=p.can_enter_room(current_user, meeting),
+        may_enter=may(current_user, 'meeting.room', meeting),
         may_request=p.may_request_to_join(current_user, meeting),
         own_request=queries.own_request(meeting, current_user) if current_user.is_authenticated else None,
         requests=queries.pending_requests(meeting) if manage else [],
@@ -115,7 +116,7 @@ def detail(meeting_id: int):
 @bp.route('/<int:meeting_id>/materials', methods=['POST'])
 @login_required
 def add_material(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     form = MaterialForm(prefix='material')
     if not form.validate_on_submit():
         return back(meeting, _('Give the document a title and content.'))
@@ -126,7 +127,7 @@ def add_material(meeting_id: int):
 @bp.route('/<int:meeting_id>/notice', methods=['POST'])
 @login_required
 def send_notice(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     if not ReasonForm().validate_on_submit():
         abort(400)
     _result, refusal = attempt(ops.send_notice, current_user, meeting)
@@ -136,7 +137,7 @@ def send_notice(meeting_id: int):
 @bp.route('/<int:meeting_id>/materials/send', methods=['POST'])
 @login_required
 def send_materials(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     if not ReasonForm().validate_on_submit():
         abort(400)
     _result, refusal = attempt(ops.send_materials, current_user, meeting)
@@ -146,7 +147,7 @@ def send_materials(meeting_id: int):
 @bp.route('/<int:meeting_id>/roster')
 @login_required
 def roster_page(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_enter_room)
+    meeting = load_meeting(meeting_id, 'meeting.room')
     page = queries.roster_page(meeting, request.args.get('page', 1, type=int))
     attended = queries.attended_ids(meeting, [row.user_id for row in page.items])
     return render_template(
@@ -162,7 +163,7 @@ def roster_page(meeting_id: int):
 @bp.route('/<int:meeting_id>/roster/build', methods=['POST'])
 @login_required
 def build_roster(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     form = RosterBuildForm(prefix='build')
     if not form.validate_on_submit():
         return back(meeting, _('Choose who is on the roster.'))
@@ -173,7 +174,7 @@ def build_roster(meeting_id: int):
 @bp.route('/<int:meeting_id>/roster/add', methods=['POST'])
 @login_required
 def add_participant(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     form = ParticipantForm(prefix='add')
     if not form.validate_on_submit():
         return back(meeting, _('Give a mobile number or email and the capacity.'))
@@ -187,7 +188,7 @@ def add_participant(meeting_id: int):
 @bp.route('/<int:meeting_id>/roster/<int:participant_id>/remove', methods=['POST'])
 @login_required
 def remove_participant(meeting_id: int, participant_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     participant = db.session.get(Participant, participant_id)
     if participant is None or participant.meeting_id != meeting.id:
         abort(404)
@@ -216,7 +217,7 @@ def request_to_join(meeting_id: int):
 @bp.route('/<int:meeting_id>/requests/<int:request_id>', methods=['POST'])
 @login_required
 def decide_request(meeting_id: int, request_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     join = db.session.get(JoinRequest, request_id)
     if join is None or join.meeting_id != meeting.id:
         abort(404)
@@ -246,7 +247,7 @@ def open_meeting(meeting_id: int):
 @bp.route('/<int:meeting_id>/cancel', methods=['POST'])
 @login_required
 def cancel(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -257,7 +258,7 @@ def cancel(meeting_id: int):
 @bp.route('/<int:meeting_id>/close', methods=['GET', 'POST'])
 @login_required
 def close(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.moderates)
+    meeting = load_meeting(meeting_id, 'meeting.moderate')
     form = CloseForm()
     if form.validate_on_submit():
         _result, refusal = attempt(ops.close_meeting, current_user, meeting, form.outcome.data, form.conclusion.data)

@@ -17,6 +17,7 @@ from flask_login import login_required
 
 from consult.accounts.models import User
 from consult.db import db
+from consult.kernel.actions import may
 from consult.meetings import bp
 from consult.meetings import checkin
 from consult.meetings import operations as ops
@@ -31,18 +32,14 @@ from consult.meetings.routes.common import load_meeting
 from consult.web import attempt
 
 
-def _may_show_code(user, meeting) -> bool:
-    return p.can_manage(user, meeting) or p.is_chair(user, meeting) or p.is_secretary(user, meeting)
-
-
 @bp.route('/<int:meeting_id>/room')
 @login_required
 def room_page(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_enter_room)
+    meeting = load_meeting(meeting_id, 'meeting.room')
     return render_template(
         'meetings/room.html',
         meeting=meeting,
-        chair=p.moderates(current_user, meeting),
+        chair=may(current_user, 'meeting.moderate', meeting),
         secretary=p.is_secretary(current_user, meeting),
         participant=p.participant_of(current_user, meeting),
         minutes_form=MinutesForm(),
@@ -75,14 +72,14 @@ def checkin_page(meeting_id: int):
 @bp.route('/<int:meeting_id>/checkin-display')
 @login_required
 def checkin_display(meeting_id: int):
-    meeting = load_meeting(meeting_id, _may_show_code)
+    meeting = load_meeting(meeting_id, 'meeting.show_code')
     return render_template('meetings/checkin_display.html', meeting=meeting, period=checkin.WINDOW_SECONDS)
 
 
 @bp.route('/<int:meeting_id>/checkin-code.svg')
 @login_required
 def checkin_qr(meeting_id: int):
-    meeting = load_meeting(meeting_id, _may_show_code)
+    meeting = load_meeting(meeting_id, 'meeting.show_code')
     url = url_for('meetings.checkin_page', meeting_id=meeting.id, code=checkin.code_for(meeting), _external=True)
     buffer = io.BytesIO()
     segno.make(url, error='m').save(buffer, kind='svg', scale=8, border=2, title=_('Sign-in code'))
@@ -97,7 +94,7 @@ def checkin_qr(meeting_id: int):
 @bp.route('/<int:meeting_id>/attendance/<int:user_id>', methods=['POST'])
 @login_required
 def mark_present(meeting_id: int, user_id: int):
-    meeting = load_meeting(meeting_id, p.can_manage)
+    meeting = load_meeting(meeting_id, 'meeting.manage')
     if not ReasonForm().validate_on_submit():
         abort(400)
     user = db.session.get(User, user_id)
@@ -114,7 +111,7 @@ def mark_present(meeting_id: int, user_id: int):
 @bp.route('/<int:meeting_id>/minutes', methods=['POST'])
 @login_required
 def save_minutes(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.may_write_minutes)
+    meeting = load_meeting(meeting_id, 'meeting.keep_minutes')
     form = MinutesForm()
     wants_json = request.accept_mimetypes.best == 'application/json'
     if not form.validate_on_submit():
@@ -136,7 +133,7 @@ def save_minutes(meeting_id: int):
 @bp.route('/<int:meeting_id>/record')
 @login_required
 def record(meeting_id: int):
-    meeting = load_meeting(meeting_id, p.can_enter_room)
+    meeting = load_meeting(meeting_id, 'meeting.room')
     page = queries.transcript_page(meeting, request.args.get('page', 1, type=int))
     return render_template(
         'meetings/record.html',
@@ -144,5 +141,5 @@ def record(meeting_id: int):
         page=page,
         sheet=queries.attendance_sheet(meeting, 1, per_page=1000),
         timeline=queries.timeline(meeting),
-        moderator=p.moderates(current_user, meeting) or p.can_manage(current_user, meeting),
+        moderator=may(current_user, 'meeting.moderate', meeting) or may(current_user, 'meeting.manage', meeting),
     )
