@@ -26,23 +26,12 @@ from consult.roles.models import Role
 from consult.roles.models import RoleGrant
 from consult.web import attempt
 from tests import support
-from tests.petitions.test_concurrency import _delete_rows_after
-from tests.petitions.test_concurrency import _max_ids
 
 URL = os.environ.get('TEST_DATABASE_URL', '')
 pytestmark = pytest.mark.skipif(
     not support.is_postgres(URL), reason='needs PostgreSQL (TEST_DATABASE_URL): SQLite has one writer'
 )
 RACERS = 6
-
-
-@pytest.fixture
-def engine(app):
-    engine = sa.create_engine(URL)
-    before = _max_ids(engine)
-    yield engine
-    _delete_rows_after(engine, before)
-    engine.dispose()
 
 
 def _setup(app) -> tuple[int, int, int]:
