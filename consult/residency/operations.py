@@ -81,7 +81,7 @@ def matching_roster_entry(user, household) -> RosterEntry | None:
 def verify(membership: Membership, actor, method: VerificationMethod, reason: str = '') -> Membership:
     """Verify a pending claim; a verified membership elsewhere ends (the resident moved), keeping its history.
 
-    Then tells :mod:`consult.residency.hooks` listeners (open petitions of both communities are re-checked).
+    Then announces the change (:func:`consult.residency.hooks.residence_changed`: petitions re-check both communities).
 
     :param actor: the verifying staff member, or ``None`` when the roster or a household code verifies.
     """
