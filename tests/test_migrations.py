@@ -96,3 +96,32 @@ def test_rule_sets_migration_gives_existing_communities_the_defaults(kind, tmp_p
             params = row.params if isinstance(row.params, dict) else __import__('json').loads(row.params)
             assert params['numbers']['topic_publicity_days'] == 3
             db.engine.dispose()
+
+
+def test_comment_period_status_migration_reads_each_period_s_history(tmp_path):
+    """Existing periods get the status their columns tell: summarised, closed early, or open."""
+    with empty_database('sqlite', tmp_path) as url:
+        app = create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': url})
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision='5c2d1e7a9b40')
+            when = '2026-11-01 08:00:00.000000+00:00'
+            # The driver's own connection, outside any transaction: SQLite ignores the pragma inside one, and
+            # the periods' topics and users are not needed here.
+            raw = db.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute('PRAGMA foreign_keys=OFF')
+                for period_id, closed, summary in ((1, None, None), (2, when, None), (3, when, '总结')):
+                    cursor.execute(
+                        'INSERT INTO comment_periods (id, topic_id, opened_by_id, opened_at, days, closes_at, '
+                        'closed_early_at, summary) VALUES (?, 1, 1, ?, 7, ?, ?, ?)',
+                        (period_id, when, when, closed, summary),
+                    )
+                raw.commit()
+            finally:
+                raw.close()
+            upgrade(directory=MIGRATIONS)
+            with db.engine.connect() as conn:
+                rows = dict(conn.execute(sa.text('SELECT id, status FROM comment_periods ORDER BY id')).all())
+            assert rows == {1: 'open', 2: 'closed', 3: 'summarised'}
+            db.engine.dispose()

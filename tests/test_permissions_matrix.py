@@ -421,6 +421,9 @@ ACTION_MATRIX = {
     'comment.close': ('consulting', {}, COMMITTEE_A),
     'comment.summarise': ('consulting', {'period.closed_early_at': 'now'}, COMMITTEE_A),
     'comment.hide': ('comment', {}, COMMITTEE_A),
+    # The comment period machine's steps, asked of {period} ({consulting}'s open period).
+    'comment_period.close': ('period', {}, COMMITTEE_A),
+    'comment_period.summarise': ('period', {'status': 'closed'}, COMMITTEE_A),
     # Meetings: {meeting} is scheduled; director_a chairs, staff_a is secretary.
     'meeting.schedule': ('announced', {}, COMMITTEE_A),
     'meeting.view': ('meeting', {}, EVERYONE | {'claimant'}),
@@ -470,6 +473,7 @@ ACTION_MATRIX = {
 
 def _objects(place, ids) -> dict:
     from consult.comments.models import Comment
+    from consult.comments.queries import latest_period
     from consult.db import db
     from consult.dispatch.models import DispatchTicket
     from consult.meetings.models import Meeting
@@ -484,6 +488,7 @@ def _objects(place, ids) -> dict:
     }
     objects.update(
         comment=db.session.get(Comment, int(ids['comment'])),
+        period=latest_period(int(ids['consulting'])),
         meeting=db.session.get(Meeting, ids['meeting']),
         petition=db.session.get(Petition, ids['petition']),
         proposal=db.session.get(DispatchTicket, int(ids['proposal'])),

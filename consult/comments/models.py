@@ -47,6 +47,16 @@ BADGE_LABELS = {
 }
 
 
+class PeriodStatus(enum.StrEnum):
+    """A comment period's steps (``consult.comments.states``); an open period also ends when ``closes_at`` passes."""
+
+    OPEN = 'open'
+    #: Closed by the committee before ``closes_at``.
+    CLOSED = 'closed'
+    #: Ended, with the committee's summary (rewritable until the consultation concludes).
+    SUMMARISED = 'summarised'
+
+
 class CommentPeriod(db.Model):
     __tablename__ = 'comment_periods'
 
@@ -57,6 +67,8 @@ class CommentPeriod(db.Model):
     days: so.Mapped[int] = so.mapped_column()
     #: ``opened_at + days``: comments are accepted strictly before this instant.
     closes_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    #: A ``PeriodStatus``, moved only by ``consult.comments.states``.
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=PeriodStatus.OPEN)
     #: Set when the committee closes the period before ``closes_at``.
     closed_early_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     closed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id'))

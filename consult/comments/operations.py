@@ -15,6 +15,7 @@ from limits import parse
 from consult.accounts.models import User
 from consult.audit.operations import record
 from consult.comments import logger
+from consult.comments import states as period_states
 from consult.comments.events import hidden_event
 from consult.comments.events import posted_event
 from consult.comments.models import BODY_MAX
@@ -180,8 +181,8 @@ def close_early(actor, topic, reason: str) -> CommentPeriod:
         raise Refusal(_('Only the committee closes a comment period.'), g.WHO_ACTS, code='forbidden')
     reason = require_reason(reason, _('Give the reason for closing early.'))
     period = _open_period_of(topic)
-    period.closed_early_at, period.closed_by_id, period.close_reason = utcnow(), actor.id, reason
-    db.session.flush()
+    values = {'closed_early_at': utcnow(), 'closed_by_id': actor.id, 'close_reason': reason}
+    period_states.MACHINE.apply(period, 'close', actor, reason, values=values)
     states.log_step(topic, 'close_comments', actor, reason=reason)
     record(actor, 'comments.close', community=topic.community, reason=reason, topic_id=topic.id)
     emit_after_commit(
@@ -209,9 +210,13 @@ def write_summary(actor, topic, summary: str) -> CommentPeriod:
         raise Refusal(_('Write the summary.'), g.CONSULTATION_OPINION, code='no_summary')
     if len(source) > SUMMARY_MAX:
         raise Refusal(_('The summary is too long.'), g.CONSULTATION_OPINION, code='too_long')
-    period.summary, period.summary_html = source, render_markdown(source)
-    period.summary_by_id, period.summary_at = actor.id, utcnow()
-    db.session.flush()
+    values = {
+        'summary': source,
+        'summary_html': render_markdown(source),
+        'summary_by_id': actor.id,
+        'summary_at': utcnow(),
+    }
+    period_states.MACHINE.apply(period, 'summarise', actor, values=values)
     states.log_step(topic, 'summarise_comments', actor)
     record(actor, 'comments.summary', community=topic.community, topic_id=topic.id, period_id=period.id)
     return period

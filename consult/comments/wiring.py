@@ -4,6 +4,7 @@ from flask import request
 
 from consult.comments import guards
 from consult.comments import permissions as p
+from consult.comments import states
 from consult.comments.operations import start_period
 from consult.comments.routes import COMMENT_STEPS
 from consult.comments.routes import comment_section
@@ -23,6 +24,7 @@ def _topic_page(topic, user) -> dict:
 
 
 def plug() -> None:
+    actions.register_machine(states.MACHINE)  # comment_period.close, comment_period.summarise (asked of a period)
     topic_page.connect(_topic_page, weak=False)
     TOPIC.extend(
         'open_comments', guards=(guards.comment_days_valid, guards.no_open_comment_period), effect=_open_period
