@@ -16,7 +16,13 @@ make_topic = topic_fixtures.make_topic
 english = topic_fixtures.english
 
 #: Every module that reads the time for comment periods (guards, operations, the page).
-CLOCK_MODULES = ('consult.topics.guards', 'consult.comments.operations', 'consult.comments.routes')
+CLOCK_MODULES = (
+    'consult.topics.guards',
+    'consult.comments.guards',
+    'consult.comments.operations',
+    'consult.comments.routes',
+    'consult.comments.states',
+)
 
 
 class Clock:
