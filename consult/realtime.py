@@ -223,6 +223,10 @@ def emit_committed(event_obj, room: str) -> None:
 
 @event.listens_for(Session, 'after_commit')
 def _flush_emits(session):
+    # SQLAlchemy also calls after_commit when a SAVEPOINT (begin_nested) is released: the outer transaction
+    # may still roll back, and a page told "changed" would reload before the change is visible.
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_PENDING_KEY, [])
     for name, payload, room in pending:
         socketio.emit(name, payload, to=room)

@@ -61,6 +61,21 @@ def test_rolled_back_work_emits_nothing(auth, db, make_user, socket_client):
     assert sio.get_received() == []
 
 
+def test_a_released_savepoint_sends_nothing_until_the_commit(auth, db, make_user, socket_client):
+    """SQLAlchemy calls after_commit when a SAVEPOINT is released (co-signing queues the topic inside one): a page
+    told "changed" before the outer commit reloaded and showed the old state (seen in a browser test)."""
+    user = make_user()
+    auth.login(user)
+    sio = socket_client()
+    sio.get_received()
+    emit_after_commit(ResidencyDecided(membership_id=1, status='verified', community='x'), user_room(user.id))
+    with _db.session.begin_nested():
+        pass
+    assert sio.get_received() == []
+    _db.session.commit()
+    assert [event['name'] for event in sio.get_received()] == ['residency_decided']
+
+
 def test_other_users_do_not_receive_private_events(app, client, auth, csrf, db, make_user, socket_client):
     from consult.extensions import socketio
 

@@ -152,6 +152,8 @@ def _event_types(event: DomainEvent):
 
 @sa_event.listens_for(Session, 'after_commit')
 def _release(session):
+    if session.in_nested_transaction():  # SQLAlchemy calls this for a released SAVEPOINT too: not committed yet
+        return
     for event in session.info.pop(_PENDING_KEY, []):
         for event_type in _event_types(event):
             try:

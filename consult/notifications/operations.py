@@ -61,6 +61,8 @@ def queue_mail(user_ids, subject: str, link: str) -> None:
 
 @event.listens_for(Session, 'after_commit')
 def _send_mail(session):
+    if session.in_nested_transaction():  # a SAVEPOINT released: the outer transaction has not committed yet
+        return
     pending = session.info.pop(_MAIL_KEY, [])
     if not pending:
         return

@@ -122,3 +122,15 @@ def test_every_published_class_is_a_domain_event():
         'ResidenceChanged',
         'TopicNoted',
     }
+
+
+def test_a_released_savepoint_is_not_a_commit(app, db, listen):
+    """SQLAlchemy calls after_commit when a SAVEPOINT is released; listeners wait for the real commit."""
+    seen = []
+    listen(ResidenceChanged, seen.append, after_commit=True)
+    events.publish(_changed(6))
+    with db.session.begin_nested():
+        pass
+    assert seen == []
+    db.session.commit()
+    assert seen == [_changed(6)]
