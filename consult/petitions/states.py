@@ -10,8 +10,9 @@ step          from            to              who
 ============  ==============  ==============  =====================================================
 
 :meth:`StateMachine.apply` moves the status with one conditional UPDATE (two racing signatures cannot both
-mark a petition met) and publishes a :class:`~consult.kernel.events.PetitionMoved`. Petitions keep no event
-log of their own: the operations audit each step and notify its people, as before. Signing is serialised by
+mark a petition met) and publishes a :class:`~consult.kernel.events.PetitionMoved`, which tells the petition's
+people (``consult.petitions.notifications``). Petitions keep no event log of their own: the operations audit
+each step. Signing is serialised by
 :func:`consult.petitions.steps.lock`, not by this machine.
 """
 

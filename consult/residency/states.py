@@ -11,8 +11,8 @@ step          from      to         who
 
 :meth:`StateMachine.apply` moves the status with one conditional UPDATE (two deciders cannot both succeed),
 setting ``decided_at`` and ``decided_by_id`` in the same statement, and publishes a
-:class:`~consult.kernel.events.ClaimDecided`. Claims keep no event log of their own: the operations audit
-the decision and push it to the resident's pages, as before. Ending a residence (a move) is not a step here.
+:class:`~consult.kernel.events.ClaimDecided`, which is pushed to the resident's pages
+(``consult.residency.wiring``). Claims keep no event log of their own: the operations audit the decision. Ending a residence (a move) is not a step here.
 """
 
 from flask_babel import gettext as _
