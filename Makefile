@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 BENCH_RELAY_DIR ?= ../shared/bench
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint fmt translations i18n migrate demo bench bench-topics bench-live chromium clean
+.PHONY: help run test test-fast lint fmt lock translations i18n migrate demo bench bench-topics bench-live chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -19,12 +19,20 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 .stamp-run: requirements.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	@touch $@
 
 .stamp-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@ .stamp-run
+
+#: pip-compile, as the locks' headers record it; PyPI only, whatever the machine's pip configuration adds.
+PIP_COMPILE := PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --index-url=https://pypi.org/simple --no-emit-index-url --no-emit-find-links
+
+lock: .stamp-dev ## recompile the hashed locks requirements.txt and requirements-dev.txt from the .in files
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 translations: .stamp-run ## compile the message catalogues (.po -> .mo)
 	@$(PY) scripts/i18n.py compile >/dev/null
