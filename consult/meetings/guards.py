@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.kernel.refusals import Rule
 from consult.topics.guards import TOPIC_PUBLICITY as PUBLICITY  # noqa: F401  (one rule, one source)
+from consult.topics.guards import publicity_ended  # noqa: F401  (one guard for sessions and comment periods)
 
 NOTICE = Rule(
     'meeting_notice',

@@ -29,6 +29,7 @@ from .models import JoinRequest
 from .models import JoinStatus
 from .models import Participant
 from .models import ParticipantKind
+from .notices import notify_latecomers
 from .operations import _require_manager
 from .operations import _require_scheduled
 from .record import log
@@ -103,6 +104,7 @@ def build_from_criteria(actor, meeting, mode: str, by_area: bool) -> int:
     ]
     if rows:
         db.session.execute(sa.insert(Participant), rows)
+        notify_latecomers(meeting, [row['user_id'] for row in rows])
     p.forget_participants(meeting)
     log(meeting, 'roster_built', actor, detail=f'{mode}{" area" if by_area else ""}: +{len(rows)}')
     record(actor, 'meeting.roster', community=meeting.community, meeting_id=meeting.id, mode=mode, added=len(rows))
@@ -174,6 +176,7 @@ def add_participant(actor, meeting, user, kind: str, organisation: str = '', sou
             db.session.add(participant)
     except IntegrityError as exc:
         raise Refusal(_('That person is already on the roster.'), g.ROSTER, code='duplicate') from exc
+    notify_latecomers(meeting, [user.id])
     p.forget_participants(meeting)
     log(meeting, 'participant_added', actor, subject=user, detail=kind)
     return participant

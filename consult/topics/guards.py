@@ -212,14 +212,25 @@ CONSULTATION_OPINION = Rule(
 
 
 def publicity_ended(topic, actor, rules, reason, data) -> None:
-    """An announced topic goes to consultation only once its publicity period has ended (inclusive)."""
+    """An announced topic goes to consultation only once its publicity period has ended (inclusive).
+
+    THE publicity guard of both ways into consultation: ``open_session`` (a meeting opens, which checks it first,
+    with its ``now``) and ``open_comments`` (a comment period opens).
+    """
+    from flask_babel import format_datetime
+
     from consult.topics.models import TopicStatus
 
     if topic.status != TopicStatus.ANNOUNCED:
         return
-    if topic.publicity_ends_at is None or utcnow() < topic.publicity_ends_at:
+    ends = topic.publicity_ends_at
+    if ends is None or (data.get('now') or utcnow()) < ends:
         raise Refusal(
-            _('The topic announcement period has not ended yet; the comment period can open from then.'),
+            _(
+                'The topic announcement runs until %(when)s; consultation (a session or a comment period) cannot'
+                ' start before.',
+                when=format_datetime(ends, 'yyyy-MM-dd HH:mm') if ends else '-',
+            ),
             TOPIC_PUBLICITY,
             code='publicity_not_over',
         )
