@@ -118,3 +118,18 @@ def test_the_join_route_refuses_a_minor_with_the_rule(db, client, auth, csrf, ca
     page = client.get(response.headers['Location'], headers={'Accept-Language': 'en'}).get_data(as_text=True)
     assert 'aged 18 or over' in page
     assert cast.minor.id not in _on_roster(db, meeting)
+
+
+def test_signing_in_adds_nobody_to_the_roster(db, cast, open_meeting):
+    """Sign-in (online, by code, by staff) only records attendance of people already on the roster."""
+    from consult.meetings import checkin
+
+    assert checkin.check_in_online(cast.minor, open_meeting) is None
+    for attempt in (
+        lambda: checkin.check_in_by_code(cast.minor, open_meeting, checkin.code_for(open_meeting)),
+        lambda: checkin.mark_present(cast.staff, open_meeting, cast.minor),
+    ):
+        with pytest.raises(Refusal) as refused:
+            attempt()
+        assert refused.value.code == 'not_participant'
+    assert cast.minor.id not in _on_roster(db, open_meeting)
