@@ -26,6 +26,7 @@ from consult.communities.models import Department
 from consult.communities.models import Grid
 from consult.communities.models import Household
 from consult.db import db
+from consult.kernel.clock import today
 from consult.residency import operations as residency
 from consult.residency.models import VerificationMethod
 from consult.roles.models import ROLE_LABELS
@@ -150,6 +151,20 @@ def load_demo(password: str) -> bool:
     db.session.add(waiting)
     db.session.flush()
     residency.claim_residence(waiting, households[20])
+    # A verified resident of 16 (the resident's child): on no meeting's roster as a voting resident (rule 10).
+    born = today()
+    child = User(
+        mobile='13800000014',
+        password_hash=hash_password(password),
+        display_name='小雨',
+        real_name='王小雨',
+        birth_date=born.replace(year=born.year - 16, day=min(born.day, 28)),
+    )
+    db.session.add(child)
+    db.session.flush()
+    residency.verify(
+        residency.claim_residence(child, households[0]), None, VerificationMethod.STAFF, reason='demo data'
+    )
     db.session.flush()
     _load_demo_topics(donghu, users)
     return True

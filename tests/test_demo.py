@@ -34,3 +34,23 @@ def test_demo_password_is_generated_not_committed(tmp_path):
     first = demo_password(str(tmp_path))
     assert len(first) >= 10
     assert demo_password(str(tmp_path)) == first
+
+
+def test_the_demo_minor_is_a_verified_resident_but_on_no_roster_as_a_voting_resident(db):
+    from consult.meetings.models import VOTING_KINDS
+    from consult.meetings.models import Participant
+    from consult.residency.eligibility import active_membership
+    from consult.residency.eligibility import is_adult
+
+    load_demo('demo-password-1')
+    child = db.session.scalar(sa.select(User).where(User.mobile == '13800000014'))
+    assert not is_adult(child)
+    assert active_membership(child) is not None
+    voters = db.session.scalars(
+        sa.select(User)
+        .join(Participant, Participant.user_id == User.id)
+        .where(Participant.kind.in_([str(k) for k in VOTING_KINDS]))
+    ).all()
+    assert voters
+    assert child not in voters
+    assert all(is_adult(user) for user in voters)

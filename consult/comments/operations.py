@@ -42,8 +42,8 @@ from consult.topics import states
 WHO_COMMENTS = Rule(
     'who_comments',
     _l(
-        'Verified adult residents, representatives, NPC deputies and experts of the community take part '
-        '(domain.md rules 8, 13, 38)'
+        'Longgang Community Governance Regulation art 12 (participants); Urban Residents Committee Organisation Law arts 8-9: verified adult residents, '
+        'representatives, NPC deputies and experts of the community take part'
     ),
 )
 COMMENT_PACE = Rule('comment_pace', _l('Consult design: comments are paced and not repeated'))

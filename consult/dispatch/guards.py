@@ -18,18 +18,26 @@ DEPARTMENT_SERVES = Rule(
 )
 LOOP = Rule(
     'whistle_loop',
-    _l('Whistle-and-report loop: dispatch, department check-in, handling, closure with a reply (domain.md rule 28)'),
+    _l(
+        'Longgang Community Governance Regulation art 5, whistle-and-report loop: dispatch, department check-in,'
+        ' handling, closure with a reply'
+    ),
 )
 OWN_DEPARTMENT = Rule(
     'whistle_own_department', _l('Whistle-and-report loop: only the department an item was dispatched to answers it')
 )
 REPLY = Rule(
     'whistle_reply',
-    _l("Whistle-and-report loop: the department's reply is attached to the consultation record (domain.md rule 28)"),
+    _l(
+        "Longgang Community Governance Regulation art 5, whistle-and-report loop: the department's reply is"
+        ' attached to the consultation record'
+    ),
 )
 REVIEW = Rule(
     'whistle_review',
-    _l('Admissibility review: committee staff and the director redirect a matter to a department (domain.md rule 15)'),
+    _l(
+        'Guidance on urban and rural community consultation (2015), admissibility review: committee staff and the director redirect a matter to a department'
+    ),
 )
 
 REPLY_MAX = 5000

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.kernel.refusals import Rule
 from consult.topics.guards import TOPIC_PUBLICITY as PUBLICITY  # noqa: F401  (one rule, one source)
+from consult.topics.guards import publicity_ended  # noqa: F401  (one guard for sessions and comment periods)
 
 NOTICE = Rule(
     'meeting_notice',
@@ -21,14 +22,21 @@ ROSTER = Rule(
 )
 EXPERTS_OBSERVERS = Rule(
     'no_vote_experts_observers',
-    _l('Experts advise and observers attend without a vote (domain.md rules 9 and 13; Representatives Law art 31)'),
+    _l(
+        'Guidance on urban and rural community consultation (2015): experts give assessments, observers attend; neither votes (Representatives Law art 31)'
+    ),
 )
 CLOSE_RECORD = Rule(
     'meeting_record',
-    _l('Online and on-site sessions keep a sign-in sheet and minutes (domain.md rules 20 and 34)'),
+    _l(
+        'Longgang Community Governance Regulation art 12 (archives): online and on-site sessions keep a sign-in sheet and minutes'
+    ),
 )
 QUORUM = Rule('meeting_quorum', _l("The rule set's quorum rule for the meeting type, against the frozen roster"))
-PROCEDURE = Rule('meeting_procedure', _l('Consult design: the session procedure of domain.md (b)'))
+PROCEDURE = Rule(
+    'meeting_procedure',
+    _l('Longgang Community Governance Regulation art 12 (deliberation procedure): the steps of a session'),
+)
 CHAIR = Rule('meeting_chair', _l('Consult design: the chair gives the floor and moderates the room'))
 CHECKIN = Rule(
     'meeting_checkin',
@@ -38,7 +46,7 @@ MESSAGES = Rule('live_messages', _l('Consult design: live messages are plain tex
 VIDEO = Rule(
     'meeting_video',
     _l(
-        'Video deliberation (Art 12; domain.md rule 18): for meetings held by video or in a mixed form, a call of'
+        'Longgang Community Governance Regulation art 12 (video conference consultation): for meetings held by video or in a mixed form, a call of'
         ' a few people sent browser to browser; who may speak may send camera and microphone'
     ),
 )

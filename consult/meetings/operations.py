@@ -216,16 +216,7 @@ def send_materials(actor, meeting, now: datetime | None = None) -> Meeting:
 
 def opening_checks(meeting, rules, now: datetime) -> None:
     """The guards of ``open_session`` (domain.md (b)); raises the first one not met."""
-    topic = meeting.topic
-    if topic.publicity_ends_at is not None and now < topic.publicity_ends_at:
-        raise Refusal(
-            _(
-                'The topic announcement runs until %(when)s; the session cannot open before.',
-                when=_local(topic.publicity_ends_at),
-            ),
-            g.PUBLICITY,
-            code='publicity',
-        )
+    g.publicity_ended(meeting.topic, None, rules, '', {'now': now})  # the guard of ``open_session`` itself, first
     if meeting.notice_sent_at is None:
         raise Refusal(_('The notice has not been sent to the participants.'), g.NOTICE, code='notice')
     notice_ends = meeting.notice_sent_at + timedelta(days=rules.number('notice_days'))

@@ -118,14 +118,14 @@ def may_write_minutes(user, meeting) -> bool:
 
 
 def may_request_to_join(user, meeting) -> bool:
-    """Verified residents of the community who are not on the roster, before the roster freezes."""
-    from consult.residency.eligibility import can_take_part
+    """Residents eligible for the roster (verified, 18 or over) who are not on it, before it freezes."""
+    from consult.residency.eligibility import voting_membership
 
     return (
         _authenticated(user)
         and not meeting.frozen
         and participant_of(user, meeting) is None
-        and can_take_part(user, meeting.community)
+        and voting_membership(user, meeting.community) is not None
     )
 
 

@@ -8,14 +8,14 @@ from consult.accounts.models import User
 from consult.audit.operations import record
 from consult.communities.models import Household
 from consult.db import db
-from consult.kernel.clock import today
 from consult.kernel.clock import utcnow
+from consult.kernel.refusals import VOTING_AGE
 from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import require_reason
-from consult.residency.eligibility import adult_cutoff
-from consult.residency.eligibility import can_take_part
+from consult.residency.eligibility import is_verified_resident
+from consult.residency.eligibility import voting_membership
+from consult.residency.eligibility import voting_resident_criteria
 from consult.residency.models import Membership
-from consult.residency.models import MembershipStatus
 from consult.roles.models import Role
 from consult.roles.models import RoleGrant
 from consult.roles.permissions import has_role
@@ -24,10 +24,12 @@ from consult.topics.models import AreaKind
 
 from . import guards as g
 from . import permissions as p
+from .models import VOTING_KINDS
 from .models import JoinRequest
 from .models import JoinStatus
 from .models import Participant
 from .models import ParticipantKind
+from .notices import notify_latecomers
 from .operations import _require_manager
 from .operations import _require_scheduled
 from .record import log
@@ -37,9 +39,9 @@ REASON_MAX = 1000
 
 
 def _area_filter(meeting, by_area: bool):
-    """Memberships in the community, or in the topic's grids/buildings when ``by_area``."""
+    """Eligible memberships (:func:`voting_resident_criteria`), in the topic's grids/buildings when ``by_area``."""
     topic = meeting.topic
-    criteria = [Membership.community_id == meeting.community_id, Membership.status == MembershipStatus.VERIFIED]
+    criteria = voting_resident_criteria(meeting.community_id)
     if by_area and topic.area_kind == AreaKind.GRIDS:
         criteria.append(Membership.grid_id.in_([grid.id for grid in topic.grids]))
     elif by_area and topic.area_kind == AreaKind.BUILDINGS:
@@ -54,11 +56,10 @@ def candidates(meeting, mode: str, by_area: bool) -> list[tuple[int, int, str]]:
     """``(user_id, household_id, kind)`` of the people the criteria select (adults on the day it runs)."""
     if mode not in MODES:
         raise Refusal(_('Choose who is on the roster.'), g.ROSTER, code='bad_mode')
-    cutoff = adult_cutoff(today())
     rows = db.session.execute(
         sa.select(Membership.user_id, Membership.household_id)
         .join(User, User.id == Membership.user_id)
-        .where(*_area_filter(meeting, by_area), User.birth_date <= cutoff)
+        .where(*_area_filter(meeting, by_area))
         .order_by(Membership.household_id, Membership.decided_at, Membership.user_id)
     ).all()
     representatives = set(
@@ -103,10 +104,31 @@ def build_from_criteria(actor, meeting, mode: str, by_area: bool) -> int:
     ]
     if rows:
         db.session.execute(sa.insert(Participant), rows)
+        notify_latecomers(meeting, [row['user_id'] for row in rows])
     p.forget_participants(meeting)
     log(meeting, 'roster_built', actor, detail=f'{mode}{" area" if by_area else ""}: +{len(rows)}')
     record(actor, 'meeting.roster', community=meeting.community, meeting_id=meeting.id, mode=mode, added=len(rows))
     return len(rows)
+
+
+def require_eligible(user, meeting) -> Membership:
+    """Return the membership that lets ``user`` take part in a voting capacity, or refuse, naming the rule.
+
+    The same criteria as :func:`candidates` (:func:`voting_resident_criteria`): whoever adds a person (the
+    criteria, a request to join, staff), a voting participant is a verified resident aged 18 or over.
+    """
+    membership = voting_membership(user, meeting.community)
+    if membership is not None:
+        return membership
+    if not is_verified_resident(user, meeting.community):
+        raise Refusal(
+            _('Only verified residents of this community take part as residents.'), g.ROSTER, code='not_resident'
+        )
+    raise Refusal(
+        _("Only residents aged 18 or over take part in the meeting's deliberation and vote."),
+        VOTING_AGE,
+        code='under_age',
+    )
 
 
 #: Kinds added by hand, and the role the person must hold in the community (None: anyone).
@@ -131,19 +153,10 @@ def add_participant(actor, meeting, user, kind: str, organisation: str = '', sou
             _('That person does not hold the role this capacity needs in this community.'), g.ROSTER, code='no_role'
         )
     household_id = None
-    if kind in (ParticipantKind.RESIDENT, ParticipantKind.HOUSEHOLD_REP):
-        membership = db.session.scalar(
-            sa.select(Membership).where(
-                Membership.user_id == user.id,
-                Membership.community_id == meeting.community_id,
-                Membership.status == MembershipStatus.VERIFIED,
-            )
-        )
-        if membership is None:
-            raise Refusal(
-                _('Only verified residents of this community take part as residents.'), g.ROSTER, code='not_resident'
-            )
-        household_id = membership.household_id
+    if kind in VOTING_KINDS:
+        membership = require_eligible(user, meeting)
+        if kind != ParticipantKind.REPRESENTATIVE:
+            household_id = membership.household_id
     organisation = clean_text(organisation)
     if kind in (ParticipantKind.UNIT, ParticipantKind.DEPARTMENT) and not organisation:
         raise Refusal(_('Name the unit or department the person represents.'), g.ROSTER, code='no_organisation')
@@ -163,6 +176,7 @@ def add_participant(actor, meeting, user, kind: str, organisation: str = '', sou
             db.session.add(participant)
     except IntegrityError as exc:
         raise Refusal(_('That person is already on the roster.'), g.ROSTER, code='duplicate') from exc
+    notify_latecomers(meeting, [user.id])
     p.forget_participants(meeting)
     log(meeting, 'participant_added', actor, subject=user, detail=kind)
     return participant
@@ -192,10 +206,7 @@ def request_to_join(actor, meeting, reason: str) -> JoinRequest:
         raise Refusal(_('You are already on the roster.'), g.ROSTER, code='duplicate')
     if meeting.frozen:
         raise Refusal(_('The roster is frozen: the session has opened.'), g.ROSTER, code='frozen')
-    if not can_take_part(actor, meeting.community):
-        raise Refusal(
-            _('Only verified residents of this community can ask to take part.'), g.ROSTER, code='not_resident'
-        )
+    require_eligible(actor, meeting)
     reason = require_reason(reason, _('Say why you want to take part (your stake in the matter).'))
     if len(reason) > REASON_MAX:
         raise Refusal(_('The reason is too long.'), g.ROSTER, code='too_long')

@@ -17,6 +17,8 @@ from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import Rule
 from consult.petitions import logger
 from consult.petitions import queries
+from consult.petitions.guards import PROCEDURE
+from consult.petitions.guards import THRESHOLD
 from consult.petitions.models import MATTER_MAX
 from consult.petitions.models import NOTE_MAX
 from consult.petitions.models import TITLE_MAX
@@ -74,7 +76,7 @@ def start_petition(actor, community, title: str, matter: str) -> Petition:
     matter = _text(matter, MATTER_MAX, _('Describe the matter.'), _('The matter is too long.'))
     rules = rules_in_force(community, today())
     if rules is None:
-        raise Refusal(_('This community has no rules in force yet.'), code='no_rules')
+        raise Refusal(_('This community has no rules in force yet.'), THRESHOLD, code='no_rules')
     petition = Petition(
         community_id=community.id, title=title, matter=matter, started_by_id=actor.id, rule_set_id=rules.id
     )
@@ -106,7 +108,7 @@ def sign(actor, petition, now=None) -> PetitionSignature:
             code='lapsed',
         )
     if status != PetitionStatus.OPEN:
-        raise Refusal(_('This petition is no longer open for signatures.'), code='wrong_state')
+        raise Refusal(_('This petition is no longer open for signatures.'), PROCEDURE, code='wrong_state')
     membership = active_membership(actor)
     signature = PetitionSignature(
         signed_at=now,
@@ -130,7 +132,7 @@ def withdraw_signature(actor, petition) -> None:
     :raises Refusal: ``wrong_state`` if the petition is not open, ``not_signed`` if there is nothing to withdraw.
     """
     if lock(petition) != PetitionStatus.OPEN:
-        raise Refusal(_('Signatures can only be withdrawn while the petition is open.'), code='wrong_state')
+        raise Refusal(_('Signatures can only be withdrawn while the petition is open.'), PROCEDURE, code='wrong_state')
     result = db.session.execute(
         sa.update(PetitionSignature)
         .where(
@@ -151,7 +153,7 @@ def withdraw_petition(actor, petition) -> Petition:
     :raises Refusal: if ``actor`` is not the starter, or the petition is not open.
     """
     if not is_starter(actor, petition):
-        raise Refusal(_('Only the person who started the petition can withdraw it.'), code='forbidden')
+        raise Refusal(_('Only the person who started the petition can withdraw it.'), PROCEDURE, code='forbidden')
     take(petition, 'withdraw', actor, withdrawn_at=utcnow())
     record(actor, 'petition.withdraw', community=petition.community, petition_id=petition.id)
     return petition
@@ -195,13 +197,17 @@ def record_convened(actor, petition, convened_on: date | None, note: str, topic_
         topic is not a public, submitted topic of the petition's community (``petition_agenda_topic``).
     """
     if not is_committee(actor, petition.community):
-        raise Refusal(_('Only the committee of this community can record the meeting.'), code='forbidden')
+        raise Refusal(
+            _('Only the committee of this community can record the meeting.'), CONVENE_DEADLINE, code='forbidden'
+        )
     if petition.status != PetitionStatus.THRESHOLD_MET:
-        raise Refusal(_('This petition is not waiting for a meeting.'), code='wrong_state')
+        raise Refusal(_('This petition is not waiting for a meeting.'), CONVENE_DEADLINE, code='wrong_state')
     if convened_on is None or convened_on > today():
         raise Refusal(_('Give the date the meeting was held (not in the future).'), code='invalid')
     if convened_on < queries.city_date(petition.met_at):
-        raise Refusal(_('The meeting cannot be before the petition met its threshold.'), code='invalid')
+        raise Refusal(
+            _('The meeting cannot be before the petition met its threshold.'), CONVENE_DEADLINE, code='invalid'
+        )
     note = _text(note, NOTE_MAX, _('Write a note about the meeting.'), _('The note is too long.'))
     topic = _agenda_topic(petition, topic_id)
     take(

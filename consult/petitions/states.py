@@ -24,13 +24,14 @@ from consult.kernel.refusals import Refusal
 from consult.kernel.transitions import Transition
 from consult.kernel.transitions import machine
 from consult.petitions import permissions as p
+from consult.petitions.guards import PROCEDURE
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionStatus as S
 
 MACHINE = machine(
     'petition',
     Petition,
-    rule=None,  # the petition's refusals have always cited no rule
+    rule=PROCEDURE,
     event=PetitionMoved,
     messages={
         'wrong_state': lambda: _('This petition has changed meanwhile; reload the page.'),

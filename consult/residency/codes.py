@@ -31,6 +31,7 @@ from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
 from consult.residency import logger
 from consult.residency import operations
+from consult.residency.guards import RESIDENCE
 from consult.residency.models import HouseholdCode
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
@@ -87,7 +88,9 @@ def issue_codes(actor, community: Community, households: list[Household]) -> lis
     if not households:
         raise Refusal(_('Choose at least one household.'), code='no_households')
     if any(household.building.grid.community_id != community.id for household in households):
-        raise Refusal(_('Codes can only be issued for households of this community.'), code='wrong_community')
+        raise Refusal(
+            _('Codes can only be issued for households of this community.'), RESIDENCE, code='wrong_community'
+        )
     now = utcnow()
     expires_at = now + VALID_FOR
     household_ids = [household.id for household in households]

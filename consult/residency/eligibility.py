@@ -4,6 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from consult.accounts.models import User
 from consult.db import db
 from consult.kernel.clock import today
 from consult.residency.models import Membership
@@ -56,6 +57,31 @@ def is_verified_resident(user, community) -> bool:
 def can_take_part(user, community) -> bool:
     """Residents take part (propose, co-sign, comment) once their residence is verified."""
     return is_verified_resident(user, community)
+
+
+def voting_resident_criteria(community_id: int, day: date | None = None) -> list:
+    """THE test of who takes part in a meeting as a resident (domain.md rule 10), as SQL criteria on
+    :class:`Membership` joined to the user: a verified resident of the community, 18 or older on ``day``.
+
+    Every path onto a meeting's roster in a voting capacity applies it: building from criteria, a request to
+    join, an addition by staff (see :func:`consult.meetings.roster.require_eligible`).
+    """
+    return [
+        Membership.community_id == community_id,
+        Membership.status == MembershipStatus.VERIFIED,
+        User.birth_date <= adult_cutoff(day or today()),
+    ]
+
+
+def voting_membership(user, community, day: date | None = None) -> Membership | None:
+    """The membership that makes ``user`` eligible under :func:`voting_resident_criteria`, or ``None``."""
+    if user is None or not getattr(user, 'is_authenticated', False):
+        return None
+    return db.session.scalar(
+        sa.select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.user_id == user.id, *voting_resident_criteria(community.id, day))
+    )
 
 
 def can_vote(user, community, day: date | None = None) -> bool:

@@ -12,6 +12,7 @@ from consult.kernel.refusals import ONE_RESIDENCE
 from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import require_reason
 from consult.residency import logger
+from consult.residency.guards import RESIDENCE
 from consult.residency.hooks import residence_changed
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
@@ -41,7 +42,7 @@ def claim_residence(user, household: Household) -> Membership:
         sa.select(Membership).where(Membership.user_id == user.id, Membership.status == MembershipStatus.VERIFIED)
     )
     if current is not None and current.household_id == household.id:
-        raise Refusal(_('You are already a verified resident of this household.'), code='duplicate')
+        raise Refusal(_('You are already a verified resident of this household.'), RESIDENCE, code='duplicate')
     grid = household.building.grid
     membership = Membership(
         user_id=user.id,

@@ -21,13 +21,14 @@ from consult.kernel.events import ClaimDecided
 from consult.kernel.transitions import Transition
 from consult.kernel.transitions import machine
 from consult.residency import permissions as p
+from consult.residency.guards import RESIDENCE
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus as S
 
 MACHINE = machine(
     'claim',
     Membership,
-    rule=None,  # a claim's refusals have always cited no rule
+    rule=RESIDENCE,
     event=ClaimDecided,
     messages={
         'wrong_state': lambda: _('This claim has already been decided.'),

@@ -11,6 +11,7 @@ from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import require_reason
 from consult.kernel.signals import role_granting
 from consult.roles import logger
+from consult.roles.guards import GRANTS
 from consult.roles.models import ROLE_SCOPE
 from consult.roles.models import Role
 from consult.roles.models import RoleGrant
@@ -44,7 +45,7 @@ def grant_role(actor, user, role: Role, reason: str, *, community=None, central_
     """
     role = Role(role)
     if not can_grant(actor, role, community):
-        raise Refusal(_('You may not grant this role here.'), code='forbidden')
+        raise Refusal(_('You may not grant this role here.'), GRANTS, code='forbidden')
     reason = require_reason(reason, _('State the reason for this grant.'))
     scope = _scope_values(role, community, central_community, department)
     existing = db.session.scalar(
@@ -56,7 +57,7 @@ def grant_role(actor, user, role: Role, reason: str, *, community=None, central_
         )
     )
     if existing is not None:
-        raise Refusal(_('%(name)s already holds this role here.', name=user.display_name), code='duplicate')
+        raise Refusal(_('%(name)s already holds this role here.', name=user.display_name), GRANTS, code='duplicate')
     if community is not None:
         _check_combination(user, role, community)
     grant = RoleGrant(user_id=user.id, role=role, granted_by_id=actor.id, reason=reason, **scope)
@@ -103,10 +104,10 @@ def revoke_role(actor, grant: RoleGrant, reason: str) -> RoleGrant:
     :raises Refusal: not allowed, no reason, already revoked, or an administrator removing their own admin role.
     """
     if not can_grant(actor, Role(grant.role), grant.community):
-        raise Refusal(_('You may not revoke this role.'), code='forbidden')
+        raise Refusal(_('You may not revoke this role.'), GRANTS, code='forbidden')
     reason = require_reason(reason, _('State the reason for this revocation.'))
     if grant.role == Role.ADMIN and grant.user_id == actor.id:
-        raise Refusal(_('Administrators cannot revoke their own administrator role.'), code='self_revoke')
+        raise Refusal(_('Administrators cannot revoke their own administrator role.'), GRANTS, code='self_revoke')
     result = db.session.execute(
         sa.update(RoleGrant)
         .where(RoleGrant.id == grant.id, RoleGrant.revoked_at.is_(None))
@@ -114,7 +115,7 @@ def revoke_role(actor, grant: RoleGrant, reason: str) -> RoleGrant:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Refusal(_('This role has already been revoked.'), code='wrong_state')
+        raise Refusal(_('This role has already been revoked.'), GRANTS, code='wrong_state')
     db.session.refresh(grant)
     forget_grants(grant.user)
     record(

@@ -41,7 +41,7 @@ def ensure_initial_rules(community, effective_from: date) -> RuleSet:
         effective_from=effective_from,
         status=RuleSetStatus.CONFIRMED,
         params=default_params(),
-        summary='Defaults (domain.md section c)',
+        summary='默认规则：各数值取自法律、地方实践或平台默认值，并注明来源',
     )
     db.session.add(rules)
     db.session.flush()
@@ -50,7 +50,16 @@ def ensure_initial_rules(community, effective_from: date) -> RuleSet:
     return rules
 
 
-#: The rule set's own procedure (design, following domain.md rules 42 and I).
+#: Who makes the rule set (Art 12 asks for the community's deliberation rules; the Party organisation approves).
+AUTHORITY = Rule(
+    'rules_authority',
+    _l(
+        "Longgang Community Governance Regulation art 12 (the community's deliberation rules); Guidance on urban"
+        ' and rural community consultation (2015): the committee director proposes them, the community Party'
+        ' organisation confirms or declines them'
+    ),
+)
+#: The rule set's own procedure.
 ONE_PENDING = Rule('one_pending_proposal', _l('Consult design: one proposal at a time; a version is never edited'))
 FROM_TODAY = Rule(
     'effective_from_today', _l('Consult design: a new version takes effect today or later, never before the last')
@@ -68,7 +77,9 @@ def propose_rules(actor, community, choices: dict, effective_from: date, summary
         changed.
     """
     if not can_propose_rules(actor, community):
-        raise Refusal(_("Only the committee director proposes changes to the community's rules."), code='forbidden')
+        raise Refusal(
+            _("Only the committee director proposes changes to the community's rules."), AUTHORITY, code='forbidden'
+        )
     summary = clean_text(summary)
     if not summary:
         raise Refusal(_('Say what this version changes and why.'), SUMMARY_REQUIRED, code='summary_required')
@@ -137,7 +148,9 @@ def confirm_rules(actor, rules: RuleSet) -> RuleSet:
     """
     community = rules.community
     if not can_decide_rules(actor, community):
-        raise Refusal(_("Only the community Party organisation confirms the community's rules."), code='forbidden')
+        raise Refusal(
+            _("Only the community Party organisation confirms the community's rules."), AUTHORITY, code='forbidden'
+        )
     effective_from = max(rules.effective_from, today())
     _decide(actor, rules, RuleSetStatus.CONFIRMED, effective_from=effective_from)
     record(
@@ -159,7 +172,9 @@ def decline_rules(actor, rules: RuleSet, reason: str) -> RuleSet:
     """
     community = rules.community
     if not can_decide_rules(actor, community):
-        raise Refusal(_('Only the community Party organisation declines changes to the rules.'), code='forbidden')
+        raise Refusal(
+            _('Only the community Party organisation declines changes to the rules.'), AUTHORITY, code='forbidden'
+        )
     reason = require_reason(reason, _('State the reason for declining this version.'))
     _decide(actor, rules, RuleSetStatus.DECLINED, decision_reason=reason)
     record(

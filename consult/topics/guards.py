@@ -14,7 +14,12 @@ from consult.rules.defaults import EXCLUSIONS
 from consult.topics.models import ConsultationForm
 from consult.topics.models import SourceChannel
 
-PROCEDURE = Rule('topic_procedure', _l('Consult design: the topic procedure of domain.md (b); no step is skipped'))
+PROCEDURE = Rule(
+    'topic_procedure',
+    _l(
+        'Longgang Community Governance Regulation art 12 (topic selection and deliberation procedure): no step is skipped'
+    ),
+)
 WHO_ACTS = Rule(
     'topic_who_acts',
     _l(
@@ -22,7 +27,10 @@ WHO_ACTS = Rule(
     ),
 )
 SCOPE_DECLARED = Rule(
-    'scope_declared', _l('Scope of matters: excluded matters are refused or redirected (domain.md rule 6)')
+    'scope_declared',
+    _l(
+        'Longgang Community Governance Regulation art 12 (scope of matters): excluded matters are refused or redirected'
+    ),
 )
 CATEGORY = Rule(
     'topic_category', _l('Guidance on urban and rural community consultation (2015): the five categories of matters')
@@ -42,7 +50,10 @@ PRIVATE = Rule(
 SAME_COMMUNITY = Rule('merge_same_community', _l('Consult design: only topics of the same community are merged'))
 CROSS_COMMUNITY = Rule(
     'cross_community',
-    _l('Matters of two or more communities are led by the central community joint Party committee (domain.md rule 7)'),
+    _l(
+        'Guidance on urban and rural community consultation (2015): matters of two or more communities are led by the level above, in Longgang the central'
+        ' community joint Party committee'
+    ),
 )
 ONE_COSIGN = Rule('one_cosign', _l('Consult design: each resident co-signs a topic once'))
 COSIGN_ELIGIBLE = Rule(
@@ -53,7 +64,7 @@ NO_RULES = Rule('rules_in_force', _l('Consult design: a topic is judged under th
 ACTIVE_SUBMITTER = Rule(
     'submitter_eligible',
     _l(
-        'Topic collection: residents, representatives, staff on their behalf, departments and deputies (domain.md rule 14)'
+        'Guidance on urban and rural community consultation (2015), topic collection: residents, representatives, staff on their behalf, departments and deputies'
     ),
 )
 
@@ -197,29 +208,43 @@ def still_needed(outcome) -> int:
 TOPIC_PUBLICITY = Rule(
     'topic_publicity_days',
     _l(
-        "Topic announcement (public notice) before consultation: the rule set's topic publicity days "
-        '(domain.md rule 17)'
+        "Guidance on urban and rural community consultation (2015): the topic is announced before consultation, for the rule set's topic publicity days"
     ),
 )
 COMMENT_WINDOW = Rule(
     'comment_window',
-    _l('Online consultation reproduces on-site safeguards: a time-boxed comment window (domain.md rule 20)'),
+    _l(
+        'Longgang Community Governance Regulation art 12 (online consultation): a time-boxed comment window, as on site'
+    ),
 )
 CONSULTATION_OPINION = Rule(
     'consultation_opinion',
-    _l('Consultation ends in a consultation opinion written by the committee (domain.md rule 21)'),
+    _l(
+        'Guidance on urban and rural community consultation (2015): consultation ends in a consultation opinion written by the committee'
+    ),
 )
 
 
 def publicity_ended(topic, actor, rules, reason, data) -> None:
-    """An announced topic goes to consultation only once its publicity period has ended (inclusive)."""
+    """An announced topic goes to consultation only once its publicity period has ended (inclusive).
+
+    THE publicity guard of both ways into consultation: ``open_session`` (a meeting opens, which checks it first,
+    with its ``now``) and ``open_comments`` (a comment period opens).
+    """
+    from flask_babel import format_datetime
+
     from consult.topics.models import TopicStatus
 
     if topic.status != TopicStatus.ANNOUNCED:
         return
-    if topic.publicity_ends_at is None or utcnow() < topic.publicity_ends_at:
+    ends = topic.publicity_ends_at
+    if ends is None or (data.get('now') or utcnow()) < ends:
         raise Refusal(
-            _('The topic announcement period has not ended yet; the comment period can open from then.'),
+            _(
+                'The topic announcement runs until %(when)s; consultation (a session or a comment period) cannot'
+                ' start before.',
+                when=format_datetime(ends, 'yyyy-MM-dd HH:mm') if ends else '-',
+            ),
             TOPIC_PUBLICITY,
             code='publicity_not_over',
         )

@@ -139,7 +139,7 @@ def test_opening_needs_notice_materials_and_the_topic_publicity_over(db, cast, m
     db.session.commit()
     with pytest.raises(Refusal) as refused:
         ops.open_meeting(cast.director, meeting)
-    assert refused.value.code == 'publicity'
+    assert refused.value.code == 'publicity_not_over'
 
 
 def test_opening_freezes_the_roster_and_moves_the_topic(db, cast, make_meeting, make_user):

@@ -39,7 +39,8 @@ def test_withdrawing_twice_is_refused_and_changes_nothing(db, place, make_reside
     with pytest.raises(Refusal) as refused:
         operations.withdraw_petition(starter, petition)
     assert refused.value.code == 'wrong_state'
-    assert str(refused.value) == 'This petition has changed meanwhile; reload the page.'  # no rule cited, as before
+    assert refused.value.message == 'This petition has changed meanwhile; reload the page.'
+    assert refused.value.rule.code == 'petition_procedure'  # the machine's refusals cite the petition procedure
     db.session.rollback()
     assert _status(db, petition) == PetitionStatus.WITHDRAWN
     assert petition.withdrawn_at == withdrawn_at
