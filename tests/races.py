@@ -19,11 +19,15 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-def run_together(app, racers: int, step, timeout: float = 120) -> list:
+def run_together(app, racers: int, step, timeout: float = 120, prepare=None) -> list:
     """Run ``step(index)`` in ``racers`` threads released together by a barrier; return their results.
 
     A racer takes its connection only after the barrier, so more racers than the pool holds still start
     together (the pool hands connections out as the first ones finish).
+
+    :param prepare: ``prepare(index)`` runs in the thread before the barrier, with no app context pushed
+        (e.g. a test client logging in); then ``step(index, prepared)`` is called with what it returned.
+        The steps of such races push no context either: each request of a test client makes its own.
     """
     barrier = threading.Barrier(racers)
     results: list = []
@@ -33,6 +37,11 @@ def run_together(app, racers: int, step, timeout: float = 120) -> list:
         from consult.db import db
 
         try:
+            if prepare is not None:
+                prepared = prepare(index)
+                barrier.wait(timeout=30)
+                results.append(step(index, prepared))
+                return
             with app.app_context(), app.test_request_context():
                 barrier.wait(timeout=30)
                 results.append(step(index))
