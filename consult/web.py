@@ -52,14 +52,16 @@ def attempt_once(form, kind: str, operation: Callable[..., Any], *args, **kwargs
     user_id = current_user.id if current_user.is_authenticated else None
     row, first = submissions.take(token, kind, user_id)
     if not first:
+        mine = row.kind == kind and row.user_id == user_id and row.object_id is not None
+        earlier = row.object_id
         db.session.rollback()
-        if row.kind != kind or row.user_id != user_id or row.object_id is None:
+        if not mine:
             # Not this person's earlier post: nothing to show them; the form is re-rendered with a fresh token.
             form.submission_token.data = submissions.new_token()
             return Once(
                 refusal=Refusal(_('This form was already used; check it and send it again.'), code='token_used')
             )
-        return Once(earlier=row.object_id)
+        return Once(earlier=earlier)
     try:
         result = operation(*args, **kwargs)
     except Refusal as refusal:
