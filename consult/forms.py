@@ -8,7 +8,10 @@ from flask import g
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 from wtforms.i18n import messages_path
+
+from consult.submissions import new_token
 
 _WTFORMS_LOCALE = {'zh_Hans': 'zh', 'zh_Hant': 'zh_TW', 'en': 'en'}
 
@@ -36,3 +39,14 @@ class Form(FlaskForm):
 
 class ActionForm(Form):
     """A step with no input besides the CSRF token (accept, submit, co-sign, mark as read...)."""
+
+
+class OnceForm(Form):
+    """A form that creates something (a topic, a petition, a meeting, a comment...): posted twice, it creates once.
+
+    It renders a new random token with its hidden fields (``form.hidden_tag()``); the route creates through
+    :func:`consult.web.attempt_once`, which stores the token with what it created (:mod:`consult.submissions`).
+    A re-rendered form (a validation error or a refusal) keeps its token: nothing was stored under it.
+    """
+
+    submission_token = HiddenField(default=new_token)

@@ -152,3 +152,12 @@ class MailServer:
 
     def recipients(self) -> list[str]:
         return [address for _sender, rcpts, _message in self.messages for address in rcpts]
+
+
+def submission_token(html: str, name: str = 'submission_token') -> str:
+    """The one-time token a creating form rendered (``consult.forms.OnceForm``) in ``html``."""
+    import re
+
+    match = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]+)"', html)
+    assert match, f'no {name} field in the page'
+    return match.group(1)

@@ -74,12 +74,24 @@ def authenticate(identifier: str, password: str, *, max_failures: int, lockout_m
         )
     if user is None or not user.active or not verify_password(user.password_hash, password):
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= max_failures:
-                user.locked_until = now + timedelta(minutes=lockout_minutes)
-                user.failed_logins = 0
+            # In the database, not from the loaded value: concurrent failures must each count (a lost
+            # update would let a guesser try more than ``max_failures`` passwords before the lock).
+            failures = db.session.execute(
+                sa.update(User)
+                .where(User.id == user.id)
+                .values(failed_logins=User.failed_logins + 1)
+                .returning(User.failed_logins)
+                .execution_options(synchronize_session=False)
+            ).scalar_one()
+            if failures >= max_failures:
+                db.session.execute(
+                    sa.update(User)
+                    .where(User.id == user.id)
+                    .values(locked_until=now + timedelta(minutes=lockout_minutes), failed_logins=0)
+                    .execution_options(synchronize_session=False)
+                )
                 logger.warning('user %s locked after %s failed logins', user.id, max_failures)
-            db.session.flush()
+            db.session.expire(user, ['failed_logins', 'locked_until'])
         raise Refusal(_('The mobile number, email or password is wrong.'), code='bad_credentials')
     user.failed_logins = 0
     user.locked_until = None
@@ -97,7 +109,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if current == new:
         raise Refusal(_('The new password must differ from the current one.'), code='same_password')
     user.password_hash = hash_password(new)
-    user.session_version += 1
+    user.session_version = User.session_version + 1  # in the database: concurrent changes both count
     db.session.flush()
     logger.info('user %s changed password', user.id)
 

@@ -16,6 +16,7 @@ from consult.comments.models import DAYS_MIN
 from consult.comments.models import STANCE_LABELS
 from consult.comments.models import SUMMARY_MAX
 from consult.forms import Form
+from consult.forms import OnceForm
 
 
 class OpenForm(Form):
@@ -27,7 +28,7 @@ class OpenForm(Form):
     )
 
 
-class CommentForm(Form):
+class CommentForm(OnceForm):
     body = TextAreaField(_l('Your comment'), validators=[Optional(), Length(max=BODY_MAX)])
     stance = RadioField(_l('Your position'), validators=[Optional()])
     parent_id = HiddenField()

@@ -27,7 +27,9 @@ from consult.forms import ActionForm
 from consult.kernel.clock import utcnow
 from consult.topics import states
 from consult.topics.routes.intake import load_topic
+from consult.web import already_submitted
 from consult.web import attempt
+from consult.web import attempt_once
 
 #: Topic steps taken on a comments page, not on the generic step page.
 COMMENT_STEPS = {'open_comments': 'comments.open_period', 'conclude_comments': 'comments.conclude'}
@@ -92,9 +94,18 @@ def post(topic_id: int):
         abort(403)
     form = CommentForm()
     if form.validate_on_submit():
-        _result, refusal = attempt(
-            operations.post_comment, current_user, topic, form.body.data, request.form.get('stance'), form.parent()
+        _result, refusal, earlier = attempt_once(
+            form,
+            'comment',
+            operations.post_comment,
+            current_user,
+            topic,
+            form.body.data,
+            request.form.get('stance'),
+            form.parent(),
         )
+        if earlier is not None:
+            return already_submitted(url_for('topics.detail', topic_id=topic.id, _anchor=f'comment-{earlier}'))
         if refusal is not None:
             flash(str(refusal), 'error')
         else:

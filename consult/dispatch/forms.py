@@ -10,9 +10,10 @@ from consult.dispatch.guards import REPLY_MAX
 from consult.dispatch.guards import TEXT_MAX
 from consult.dispatch.models import KIND_LABELS
 from consult.forms import Form
+from consult.forms import OnceForm
 
 
-class ProposeForm(Form):
+class ProposeForm(OnceForm):
     department_id = SelectField(_l('Department'), coerce=int)
     kind = RadioField(
         _l('Kind of item'),

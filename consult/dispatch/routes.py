@@ -24,7 +24,10 @@ from consult.dispatch.models import DispatchTicket
 from consult.forms import ActionForm
 from consult.kernel.clock import utcnow
 from consult.topics.routes.intake import load_topic
+from consult.web import already_submitted
 from consult.web import attempt
+from consult.web import attempt_once
+from consult.web import submitted_before
 
 
 def load_ticket(ticket_id: int) -> DispatchTicket:
@@ -58,17 +61,30 @@ def queue():
 @login_required
 def propose(topic_id: int):
     topic = load_topic(topic_id)
+    form = ProposeForm()
+    # The director's proposal redirects the topic at once, so a repeat would no longer be allowed here.
+    earlier = submitted_before(form, 'ticket')
+    if earlier is not None:
+        return already_submitted(url_for('dispatch.detail', ticket_id=earlier))
     if not p.can_propose(current_user, topic):
         abort(403)
-    form = ProposeForm()
     departments = queries.departments_serving(topic.community_id)
     form.department_id.choices = [(d.id, d.name) for d in departments]
     principal = p.is_principal(current_user, topic.community)
     if form.validate_on_submit():
         department = next((d for d in departments if d.id == form.department_id.data), None)
-        ticket, refusal = attempt(
-            operations.propose_dispatch, current_user, topic, department, form.kind.data, form.reason.data or ''
+        ticket, refusal, earlier = attempt_once(
+            form,
+            'ticket',
+            operations.propose_dispatch,
+            current_user,
+            topic,
+            department,
+            form.kind.data,
+            form.reason.data or '',
         )
+        if earlier is not None:
+            return already_submitted(url_for('dispatch.detail', ticket_id=earlier))
         if refusal is None:
             flash(
                 _('Dispatched to the department.') if principal else _('Sent to the director for sign-off.'), 'success'

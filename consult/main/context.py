@@ -12,6 +12,7 @@ from consult.residency.permissions import verifiable_community_ids
 from consult.roles.models import ROLE_LABELS
 from consult.roles.permissions import can_manage_roles
 from consult.roles.permissions import can_view_audit
+from consult.submissions import new_token
 
 
 def inject_globals() -> dict:
@@ -30,6 +31,8 @@ def inject_globals() -> dict:
         'language_names': LANGUAGE_NAMES,
         'nav': nav,
         'csrf_token_value': generate_csrf,
+        # A one-time token for a creating form written by hand (``consult.forms.OnceForm`` renders its own).
+        'submission_token': new_token,
         'role_labels': ROLE_LABELS,
         # ``may('topic.cosign', topic)``: the one predicate of an action, for the current user.
         'may': _may,

@@ -14,6 +14,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from consult.forms import Form
+from consult.forms import OnceForm
 from consult.topics.models import FORM_LABELS
 
 from .models import KIND_LABELS
@@ -23,7 +24,7 @@ from .models import PLACE_MAX
 from .models import TITLE_MAX
 
 
-class ScheduleForm(Form):
+class ScheduleForm(OnceForm):
     title = StringField(_l('Title'), validators=[DataRequired(), Length(max=TITLE_MAX)])
     kind = SelectField(_l('Meeting type'))
     form = SelectField(_l('Form'))
@@ -47,7 +48,7 @@ class ScheduleForm(Form):
         self.form.choices = [(str(k), str(v)) for k, v in FORM_LABELS.items()]
 
 
-class MaterialForm(Form):
+class MaterialForm(OnceForm):
     title = StringField(_l('Document title'), validators=[DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField(
         _l('Content'), validators=[DataRequired(), Length(max=50_000)], description=_l('Markdown is allowed.')
@@ -67,7 +68,7 @@ class RosterBuildForm(Form):
         ]
 
 
-class ParticipantForm(Form):
+class ParticipantForm(OnceForm):
     contact = StringField(_l('Mobile number or email'), validators=[DataRequired(), Length(max=254)])
     kind = SelectField(_l('Takes part as'))
     organisation = StringField(
@@ -83,7 +84,7 @@ class ReasonForm(Form):
     reason = TextAreaField(_l('Reason'), validators=[Optional(), Length(max=1000)])
 
 
-class JoinForm(Form):
+class JoinForm(OnceForm):
     reason = TextAreaField(
         _l('Why you want to take part'),
         validators=[DataRequired(), Length(max=1000)],

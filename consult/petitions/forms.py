@@ -9,12 +9,13 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
 from consult.forms import Form
+from consult.forms import OnceForm
 from consult.petitions.models import MATTER_MAX
 from consult.petitions.models import NOTE_MAX
 from consult.petitions.models import TITLE_MAX
 
 
-class StartForm(Form):
+class StartForm(OnceForm):
     title = StringField(_l('Title'), validators=[DataRequired(), Length(max=TITLE_MAX)])
     matter = TextAreaField(
         _l("The matter for the residents' meeting"),

@@ -31,7 +31,9 @@ from consult.petitions.permissions import is_committee
 from consult.petitions.permissions import queue_community_ids
 from consult.rules.models import RuleSet
 from consult.rules.queries import rules_in_force
+from consult.web import already_submitted
 from consult.web import attempt
+from consult.web import attempt_once
 
 STATUS_LABELS = {
     PetitionStatus.OPEN: _l('Open for signatures'),
@@ -95,9 +97,11 @@ def start(code: str):
         abort(403)
     form = StartForm()
     if form.validate_on_submit():
-        petition, refusal = attempt(
-            operations.start_petition, current_user, community, form.title.data, form.matter.data
+        petition, refusal, earlier = attempt_once(
+            form, 'petition', operations.start_petition, current_user, community, form.title.data, form.matter.data
         )
+        if earlier is not None:
+            return already_submitted(url_for('petitions.detail', petition_id=earlier))
         if refusal is None:
             flash(_('Petition started, with your signature.'), 'success')
             return redirect(url_for('petitions.detail', petition_id=petition.id))

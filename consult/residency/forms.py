@@ -13,9 +13,10 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from consult.forms import Form
+from consult.forms import OnceForm
 
 
-class ClaimForm(Form):
+class ClaimForm(OnceForm):
     household_id = SelectField(_l('Household'), coerce=int, validators=[InputRequired()])
     code = StringField(
         _l('Household code (optional)'),

@@ -9,11 +9,12 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from consult.forms import Form
+from consult.forms import OnceForm
 from consult.roles.models import ROLE_LABELS
 from consult.roles.models import Role
 
 
-class GrantForm(Form):
+class GrantForm(OnceForm):
     identifier = StringField(
         _l('Mobile number or email of the person'),
         validators=[DataRequired(), Length(max=254)],

@@ -30,7 +30,9 @@ from consult.roles.permissions import can_grant
 from consult.roles.permissions import can_manage_roles
 from consult.roles.permissions import community_ids_for
 from consult.roles.permissions import is_admin
+from consult.web import already_submitted
 from consult.web import attempt
+from consult.web import attempt_once
 
 
 def _manageable_community_ids(user) -> set[int] | None:
@@ -74,7 +76,9 @@ def grant():
         if user is None:
             form.identifier.errors.append(_('No account has this mobile number or email.'))
         else:
-            _result, refusal = attempt(
+            _result, refusal, earlier = attempt_once(
+                form,
+                'role_grant',
                 operations.grant_role,
                 current_user,
                 user,
@@ -84,6 +88,8 @@ def grant():
                 central_community=db.session.get(CentralCommunity, form.central_community_id.data or 0),
                 department=db.session.get(Department, form.department_id.data or 0),
             )
+            if earlier is not None:
+                return already_submitted(url_for('roles.index'))
             if refusal is not None:
                 form.role.errors.append(str(refusal))
             else:

@@ -17,6 +17,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from consult.forms import Form
+from consult.forms import OnceForm
 from consult.topics.attachments import filetypes
 from consult.topics.models import AREA_LABELS
 from consult.topics.models import FORM_LABELS
@@ -29,7 +30,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class TopicForm(Form):
+class TopicForm(OnceForm):
     community_id = SelectField(_l('Community'), coerce=int)
     channel = SelectField(_l('Source channel'))
     originator = StringField(

@@ -176,7 +176,7 @@ class Topic(db.Model):
     participant_scope: so.Mapped[str | None] = so.mapped_column(sa.Text)
     #: The last refusal reason (rejection), shown with the redirect.
     decision_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
-    #: Active co-signs, kept by the co-sign operations from the table (never incremented blindly).
+    #: Active co-signs, counted from the table by the co-sign operations once they hold the row lock.
     cosign_count: so.Mapped[int] = so.mapped_column(default=0, server_default='0')
 
     community = so.relationship('Community')

@@ -7,7 +7,9 @@ department or a deputy submits it; a resident's own topic (channel ``online``) e
 co-signing threshold (rule set ``cosign``: signatures = active co-signs, adults = verified adult residents)
 is met. Co-signing stays open while the topic is SUBMITTED; a co-sign can be withdrawn only before the topic
 is queued. Counts are always taken from the table, and a partial unique index keeps one active co-sign per
-resident and topic, so concurrent co-signs never double count.
+resident and topic, so concurrent co-signs never double count. The stored ``cosign_count`` is counted only
+once the topic row is locked (:func:`lock`): concurrent co-signs are serialised on that row, so the last one
+to commit counts every co-sign committed before it and none is lost.
 """
 
 import sqlalchemy as sa
@@ -174,8 +176,22 @@ def withdraw_topic(actor, topic, reason: str = '') -> Topic:
     return topic
 
 
+def lock(topic) -> None:
+    """Lock the topic row and reload its status (PostgreSQL: ``FOR NO KEY UPDATE``; SQLite has one writer).
+
+    ``NO KEY``: a co-sign row's foreign key takes a key-share lock on the topic, which a plain ``FOR UPDATE``
+    would wait for, so two co-signs that inserted first would deadlock.
+    """
+    db.session.refresh(topic, ['status', 'queued_at', 'cosign_count'], with_for_update={'key_share': True})
+
+
 def refresh_count(topic) -> int:
-    """Store the active co-sign count (from the table), tell viewers, and queue the topic when it is due."""
+    """Store the active co-sign count, tell viewers, and queue the topic when it is due.
+
+    Counted after the topic row is locked, never before: a count taken before the lock misses the co-signs
+    committed while it waited, and the last writer would store that stale figure.
+    """
+    lock(topic)
     count = active_cosign_count(topic.id)
     db.session.execute(sa.update(Topic).where(Topic.id == topic.id).values(cosign_count=count))
     db.session.refresh(topic, ['cosign_count'])
@@ -202,6 +218,7 @@ def cosign(actor, topic) -> CoSign:
 
     :raises Refusal: not eligible, wrong state, or already co-signed (also under concurrent requests).
     """
+    lock(topic)
     if topic.status != TopicStatus.SUBMITTED:
         raise Refusal(_('Co-signing is open only while the topic awaits review.'), g.PROCEDURE, code='wrong_state')
     if not p.can_cosign(actor, topic):
@@ -223,6 +240,7 @@ def cosign(actor, topic) -> CoSign:
 
 
 def withdraw_cosign(actor, topic) -> None:
+    lock(topic)
     if topic.status != TopicStatus.SUBMITTED or topic.queued_at is not None:
         raise Refusal(_('A co-sign can be withdrawn only before review.'), g.PROCEDURE, code='wrong_state')
     moved = db.session.execute(

@@ -41,8 +41,42 @@
     if (select) { select.addEventListener('change', function () { select.form.submit(); }); }
   }
 
+  // A posted form is sent once: a second click (or Enter) while the page loads is ignored and the buttons are
+  // disabled. The server makes creating forms safe anyway (one-time tokens); this spares the wait and the
+  // message. Forms that a script sends itself (it prevents the default) are left alone.
+  function sendFormsOnce() {
+    document.addEventListener('submit', function (event) {
+      var form = event.target;
+      if (event.defaultPrevented || (form.getAttribute('method') || '').toLowerCase() !== 'post') { return; }
+      if (form.dataset.sending) { event.preventDefault(); return; }
+      form.dataset.sending = '1';
+      // Disabled after the browser has read the form: a disabled submitter would not send its name and value.
+      window.setTimeout(function () {
+        form.querySelectorAll('button:not([disabled]), input[type="submit"]:not([disabled])').forEach(function (button) {
+          button.disabled = true;
+          button.dataset.sendingDisabled = '1';
+        });
+      }, 0);
+      // A download or a slow answer must not leave the form dead for good.
+      window.setTimeout(function () { release(form); }, 15000);
+    });
+    // Back to a page kept in the browser's cache: its forms work again.
+    window.addEventListener('pageshow', function (event) {
+      if (event.persisted) { document.querySelectorAll('form[data-sending]').forEach(release); }
+    });
+  }
+
+  function release(form) {
+    delete form.dataset.sending;
+    form.querySelectorAll('[data-sending-disabled]').forEach(function (button) {
+      button.disabled = false;
+      delete button.dataset.sendingDisabled;
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     connectLive();
     autoSubmitLanguage();
+    sendFormsOnce();
   });
 })();

@@ -101,3 +101,20 @@ def test_rejected_topic_shows_reason_and_redirect(new_context, live):
     public.goto(url)
     expect(public.locator('.decision .reason')).to_have_text('属于城管部门的法定职责')
     expect(public.locator('.decision .redirect')).to_have_count(1)
+
+
+def test_a_double_click_submits_the_topic_once(new_context, live):
+    """The page sends the form once and still sends the button pressed (``submit_now``: submitted, not a draft)."""
+    title = f'双击提交 {secrets.token_hex(3)}'
+    resident = new_context().new_page()
+    log_in(resident, DEMO_RESIDENT, live.demo_password)
+    resident.goto('/topics/new')
+    resident.fill('#title', title)
+    resident.fill('#body', '只应提交一次。')
+    resident.check('#categories-0')
+    resident.check('#declared_not_excluded')
+    resident.locator('#submit_now').dblclick()
+    expect(resident.locator('main h1')).to_have_text(title)
+    expect(resident.locator('#cosign-count')).to_have_text('0')  # submitted: co-signing is open
+    resident.goto('/topics/mine')
+    expect(resident.locator('main').get_by_text(title)).to_have_count(1)

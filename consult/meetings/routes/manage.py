@@ -37,7 +37,9 @@ from consult.meetings.routes.common import load_meeting
 from consult.roles.models import Role
 from consult.roles.models import RoleGrant
 from consult.topics.routes.intake import load_topic
+from consult.web import already_submitted
 from consult.web import attempt
+from consult.web import attempt_once
 
 _PEOPLE_ROLES = (Role.COMMITTEE_DIRECTOR, Role.COMMITTEE_STAFF, Role.PARTY_ORG, Role.REPRESENTATIVE)
 
@@ -71,7 +73,9 @@ def schedule(topic_id: int):
     if form.validate_on_submit():
         data = dict(form.data)
         data['starts_at'] = form.starts_at.data.replace(tzinfo=CITY_TZ).astimezone(UTC)
-        meeting, refusal = attempt(ops.schedule, current_user, topic, data)
+        meeting, refusal, earlier = attempt_once(form, 'meeting', ops.schedule, current_user, topic, data)
+        if earlier is not None:
+            return already_submitted(url_for('meetings.detail', meeting_id=earlier))
         if refusal is None:
             flash(_('Meeting scheduled. Build the roster, add materials, then send the notice.'), 'success')
             return redirect(url_for('meetings.detail', meeting_id=meeting.id))
@@ -120,7 +124,11 @@ def add_material(meeting_id: int):
     form = MaterialForm(prefix='material')
     if not form.validate_on_submit():
         return back(meeting, _('Give the document a title and content.'))
-    _result, refusal = attempt(ops.add_material, current_user, meeting, form.title.data, form.body.data)
+    _result, refusal, earlier = attempt_once(
+        form, 'material', ops.add_material, current_user, meeting, form.title.data, form.body.data
+    )
+    if earlier is not None:
+        return already_submitted(url_for('meetings.detail', meeting_id=meeting.id))
     return back(meeting, refusal, _('Document added.'))
 
 
@@ -179,9 +187,18 @@ def add_participant(meeting_id: int):
     if not form.validate_on_submit():
         return back(meeting, _('Give a mobile number or email and the capacity.'))
     user = find_by_identifier(form.contact.data.strip())
-    _result, refusal = attempt(
-        roster.add_participant, current_user, meeting, user, form.kind.data, form.organisation.data or ''
+    _result, refusal, earlier = attempt_once(
+        form,
+        'participant',
+        roster.add_participant,
+        current_user,
+        meeting,
+        user,
+        form.kind.data,
+        form.organisation.data or '',
     )
+    if earlier is not None:
+        return already_submitted(url_for('meetings.detail', meeting_id=meeting.id, _anchor='roster'))
     return back(meeting, refusal, _('Added to the roster.'), '#roster')
 
 
@@ -210,7 +227,11 @@ def request_to_join(meeting_id: int):
     form = JoinForm(prefix='join')
     if not form.validate_on_submit():
         return back(meeting, _('Say why you want to take part (your stake in the matter).'))
-    _result, refusal = attempt(roster.request_to_join, current_user, meeting, form.reason.data)
+    _result, refusal, earlier = attempt_once(
+        form, 'join_request', roster.request_to_join, current_user, meeting, form.reason.data
+    )
+    if earlier is not None:
+        return already_submitted(url_for('meetings.detail', meeting_id=meeting.id))
     return back(meeting, refusal, _('Your request was sent to the committee.'))
 
 

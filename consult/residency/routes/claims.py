@@ -30,7 +30,9 @@ from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.residency.models import VerificationMethod
 from consult.residency.permissions import can_withdraw_claim
+from consult.web import already_submitted
 from consult.web import attempt
+from consult.web import attempt_once
 
 
 def get_membership_or_404(membership_id: int, check=None) -> Membership:
@@ -86,10 +88,12 @@ def claim():
     if building is not None and form.validate_on_submit():
         household = db.session.get(Household, form.household_id.data)
         code = (form.code.data or '').strip()
-        if code:
-            membership, refusal = attempt(codes.claim_with_code, current_user, household, code)
-        else:
-            membership, refusal = attempt(operations.claim_residence, current_user, household)
+        operation = codes.claim_with_code if code else operations.claim_residence
+        membership, refusal, earlier = attempt_once(
+            form, 'membership', operation, current_user, household, *([code] if code else [])
+        )
+        if earlier is not None:
+            return already_submitted(url_for('residency.mine'))
         if refusal is not None:
             if refusal.code == 'household_code':
                 form.code.errors.append(str(refusal))

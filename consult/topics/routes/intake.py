@@ -36,7 +36,9 @@ from consult.topics.models import CHANNEL_LABELS
 from consult.topics.models import FORM_LABELS
 from consult.topics.models import Topic
 from consult.topics.models import TopicStatus
+from consult.web import already_submitted
 from consult.web import attempt
+from consult.web import attempt_once
 
 
 def load_topic(topic_id: int) -> Topic:
@@ -105,7 +107,9 @@ def new():
         if form.originator.data:
             originator = find_by_identifier(normalise_identifier(form.originator.data))
         uploads = _uploads(form)
-        topic, refusal = attempt(
+        topic, refusal, earlier = attempt_once(
+            form,
+            'topic',
             _create_and_maybe_submit,
             community,
             form.channel.data,
@@ -114,6 +118,8 @@ def new():
             form.submit_now.data,
             uploads,
         )
+        if earlier is not None:
+            return already_submitted(url_for('topics.detail', topic_id=earlier))
         if refusal is None:
             flash(_('Topic submitted.') if form.submit_now.data else _('Draft saved.'), 'success')
             return redirect(url_for('topics.detail', topic_id=topic.id))
