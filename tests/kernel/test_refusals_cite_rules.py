@@ -29,6 +29,7 @@ NOT_A_RULE = {
     ('petitions/operations.py', 'invalid'): MALFORMED,  # an empty or too long text, a missing or future date
     ('petitions/operations.py', 'not_signed'): NOT_FOUND,  # no signature to withdraw
     ('roles/operations.py', 'scope_required'): MALFORMED,  # the form gave no community or department
+    ('web.py', 'token_used'): MALFORMED,  # another person's one-time form token: the form is shown again
 }
 #: Rule refusals in ``consult/accounts/`` still without a source: that context is being rewritten elsewhere.
 #: Remove each entry when its refusal cites its rule (the test then fails if it is left here).
