@@ -35,3 +35,24 @@ def test_a_topic_with_an_unknown_choice_shows_the_field_error(client, db, auth, 
     assert f'id="{field}-error"' in page
     assert message.lower() in page.lower()
     assert db.session.scalar(sa.select(sa.func.count(Topic.id))) == 0
+
+
+def test_the_confirmation_step_shows_an_unknown_category_and_form(client, db, auth, cast, csrf, make_topic):
+    topic = make_topic('screening')
+    auth.login(cast.party)
+    response = client.post(
+        f'/topics/{topic.id}/step/confirm',
+        data={
+            'csrf_token': csrf(),
+            'categories': 'no_such_category',
+            'participant_scope': '3号楼住户',
+            'consultation_form': 'telepathy',
+            'form_reason': '理由',
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="categories-error"' in page
+    assert 'id="consultation_form-error"' in page
+    db.session.refresh(topic)
+    assert topic.status == 'screening'
