@@ -16,11 +16,15 @@ from urllib.parse import quote
 import pytest
 
 from consult.comments import operations as comments
+from consult.dispatch import operations as dispatch
 from consult.extensions import limiter
 from consult.extensions import socketio
 from consult.forms import Form
 from consult.meetings import operations as meetings
+from consult.meetings import roster
 from consult.meetings import seats
+from consult.petitions.operations import start_petition
+from consult.residency.operations import claim_residence
 from consult.roles.models import Role
 from tests.conftest import AuthActions
 from tests.conftest import csrf_token
@@ -54,26 +58,45 @@ _PARAM = re.compile(r'<(?:(\w+):)?(\w+)>')
 
 
 @pytest.fixture
-def world(db, cast, make_topic, make_meeting, grant):
-    """A topic in its comment period with a comment, and an open meeting chaired and minuted by the director."""
-    director = cast.director
+def world(db, cast, make_topic, make_meeting, make_user, make_resident, grant):
+    """Something behind each id a route takes, and a director of the community who may reach most routes.
+
+    A topic in its comment period with a comment; an open meeting the director chairs and minutes, with an
+    added participant and a request to join; a petition; a pending residence claim; an expert's grant; a
+    ticket signed off to the department.
+    """
+    place, director = cast.place, cast.director
     for role in (Role.COMMITTEE_STAFF, Role.PARTY_ORG):
-        grant(director, role, community=cast.place.a)
+        grant(director, role, community=place.a)
     grant(director, Role.ADMIN)
     topic = make_topic('announced')
     end_publicity(topic)
     comments.open_period(cast.staff, topic, 14)
     comment = comments.post_comment(cast.staff, topic, '意见', 'for')
     meeting = make_meeting(secretary_id=director.id)
+    participant = roster.add_participant(cast.staff, meeting, cast.deputy, 'observer')
+    homes = place.households(place.a)
+    join = roster.request_to_join(make_resident(homes[-2]), meeting, '我住隔壁')
     meetings.open_meeting(director, meeting)
+    petition = start_petition(cast.resident, place.a, '请愿', '召开居民会议')
+    claim = claim_residence(make_user(), homes[-1])
+    expert = grant(make_user(), Role.EXPERT, community=place.a)
+    ticket = dispatch.propose_dispatch(cast.staff, make_topic('submitted'), place.department, 'simple', '部门职责')
+    dispatch.sign_off(director, ticket)
     db.session.commit()
     values = {
         'topic_id': topic.id,
         'meeting_id': meeting.id,
         'comment_id': comment.id,
         'user_id': director.id,
-        'community_id': cast.place.a.id,
-        'code': cast.place.a.code,
+        'participant_id': participant.id,
+        'request_id': join.id,
+        'petition_id': petition.id,
+        'membership_id': claim.id,
+        'grant_id': expert.id,
+        'ticket_id': ticket.id,
+        'community_id': place.a.id,
+        'code': place.a.code,
         'number': 1,
         'action': 'accept',
     }
@@ -199,6 +222,8 @@ def test_no_route_fails_on_bad_input(app, db, world, form_fields):
     assert 'starts_at' in form_fields['meetings.schedule']
     assert 'birth_date' in form_fields['accounts.register']
     assert 'effective_from' in form_fields['rules.propose']
+    assert 'reason' in form_fields['residency.reject']
+    assert 'reason' in form_fields['meetings.decide_request']
     assert len(form_fields) > 30
     assert anonymous_sweep.failures == []
     assert member_sweep.failures == []
