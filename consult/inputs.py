@@ -66,7 +66,7 @@ def check_request() -> None:
     ):
         if any(not storable(k) or not storable(v) for k, v in request.form.items(True)):
             abort(400)
-        if any(f.filename and not storable(f.filename) for f in request.files.values()):
+        if any(f.filename and not storable(f.filename) for _name, f in request.files.items(True)):
             abort(400)
 
 
