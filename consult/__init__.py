@@ -41,6 +41,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     check_config(app.config)
     _configure_logging(app)
+    _bound_inputs(app)
     _register_extensions(app)
     _register_blueprints(app)
     _plug_contexts()
@@ -53,6 +54,15 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 def _configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+
+
+def _bound_inputs(app: Flask) -> None:
+    """Every ``<int:...>`` route takes ids in the database's range; no request carries unstorable text."""
+    from consult.inputs import IdConverter
+    from consult.inputs import check_request
+
+    app.url_map.converters['int'] = IdConverter
+    app.before_request(check_request)
 
 
 def _register_extensions(app: Flask) -> None:

@@ -29,7 +29,8 @@ def _entries(path: Path) -> dict[str, tuple[str, list[str]]]:
         spec, *options = line.split(' --hash=')
         requirement = Requirement(spec.strip())
         specifiers = list(requirement.specifier)
-        assert len(specifiers) == 1 and specifiers[0].operator == '==', f'{path.name}: {spec} is not pinned with =='
+        assert len(specifiers) == 1, f'{path.name}: {spec} is not pinned'
+        assert specifiers[0].operator == '==', f'{path.name}: {spec} is not pinned with =='
         entries[canonicalize_name(requirement.name)] = (specifiers[0].version, [o.strip() for o in options])
     return entries
 

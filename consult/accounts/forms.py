@@ -13,6 +13,7 @@ from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from consult.forms import Form
+from consult.forms import birth_date_range
 
 MOBILE_RE = re.compile(r'^1[3-9]\d{9}$')
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
@@ -46,7 +47,7 @@ class RegisterForm(Form):
     )
     birth_date = DateField(
         _l('Birth date'),
-        validators=[DataRequired(message=_l('Enter a date such as 1980-05-17.'))],
+        validators=[DataRequired(message=_l('Enter a date such as 1980-05-17.')), birth_date_range()],
         description=_l('Private: used to work out whether you may vote (18 or older).'),
     )
     password = PasswordField(

@@ -4,13 +4,13 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort
 from flask import render_template
-from flask import request
 from flask_login import current_user
 from flask_login import login_required
 
 from consult.audit import bp
 from consult.audit.models import AuditEntry
 from consult.db import db
+from consult.inputs import int_arg
 from consult.kernel.actions import may
 from consult.kernel.signals import audit_scope
 from consult.kernel.signals import contributions
@@ -33,7 +33,7 @@ def index():
         query = query.where(AuditEntry.community_id.in_(community_ids))
     page = db.paginate(
         query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
-        page=request.args.get('page', 1, type=int),
+        page=int_arg('page'),
         per_page=PAGE_SIZE,
         error_out=False,
     )

@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
-from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired
@@ -16,7 +15,10 @@ from consult.comments.models import DAYS_MIN
 from consult.comments.models import STANCE_LABELS
 from consult.comments.models import SUMMARY_MAX
 from consult.forms import Form
+from consult.forms import IntegerField
 from consult.forms import OnceForm
+from consult.inputs import MAX_INT
+from consult.inputs import parse_int
 
 
 class OpenForm(Form):
@@ -38,10 +40,10 @@ class CommentForm(OnceForm):
         self.stance.choices = [(str(k), str(v)) for k, v in STANCE_LABELS.items()]
 
     def parent(self) -> int | None:
-        try:
-            return int(self.parent_id.data) if self.parent_id.data else None
-        except (TypeError, ValueError):
-            return -1
+        if not self.parent_id.data:
+            return None
+        parent_id = parse_int(self.parent_id.data, 1, MAX_INT)
+        return -1 if parent_id is None else parent_id
 
 
 class ReasonForm(Form):

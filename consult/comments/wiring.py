@@ -1,13 +1,12 @@
 """What comments connects when the app is built: the comment period's checks and opening on the topic's steps."""
 
-from flask import request
-
 from consult.comments import guards
 from consult.comments import permissions as p
 from consult.comments import states
 from consult.comments.operations import start_period
 from consult.comments.routes import COMMENT_STEPS
 from consult.comments.routes import comment_section
+from consult.inputs import int_arg
 from consult.kernel import actions
 from consult.kernel.signals import topic_page
 from consult.topics.states import MACHINE as TOPIC
@@ -19,7 +18,7 @@ def _open_period(topic, actor, rules, reason, data) -> None:
 
 def _topic_page(topic, user) -> dict:
     """The comment section of the topic's page, and the comment steps' own pages."""
-    page = request.args.get('comments_page', 1, type=int)
+    page = int_arg('comments_page')
     return {'comments': comment_section(topic, user, page), 'comment_steps': COMMENT_STEPS}
 
 

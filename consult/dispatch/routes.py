@@ -22,6 +22,7 @@ from consult.dispatch.forms import ReasonForm
 from consult.dispatch.models import EVENT_LABELS
 from consult.dispatch.models import DispatchTicket
 from consult.forms import ActionForm
+from consult.inputs import int_arg
 from consult.kernel.clock import utcnow
 from consult.topics.routes.intake import load_topic
 from consult.web import already_submitted
@@ -50,9 +51,9 @@ def queue():
         p.department_ids(current_user),
         p.committee_community_ids(current_user),
         now,
-        request.args.get('page', 1, type=int),
+        int_arg('page'),
         open_only=open_only,
-        per_page=request.args.get('per_page', queries.PAGE_SIZE, type=int),
+        per_page=int_arg('per_page', queries.PAGE_SIZE),
     )
     return render_template('dispatch/queue.html', page=page, now=now, open_only=open_only)
 

@@ -24,6 +24,8 @@ from flask_socketio import leave_room
 from flask_socketio import rooms
 
 from consult.db import db
+from consult.inputs import checked
+from consult.inputs import socket_int
 from consult.kernel.actions import may
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
@@ -55,10 +57,7 @@ def _refuse(code: str, message: str) -> dict:
 
 
 def _int(data, key, default=None):
-    value = data.get(key, default) if isinstance(data, dict) else default
-    if not isinstance(value, int) or isinstance(value, bool):
-        return None
-    return value
+    return socket_int(data, key, default)
 
 
 def _flooding(user_id: int | None = None) -> bool:
@@ -366,5 +365,5 @@ def register(sio) -> None:
         ('meeting:signal', on_signal),
         ('meeting:leave', on_leave),
     ):
-        sio.on_event(name, handler)
+        sio.on_event(name, checked(handler))
     sio.on_event('disconnect', on_disconnect)

@@ -1,10 +1,11 @@
 """Meeting forms; choices (people, kinds) are set by the route."""
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms import DateTimeLocalField
 from wtforms import HiddenField
-from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
@@ -13,15 +14,26 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from consult.forms import DateWithin
 from consult.forms import Form
+from consult.forms import IntegerField
 from consult.forms import OnceForm
+from consult.kernel.clock import CITY_ZONE
+from consult.kernel.clock import utcnow
 from consult.topics.models import FORM_LABELS
 
 from .models import KIND_LABELS
 from .models import KIND_OF_PARTICIPANT_LABELS
 from .models import OUTCOME_LABELS
 from .models import PLACE_MAX
+from .models import STARTS_NOT_AFTER
+from .models import STARTS_NOT_BEFORE
 from .models import TITLE_MAX
+
+
+def _city_now() -> datetime:
+    """Now on the city's clock, naive like the form's value (entered in Beijing time)."""
+    return utcnow().astimezone(CITY_ZONE).replace(tzinfo=None)
 
 
 class ScheduleForm(OnceForm):
@@ -29,7 +41,16 @@ class ScheduleForm(OnceForm):
     kind = SelectField(_l('Meeting type'))
     form = SelectField(_l('Form'))
     starts_at = DateTimeLocalField(
-        _l('Date and time (Beijing time)'), format='%Y-%m-%dT%H:%M', validators=[DataRequired()]
+        _l('Date and time (Beijing time)'),
+        format='%Y-%m-%dT%H:%M',
+        validators=[
+            DataRequired(),
+            DateWithin(
+                lambda: _city_now() - STARTS_NOT_BEFORE,
+                lambda: _city_now() + STARTS_NOT_AFTER,
+                _l('A meeting starts between yesterday and two years from now.'),
+            ),
+        ],
     )
     place = StringField(
         _l('Place'), validators=[Optional(), Length(max=PLACE_MAX)], description=_l('Required on site and mixed.')

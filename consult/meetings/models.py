@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -13,6 +14,9 @@ from consult.kernel.clock import utcnow
 
 TITLE_MAX = 120
 PLACE_MAX = 200
+#: A meeting is scheduled to start at most a day ago (entered late) and at most two years ahead.
+STARTS_NOT_BEFORE = timedelta(days=1)
+STARTS_NOT_AFTER = timedelta(days=730)
 MESSAGE_MAX = 2000
 MINUTES_MAX = 100_000
 CLIENT_ID_MAX = 64

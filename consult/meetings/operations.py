@@ -24,6 +24,8 @@ from . import guards as g
 from . import permissions as p
 from .models import MINUTES_MAX
 from .models import PLACE_MAX
+from .models import STARTS_NOT_AFTER
+from .models import STARTS_NOT_BEFORE
 from .models import TITLE_MAX
 from .models import AgendaItem
 from .models import Attendance
@@ -102,6 +104,10 @@ def parse_agenda(lines: str) -> list[tuple[str, int]]:
     return items
 
 
+def starts_window_message() -> str:
+    return _('A meeting starts between yesterday and two years from now.')
+
+
 def schedule(actor, topic, data: dict) -> Meeting:
     """Schedule a meeting on ``topic``: kind, form, time, place, chair, secretary and agenda."""
     from consult.accounts.models import User
@@ -121,6 +127,8 @@ def schedule(actor, topic, data: dict) -> Meeting:
     starts_at = data.get('starts_at')
     if not isinstance(starts_at, datetime):
         raise Refusal(_('Give the date and time of the meeting.'), g.PROCEDURE, code='bad_time')
+    if not utcnow() - STARTS_NOT_BEFORE <= starts_at <= utcnow() + STARTS_NOT_AFTER:
+        raise Refusal(starts_window_message(), g.PROCEDURE, code='bad_time')
     chair = db.session.get(User, data.get('chair_id') or 0)
     secretary = db.session.get(User, data.get('secretary_id') or 0)
     if chair is None or secretary is None:

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from consult.db import db
 from consult.forms import ActionForm
+from consult.inputs import int_arg
 from consult.notifications import bp
 from consult.notifications import operations
 from consult.notifications.models import Notification
@@ -30,7 +31,7 @@ def index():
         .where(Notification.user_id == current_user.id)
         .options(sa.orm.joinedload(Notification.topic), sa.orm.joinedload(Notification.petition))
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        page=request.args.get('page', 1, type=int),
+        page=int_arg('page'),
         per_page=PAGE_SIZE,
         error_out=False,
     )

@@ -10,6 +10,7 @@ from wtforms.validators import Length
 
 from consult.forms import Form
 from consult.forms import OnceForm
+from consult.forms import sane_date_range
 from consult.petitions.models import MATTER_MAX
 from consult.petitions.models import NOTE_MAX
 from consult.petitions.models import TITLE_MAX
@@ -29,7 +30,7 @@ class SignForm(Form):
 
 
 class ConvenedForm(Form):
-    convened_on = DateField(_l('Date of the meeting'), validators=[DataRequired()])
+    convened_on = DateField(_l('Date of the meeting'), validators=[DataRequired(), sane_date_range()])
     note = TextAreaField(
         _l('Meeting note'),
         validators=[DataRequired(), Length(max=NOTE_MAX)],

@@ -5,7 +5,6 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
-from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,6 +13,7 @@ from flask_login import login_required
 
 from consult.communities.models import Community
 from consult.db import db
+from consult.inputs import int_arg
 from consult.kernel.actions import may
 from consult.kernel.clock import today
 from consult.kernel.clock import utcnow
@@ -78,7 +78,7 @@ def _apply_lapses(community_ids) -> None:
 def index(code: str):
     community = _community_or_404(code)
     _apply_lapses({community.id})
-    page = queries.petitions_of(community, request.args.get('page', 1, type=int))
+    page = queries.petitions_of(community, int_arg('page'))
     return render_template(
         'petitions/index.html',
         community=community,
@@ -175,7 +175,7 @@ def queue():
     if not community_ids:
         abort(403)
     _apply_lapses(community_ids)
-    page = queries.committee_queue(community_ids, request.args.get('page', 1, type=int))
+    page = queries.committee_queue(community_ids, int_arg('page'))
     return render_template('petitions/queue.html', page=page, labels=STATUS_LABELS, now=utcnow())
 
 

@@ -17,6 +17,7 @@ from consult.communities.models import CentralCommunity
 from consult.communities.models import Community
 from consult.communities.models import Department
 from consult.db import db
+from consult.inputs import int_arg
 from consult.roles import bp
 from consult.roles import operations
 from consult.roles import queries
@@ -46,7 +47,7 @@ def index():
         abort(403)
     page = queries.grants_page(
         _manageable_community_ids(current_user),
-        request.args.get('page', 1, type=int),
+        int_arg('page'),
         include_revoked=request.args.get('revoked') == '1',
     )
     return render_template('roles/index.html', page=page, labels=ROLE_LABELS, revoke_form=RevokeForm())

@@ -6,7 +6,6 @@ The form checks types and bounds for quick feedback; :mod:`consult.rules.validat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField
-from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
 from wtforms import TextAreaField
@@ -19,6 +18,8 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from consult.forms import Form
+from consult.forms import IntegerField
+from consult.forms import sane_date_range
 from consult.rules.defaults import EXCLUSIONS
 from consult.rules.defaults import MEETING_TYPES
 from consult.rules.defaults import NATIONAL_CATEGORIES
@@ -67,7 +68,7 @@ class ProposeForm(Form):
         description=_l('Leave either blank to use only the other; whichever is reached first counts.'),
         validators=[Optional(), NumberRange(1, MAX_COSIGN_DENOMINATOR)],
     )
-    effective_from = DateField(_l('In force from'), validators=[DataRequired()])
+    effective_from = DateField(_l('In force from'), validators=[DataRequired(), sane_date_range()])
     summary = TextAreaField(
         _l('What changes, and why'),
         description=_l('Shown publicly with this version.'),

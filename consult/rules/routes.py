@@ -13,6 +13,7 @@ from flask_login import login_required
 
 from consult.communities.models import Community
 from consult.db import db
+from consult.inputs import int_arg
 from consult.kernel.actions import may
 from consult.kernel.clock import today
 from consult.rules import bp
@@ -74,7 +75,7 @@ def show(code: str):
 @bp.route('/<code>/history')
 def history(code: str):
     community = _community_or_404(code)
-    page = queries.history_page(community, request.args.get('page', 1, type=int))
+    page = queries.history_page(community, int_arg('page'))
     return render_template('rules/history.html', community=community, page=page)
 
 

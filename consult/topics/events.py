@@ -6,6 +6,8 @@ from flask_socketio import join_room
 from flask_socketio import leave_room
 
 from consult.db import db
+from consult.inputs import checked
+from consult.inputs import socket_int
 from consult.kernel.rooms import topic_room
 from consult.realtime import send_error
 from consult.topics.models import Topic
@@ -13,10 +15,8 @@ from consult.topics.permissions import can_view_topic
 
 
 def _topic_from(data):
-    topic_id = data.get('topic_id') if isinstance(data, dict) else None
-    if not isinstance(topic_id, int) or isinstance(topic_id, bool):
-        return None
-    return db.session.get(Topic, topic_id)
+    topic_id = socket_int(data, 'topic_id')
+    return db.session.get(Topic, topic_id) if topic_id is not None else None
 
 
 def on_join_topic(data=None):
@@ -35,5 +35,5 @@ def on_leave_topic(data=None):
 
 
 def register(sio) -> None:
-    sio.on_event('join_topic', on_join_topic)
-    sio.on_event('leave_topic', on_leave_topic)
+    sio.on_event('join_topic', checked(on_join_topic))
+    sio.on_event('leave_topic', checked(on_leave_topic))

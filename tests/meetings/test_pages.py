@@ -51,7 +51,7 @@ def test_a_bad_agenda_is_shown_on_the_form_and_nothing_is_saved(client, auth, cs
             'title': '议事会',
             'kind': 'residents_meeting',
             'form': 'online',
-            'starts_at': '2030-01-01T10:00',
+            'starts_at': (utcnow() + timedelta(days=30)).strftime('%Y-%m-%dT%H:%M'),
             'chair_id': cast.director.id,
             'secretary_id': cast.staff.id,
             'agenda': '讨论 | 很久',

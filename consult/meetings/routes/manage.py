@@ -16,6 +16,7 @@ from flask_login import login_required
 from consult.accounts.models import User
 from consult.accounts.operations import find_by_identifier
 from consult.db import db
+from consult.inputs import int_arg
 from consult.kernel.actions import may
 from consult.meetings import bp
 from consult.meetings import operations as ops
@@ -86,7 +87,7 @@ def schedule(topic_id: int):
 @bp.route('/mine')
 @login_required
 def mine():
-    page = queries.mine_page(current_user, request.args.get('page', 1, type=int))
+    page = queries.mine_page(current_user, int_arg('page'))
     return render_template('meetings/mine.html', page=page)
 
 
@@ -156,7 +157,7 @@ def send_materials(meeting_id: int):
 @login_required
 def roster_page(meeting_id: int):
     meeting = load_meeting(meeting_id, 'meeting.room')
-    page = queries.roster_page(meeting, request.args.get('page', 1, type=int))
+    page = queries.roster_page(meeting, int_arg('page'))
     attended = queries.attended_ids(meeting, [row.user_id for row in page.items])
     return render_template(
         'meetings/roster.html',

@@ -17,6 +17,7 @@ from flask_login import login_required
 
 from consult.accounts.models import User
 from consult.db import db
+from consult.inputs import int_arg
 from consult.kernel.actions import may
 from consult.meetings import bp
 from consult.meetings import checkin
@@ -105,7 +106,7 @@ def mark_present(meeting_id: int, user_id: int):
         flash(str(refusal), 'error')
     else:
         flash(_('%(name)s marked present.', name=user.display_name), 'success')
-    return redirect(url_for('meetings.roster_page', meeting_id=meeting.id, page=request.args.get('page', 1, type=int)))
+    return redirect(url_for('meetings.roster_page', meeting_id=meeting.id, page=int_arg('page')))
 
 
 @bp.route('/<int:meeting_id>/minutes', methods=['POST'])
@@ -134,7 +135,7 @@ def save_minutes(meeting_id: int):
 @login_required
 def record(meeting_id: int):
     meeting = load_meeting(meeting_id, 'meeting.room')
-    page = queries.transcript_page(meeting, request.args.get('page', 1, type=int))
+    page = queries.transcript_page(meeting, int_arg('page'))
     return render_template(
         'meetings/record.html',
         meeting=meeting,

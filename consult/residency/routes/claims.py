@@ -18,6 +18,7 @@ from consult.communities.models import Community
 from consult.communities.models import Household
 from consult.db import db
 from consult.extensions import limiter
+from consult.inputs import int_arg
 from consult.residency import bp
 from consult.residency import codes
 from consult.residency import operations
@@ -78,8 +79,8 @@ def mine():
 @limiter.limit(_code_limit, methods=['POST'], key_func=_code_attempt_key, exempt_when=_no_code_entered)
 def claim():
     communities = db.session.scalars(sa.select(Community).order_by(Community.name)).all()
-    community = db.session.get(Community, request.args.get('community', type=int) or 0)
-    building = db.session.get(Building, request.args.get('building', type=int) or 0)
+    community = db.session.get(Community, int_arg('community', None) or 0)
+    building = db.session.get(Building, int_arg('building', None) or 0)
     if building is not None and (community is None or building.grid.community_id != community.id):
         building = None
     form = ClaimForm()

@@ -7,7 +7,6 @@ from flask import flash
 from flask import make_response
 from flask import redirect
 from flask import render_template
-from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +14,7 @@ from flask_login import login_required
 
 from consult.communities.models import Community
 from consult.db import db
+from consult.inputs import int_arg
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
 from consult.residency import bp
@@ -55,7 +55,7 @@ def review():
     community_ids = verifiable_community_ids(current_user)
     if not community_ids:
         abort(403)
-    page = queries.pending_claims(community_ids, request.args.get('page', 1, type=int))
+    page = queries.pending_claims(community_ids, int_arg('page'))
     communities = db.session.scalars(
         sa.select(Community).where(Community.id.in_(community_ids)).order_by(Community.name)
     ).all()
@@ -140,7 +140,7 @@ def roster_import(community_id: int):
 def household_codes(community_id: int):
     community = get_community_or_404(community_id)
     buildings = queries.buildings_of(community.id)
-    building_id = request.args.get('building', type=int)
+    building_id = int_arg('building', None)
     building = next((b for b in buildings if b.id == building_id), None)
     households = queries.households_of(building.id) if building is not None else []
     form = IssueCodesForm()

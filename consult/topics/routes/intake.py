@@ -19,6 +19,7 @@ from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.db import db
 from consult.forms import ActionForm
+from consult.inputs import int_arg
 from consult.kernel.actions import may
 from consult.kernel.signals import contributions
 from consult.kernel.signals import topic_page
@@ -98,7 +99,7 @@ def new():
     if not community_ids:
         abort(403)
     form = TopicForm()
-    chosen = request.values.get('community_id', type=int)
+    chosen = int_arg('community_id', None, source=request.values)
     community = db.session.get(Community, chosen) if chosen in community_ids else None
     _prepare(form, community_ids, community)
     if form.validate_on_submit():
@@ -183,7 +184,7 @@ def mine():
     from consult.roles.models import Role
     from consult.roles.permissions import community_ids_for
 
-    page = queries.my_topics(current_user, request.args.get('page', 1, type=int))
+    page = queries.my_topics(current_user, int_arg('page'))
     return render_template(
         'topics/mine.html',
         page=page,

@@ -5,6 +5,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from consult.inputs import int_arg
 from consult.kernel.clock import utcnow
 from consult.topics import bp
 from consult.topics.models import CHANNEL_LABELS
@@ -21,9 +22,7 @@ from consult.topics.public import public_topics
 @bp.route('/')
 def index():
     filters = Filters.from_args(request.args)
-    page = public_topics(
-        filters, request.args.get('page', 1, type=int), request.args.get('per_page', PAGE_SIZE, type=int)
-    )
+    page = public_topics(filters, int_arg('page'), int_arg('per_page', PAGE_SIZE))
     statuses = [(s.value, STATUS_LABELS[s]) for s in TopicStatus if s not in HIDDEN_STATUSES]
     return render_template(
         'topics/index.html',

@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from consult.db import db
+from consult.inputs import int_arg
 from consult.kernel.clock import today
 from consult.kernel.clock import utcnow
 from consult.roles.models import Role
@@ -50,7 +51,7 @@ def review_queue():
     if not community_ids:
         abort(403)
     waiting = request.args.get('waiting') == '1'
-    page = queries.review_queue(community_ids, request.args.get('page', 1, type=int), queued=not waiting)
+    page = queries.review_queue(community_ids, int_arg('page'), queued=not waiting)
     return render_template('topics/review.html', page=page, now=utcnow(), waiting=waiting)
 
 
@@ -60,7 +61,7 @@ def confirmation_queue():
     community_ids = p.party_community_ids(current_user)
     if not community_ids:
         abort(403)
-    page = queries.confirmation_queue(community_ids, request.args.get('page', 1, type=int))
+    page = queries.confirmation_queue(community_ids, int_arg('page'))
     return render_template('topics/confirmation.html', page=page, category_label=category_label)
 
 
