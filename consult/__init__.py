@@ -56,6 +56,7 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
+    from consult.delivery import manager_for
     from consult.extensions import babel
     from consult.extensions import csrf
     from consult.extensions import db
@@ -77,7 +78,8 @@ def _register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     socketio.init_app(
         app,
-        message_queue=app.config.get('SOCKETIO_MESSAGE_QUEUE'),
+        # Flask-SocketIO's own choice for the queue, with per-socket filters on room deliveries (consult/delivery.py).
+        client_manager=manager_for(app.config.get('SOCKETIO_MESSAGE_QUEUE'), app.config['SOCKETIO_CHANNEL']),
         async_mode=app.config.get('SOCKETIO_ASYNC_MODE'),
         # Same-origin only (the default); never '*', which would open the door to cross-site sockets.
         cors_allowed_origins=app.config.get('SOCKETIO_CORS_ORIGINS'),

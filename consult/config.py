@@ -36,6 +36,9 @@ class Config:
     REDIS_URL = os.environ.get('REDIS_URL')
     #: Socket.IO message queue; every process that emits must share it.
     SOCKETIO_MESSAGE_QUEUE = os.environ.get('SOCKETIO_MESSAGE_QUEUE', os.environ.get('REDIS_URL'))
+    #: The queue's Redis channel. Publish/subscribe channels are not per Redis database: deployments (or test
+    #: servers) that share a Redis server keep apart only with different channels.
+    SOCKETIO_CHANNEL = os.environ.get('SOCKETIO_CHANNEL', 'flask-socketio')
     SOCKETIO_ASYNC_MODE = os.environ.get('SOCKETIO_ASYNC_MODE')  # None: auto (gevent under gunicorn -k gevent)
     #: Video calls in the live room (consult/meetings/video.py): people per call (a browser-to-browser mesh),
     #: STUN and TURN servers (comma-separated URLs) and coturn's shared secret for time-limited credentials.

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from tests.live.conftest import csrf_from
 from tests.live.conftest import login
+from tests.live.rejoins import churn
+from tests.live.rejoins import duplicates_and_holes
 from tests.live_server import DEMO_RESIDENT
 from tests.live_server import live_servers
 
@@ -119,3 +121,11 @@ def test_a_live_room_message_sent_through_server_a_reaches_a_participant_on_serv
         'two-proc-1',
     )
     assert speaker.wait_for('meeting:message') == heard
+
+
+def test_clients_that_rejoin_through_either_server_get_each_message_once(pair, sockets):
+    """Issue 11, item 19, across processes: messages from the other server come through the Redis queue."""
+    rejoiners, last = churn(pair, sockets)
+    assert sum(r.rejoins for r in rejoiners) >= 100
+    for rejoiner in rejoiners:
+        assert duplicates_and_holes(rejoiner, last) == ({}, [])
