@@ -129,6 +129,8 @@ def keep_from(payload) -> list[str]:
     if not members:
         return []
     seq = payload.get('seq')
+    if not isinstance(seq, int):
+        return []
     return [sid for sid, held in members.items() if not held.take(seq)]
 
 

@@ -10,6 +10,7 @@ replay's answer. At the end a socket must hold every message from its first join
 import random
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
@@ -125,8 +126,8 @@ def churn(servers, sockets, rejoiners: int = 4, rejoins: int = 100, seconds: flo
                 recorder.client.call(
                     'meeting:say', {'meeting': meeting, 'body': f'忙碌 {n}-{count}', 'client_id': f'busy-{n}-{count}'}
                 )
-            except Exception as exc:
-                errors.append(exc)
+            except Exception:
+                errors.append(traceback.format_exc())
                 return
             stop.wait(PACE * random.uniform(0.5, 1.5))
 
@@ -135,8 +136,8 @@ def churn(servers, sockets, rejoiners: int = 4, rejoins: int = 100, seconds: flo
             while rejoiner.rejoins < rejoins // rejoiners and not stop.is_set():
                 rejoiner.rejoin()
                 time.sleep(random.uniform(0.02, 0.12))
-        except Exception as exc:
-            errors.append(exc)
+        except Exception:
+            errors.append(traceback.format_exc())
 
     threads = [threading.Thread(target=chat, args=(c, n), daemon=True) for n, c in enumerate(chatters)]
     loops = [threading.Thread(target=rejoin_loop, args=(r,), daemon=True) for r in others]

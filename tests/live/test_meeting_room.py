@@ -1,5 +1,6 @@
 """The live room against a real server process: websockets and long-polling, replay after a reconnect."""
 
+import os
 import re
 import time
 
@@ -9,6 +10,7 @@ from tests.live.conftest import login
 from tests.live.rejoins import churn
 from tests.live.rejoins import duplicates_and_holes
 from tests.live_server import DEMO_RESIDENT
+from tests.support import is_postgres
 
 pytestmark = pytest.mark.live
 
@@ -95,6 +97,10 @@ def test_websockets_are_not_compressed_per_recipient(live):
         ws.close()
 
 
+@pytest.mark.skipif(
+    not is_postgres(os.environ.get('TEST_DATABASE_URL') or ''),
+    reason='needs PostgreSQL (TEST_DATABASE_URL): a busy room on SQLite meets "database is locked"',
+)
 def test_clients_that_rejoin_during_a_busy_chat_get_each_message_once(live, sockets):
     """Issue 11, item 19: a message stored while a client joins came both live and in the join's replay."""
     rejoiners, last = churn([live], sockets)
