@@ -67,6 +67,8 @@ class Limits:
         self.max_bytes = int(app.config['SOCKETIO_MAX_MESSAGE_BYTES'])
         self.per_user = int(app.config['SOCKETIO_MAX_SOCKETS_PER_USER'])
         self.process = f'{os.getpid()}-{uuid.uuid4().hex[:8]}'
+        # Deployments that share a Redis server keep apart by their queue's channel; so do their counts.
+        self.prefix = f'{_PREFIX}{app.config["SOCKETIO_CHANNEL"]}:'
         self.lock = threading.Lock()
         #: Engine.IO sessions not yet connected to Socket.IO: when each began.
         self.pending: dict[str, float] = {}
@@ -140,7 +142,7 @@ class Limits:
                     self.local.pop(user_id, None)
         if user_id is not None and self.redis is not None:
             try:
-                self.release_script(keys=[_PREFIX + str(user_id)], args=[self.process])
+                self.release_script(keys=[self.prefix + str(user_id)], args=[self.process])
             except Exception:  # a count left behind lapses with the hash (a day) or the process's heartbeat
                 logger.exception('could not release a socket count in Redis')
 
@@ -161,7 +163,8 @@ class Limits:
                 return True
         try:
             total = self.admit_script(
-                keys=[_PREFIX + str(user_id)], args=[self.process, self.per_user, _PREFIX + 'alive:', ALIVE_SECONDS]
+                keys=[self.prefix + str(user_id)],
+                args=[self.process, self.per_user, self.prefix + 'alive:', ALIVE_SECONDS],
             )
         except Exception:  # Redis is down: let people in rather than lock everyone out
             logger.exception('could not count sockets in Redis')
@@ -199,7 +202,7 @@ class Limits:
             if self.redis is not None and now - beat > ALIVE_SECONDS / 3:
                 beat = now
                 try:
-                    self.redis.set(_PREFIX + 'alive:' + self.process, '1', ex=ALIVE_SECONDS)
+                    self.redis.set(self.prefix + 'alive:' + self.process, '1', ex=ALIVE_SECONDS)
                 except Exception:
                     logger.exception('could not renew the socket counts in Redis')
 
