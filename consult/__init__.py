@@ -66,6 +66,7 @@ def _bound_inputs(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
+    from consult.delivery import manager_for
     from consult.extensions import babel
     from consult.extensions import csrf
     from consult.extensions import db
@@ -87,11 +88,12 @@ def _register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     socketio.init_app(
         app,
-        message_queue=app.config.get('SOCKETIO_MESSAGE_QUEUE'),
+        # Flask-SocketIO's own choice for the queue, with per-socket filters on room deliveries (consult/delivery.py).
+        client_manager=manager_for(app.config.get('SOCKETIO_MESSAGE_QUEUE'), app.config['SOCKETIO_CHANNEL']),
         async_mode=app.config.get('SOCKETIO_ASYNC_MODE'),
         # Same-origin only (the default); never '*', which would open the door to cross-site sockets.
         cors_allowed_origins=app.config.get('SOCKETIO_CORS_ORIGINS'),
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=app.config['SOCKETIO_MAX_TRANSPORT_BYTES'],
         ping_interval=app.config['SOCKETIO_PING_INTERVAL'],
         ping_timeout=app.config['SOCKETIO_PING_TIMEOUT'],
         # Handle each event in the greenlet that read it, not a new one: one scheduling round less per
@@ -186,10 +188,12 @@ def _register_socket_handlers(app: Flask) -> None:
     from consult.extensions import socketio
     from consult.meetings.events import register as register_meeting_events
     from consult.realtime import register_socket_handlers
+    from consult.socket_limits import install as install_socket_limits
     from consult.topics.events import register as register_topic_events
     from consult.websocket import tune
 
     tune()
+    install_socket_limits(app, socketio.server)
     register_socket_handlers(socketio)
     register_topic_events(socketio)
     register_meeting_events(socketio)

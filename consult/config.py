@@ -36,6 +36,9 @@ class Config:
     REDIS_URL = os.environ.get('REDIS_URL')
     #: Socket.IO message queue; every process that emits must share it.
     SOCKETIO_MESSAGE_QUEUE = os.environ.get('SOCKETIO_MESSAGE_QUEUE', os.environ.get('REDIS_URL'))
+    #: The queue's Redis channel. Publish/subscribe channels are not per Redis database: deployments (or test
+    #: servers) that share a Redis server keep apart only with different channels.
+    SOCKETIO_CHANNEL = os.environ.get('SOCKETIO_CHANNEL', 'flask-socketio')
     SOCKETIO_ASYNC_MODE = os.environ.get('SOCKETIO_ASYNC_MODE')  # None: auto (gevent under gunicorn -k gevent)
     #: Video calls in the live room (consult/meetings/video.py): people per call (a browser-to-browser mesh),
     #: STUN and TURN servers (comma-separated URLs) and coturn's shared secret for time-limited credentials.
@@ -51,6 +54,15 @@ class Config:
     #: is closed. The defaults are Socket.IO's; the live tests shorten them to see keep-alive work.
     SOCKETIO_PING_INTERVAL = 25
     SOCKETIO_PING_TIMEOUT = 20
+    #: Socket limits (consult/socket_limits.py): Socket.IO connections per person, across processes (counted in
+    #: Redis when REDIS_URL is set); seconds an Engine.IO session may stay without a Socket.IO connection, and
+    #: how many such sessions a process holds; the largest message handled (a larger one gets an ``error``
+    #: event ``too_large``) and the largest the transport reads at all (a larger frame closes the connection).
+    SOCKETIO_MAX_SOCKETS_PER_USER = int(os.environ.get('SOCKETIO_MAX_SOCKETS_PER_USER', '20'))
+    SOCKETIO_CONNECT_TIMEOUT = float(os.environ.get('SOCKETIO_CONNECT_TIMEOUT', '20'))
+    SOCKETIO_MAX_PENDING = int(os.environ.get('SOCKETIO_MAX_PENDING', '2000'))
+    SOCKETIO_MAX_MESSAGE_BYTES = int(os.environ.get('SOCKETIO_MAX_MESSAGE_BYTES', str(32 * 1024)))
+    SOCKETIO_MAX_TRANSPORT_BYTES = int(os.environ.get('SOCKETIO_MAX_TRANSPORT_BYTES', str(256 * 1024)))
     RATELIMIT_STORAGE_URI = os.environ.get('RATELIMIT_STORAGE_URI', os.environ.get('REDIS_URL') or 'memory://')
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get('LOGIN_RATE_LIMIT', '10 per minute')

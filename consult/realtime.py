@@ -20,7 +20,8 @@ Event names (server to client), one serializer each:
   codes the page labels; ``tally`` is ``{"for", "against", "neutral"}``).
 - ``comment_hidden``: to ``topic:<id>`` when the committee hides a comment;
   ``{"topic_id", "comment_id", "reason", "tally"}``.
-- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up.
+- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up. A message over
+  ``SOCKETIO_MAX_MESSAGE_BYTES`` is answered with the code ``too_large`` (``consult.socket_limits``).
 
 Rooms are named per entity by the server (``user:<id>``, ``topic:<id>``); a client asks to join a topic's
 room with ``join_topic`` and the server checks it may view the topic.
@@ -45,6 +46,7 @@ from sqlalchemy.orm import Session
 from consult.extensions import db
 from consult.extensions import socketio
 from consult.kernel.rooms import user_room
+from consult.socket_limits import admit
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +254,8 @@ def _on_connect(auth=None):
         validate_csrf(token)
     except ValidationError as exc:
         raise ConnectionRefusedError(_('The page has expired; reload it and try again.')) from exc
+    if not admit():
+        raise ConnectionRefusedError(_('You have too many open connections; close some pages and try again.'))
     join_room(user_room(current_user.id))
     logger.info('socket %s connected for user %s', request.sid, current_user.id)
     emit('welcome', _payload(Welcome(user_id=current_user.id, display_name=current_user.display_name)))

@@ -99,12 +99,14 @@ def db(app):
 
 @pytest.fixture(autouse=True)
 def _reset_rate_limits(app):
+    from consult.meetings import feeds
     from consult.meetings import pushes
     from consult.meetings import seats
 
     with app.app_context():
         limiter.reset()
     seats.reset()
+    feeds.reset()
     pushes.reset()
 
 

@@ -183,6 +183,8 @@ def live_servers(
     instance_path.mkdir(parents=True, exist_ok=True)
     translations = _compile_catalogues(tmp_dir / 'translations')
     secret_key = secrets.token_urlsafe(32)
+    # Redis channels are shared by every database of a Redis server: servers of other runs must not be heard.
+    channel = f'consult-test-{secrets.token_hex(6)}'
     with _database(tmp_dir, database_url) as url, contextlib.ExitStack() as stack:
         servers = []
         for n in range(count):
@@ -192,6 +194,7 @@ def live_servers(
             server_env = _server_env(url, instance_path, port, translations)
             server_env.update(env or {})
             server_env['SECRET_KEY'] = secret_key
+            server_env['CONSULT_SOCKETIO_CHANNEL'] = channel
             command = [sys.executable, 'app.py']
             if production:
                 server_env.update({'CONSULT_ENV': 'production', 'CONSULT_SESSION_COOKIE_SECURE': 'false'})

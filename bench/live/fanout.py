@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.live.fanout queue
     .venv/bin/python -m bench.live.fanout direct
     .venv/bin/python -m bench.live.fanout emit     # the whole path: python-socketio's room emit, direct writes
+    .venv/bin/python -m bench.live.fanout filtered # the same through the app's manager, each socket's seqs kept
 
 Real gevent socket pairs, real simple-websocket server objects and wsproto frames, Engine.IO sockets; no
 network client (the other ends are read in bulk after each emit, in the same process, for both paths alike).
@@ -51,15 +52,27 @@ def _socket(eio, index: int, direct: bool):
     return sock, theirs
 
 
-def _room_emit(pairs, eio) -> float:
-    """CPU seconds of ROUNDS room emits through python-socketio (manager, Engine.IO server, socket), as the app."""
+def _room_emit(pairs, eio, filtered: bool = False) -> float:
+    """CPU seconds of ROUNDS room emits through python-socketio (manager, Engine.IO server, socket), as the app.
+
+    ``filtered``: through the app's client manager (``consult.delivery``), every socket in the room holding its
+    sequence numbers (``consult.meetings.feeds``), as after ``meeting:join``.
+    """
     import socketio
 
-    sio = socketio.Server(async_mode='gevent')
+    from consult import delivery
+    from consult.meetings import feeds
+
+    sio = socketio.Server(async_mode='gevent', client_manager=delivery.LocalManager() if filtered else None)
     sio.eio = eio
     for sock, _theirs in pairs:
         eio.sockets[sock.sid] = sock
-        sio.manager.enter_room(sio.manager.connect(sock.sid, '/'), '/', 'room')
+        sid = sio.manager.connect(sock.sid, '/')
+        sio.manager.enter_room(sid, '/', 'room')
+        if filtered:
+            feeds._in_room.setdefault(1, {})[sid] = feeds._held.setdefault(sid, {}).setdefault(1, feeds.Held(-1))
+    if filtered:
+        delivery.register('meeting:message', feeds.keep_from)
     payload = {'meeting': 1, 'seq': 0, 'client_id': 'bench-0', 'body': 'bench j=0', 'hidden': None}
     spent = 0.0
     for j in range(ROUNDS):
@@ -73,16 +86,16 @@ def _room_emit(pairs, eio) -> float:
 
 def main(argv=None) -> int:
     mode = (argv or sys.argv[1:] or ['direct'])[0]
-    direct = mode in ('direct', 'emit')
+    direct = mode in ('direct', 'emit', 'filtered')
     websocket.tune()
     if not direct:
         engineio.socket.Socket.send = websocket._queue_send
     eio = engineio.Server(async_mode='gevent')
     pairs = [_socket(eio, i, direct) for i in range(SOCKETS)]
     gevent.sleep(0.1)
-    if mode == 'emit':
-        cpu = _room_emit(pairs, eio)
-        print(f'emit: {1e6 * cpu / (ROUNDS * SOCKETS):.1f} µs of CPU per delivery ({SOCKETS} sockets x {ROUNDS})')
+    if mode in ('emit', 'filtered'):
+        cpu = _room_emit(pairs, eio, filtered=mode == 'filtered')
+        print(f'{mode}: {1e6 * cpu / (ROUNDS * SOCKETS):.1f} µs of CPU per delivery ({SOCKETS} sockets x {ROUNDS})')
         return 0
     cpu, wall = time.process_time(), time.perf_counter()
     for j in range(ROUNDS):

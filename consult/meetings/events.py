@@ -4,8 +4,9 @@ Client to server (each answers through its acknowledgement, and with an ``error`
 
 - ``meeting:join {meeting, last_seq}``: enter ``meeting:<id>``; the ack carries the messages after
   ``last_seq`` (at most 500, ``more`` says whether to ask ``meeting:replay``), the room state, presence
-  and quorum. Joining an open online meeting signs a participant in.
-- ``meeting:replay {meeting, after}``: the next batch of missed messages.
+  and quorum. Joining an open online meeting signs a participant in. A socket is sent each message once,
+  live or in a replay, never both (``feeds.py``): a message stored while it joins comes one way only.
+- ``meeting:replay {meeting, after}``: the next batch of missed messages (those not sent on this socket).
 - ``meeting:presence {meeting}``: who is in the room, with names (pushes leave unchanged names out).
 - ``meeting:call_join {meeting}``, ``meeting:call_leave {meeting}``: the video call (``video.py``); the ack of
   a join carries the members and the ICE servers, and everyone in the room gets ``meeting:call``.
@@ -19,8 +20,6 @@ Client to server (each answers through its acknowledgement, and with an ``error`
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import join_room
-from flask_socketio import leave_room
 from flask_socketio import rooms
 
 from consult.db import db
@@ -37,6 +36,7 @@ from consult.realtime import emit_after_commit
 from consult.realtime import emit_committed
 from consult.realtime import send_error
 
+from . import feeds
 from . import live
 from . import permissions as p
 from . import seats
@@ -78,7 +78,7 @@ def _meeting_in_room(data, counted: bool = False):
         return None, _refuse('not_in_room', _('Join the meeting room first.'))
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or not may(current_user, 'meeting.room', meeting):
-        leave_room(room(meeting_id))
+        feeds.leave(request.sid, meeting_id)
         return None, _refuse('forbidden', _('You may not take part in this room.'))
     return meeting, None
 
@@ -110,17 +110,17 @@ def on_join(data=None):
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or not may(current_user, 'meeting.room', meeting):
         return _refuse('not_found', _('No such meeting room, or you may not enter it.'))
-    join_room(room(meeting.id))
+    after = feeds.enter(request.sid, meeting.id, last_seq)
     _take_seat(meeting)
     db.session.merge(Presence(sid=request.sid, meeting_id=meeting.id, user_id=current_user.id, seen_at=utcnow()))
     check_in_online(current_user, meeting)
     push(meeting, 'presence')
     db.session.commit()
-    messages = live.missed(meeting, last_seq)
+    messages = live.missed(meeting, after)
     return {
         'ok': True,
         'seq': meeting.last_seq,
-        'missed': _message_dicts(messages),
+        'missed': _message_dicts(feeds.fresh(request.sid, meeting.id, messages)),
         'more': len(messages) == live.REPLAY_BATCH,
         'state': room_state(meeting),
         'presence': _payload(build_presence(meeting, full=True)),
@@ -164,8 +164,9 @@ def on_replay(data=None):
     after = _int(data, 'after')
     if after is None or after < 0:
         return _refuse('bad_payload', _('The request is malformed.'))
-    messages = live.missed(meeting, after)
-    return {'ok': True, 'missed': _message_dicts(messages), 'more': len(messages) == live.REPLAY_BATCH}
+    messages = live.missed(meeting, feeds.replay_after(request.sid, meeting.id, after))
+    fresh = feeds.fresh(request.sid, meeting.id, messages)
+    return {'ok': True, 'missed': _message_dicts(fresh), 'more': len(messages) == live.REPLAY_BATCH}
 
 
 def _seat(data):
@@ -333,12 +334,13 @@ def _leave(sid: str) -> None:
 def on_leave(data=None):
     meeting_id = _int(data, 'meeting')
     if meeting_id is not None:
-        leave_room(room(meeting_id))
+        feeds.leave(request.sid, meeting_id)
     _leave(request.sid)
     return {'ok': True}
 
 
 def on_disconnect(*args):
+    feeds.forget(request.sid)
     try:
         _leave(request.sid)
     except Exception:

@@ -1,7 +1,9 @@
 """What meetings connects when the app is built: a meeting's chair leads the topic's session steps, and the
 predicates of a meeting's actions; its own steps are actions too (``meeting.open``, ``meeting.close``, ``meeting.cancel``)."""
 
+from consult import delivery
 from consult.kernel import actions
+from consult.meetings import feeds
 from consult.meetings import permissions as p
 from consult.meetings.permissions import chairs_meeting_of
 from consult.meetings.states import MACHINE
@@ -37,3 +39,5 @@ def plug() -> None:
         },
     )
     actions.register_machine(MACHINE)
+    # A socket is sent each chat message once: live, or in the replay of its join (feeds.py).
+    delivery.register('meeting:message', feeds.keep_from)

@@ -1,12 +1,16 @@
 """The live room against a real server process: websockets and long-polling, replay after a reconnect."""
 
+import os
 import re
 import time
 
 import pytest
 
 from tests.live.conftest import login
+from tests.live.rejoins import churn
+from tests.live.rejoins import duplicates_and_holes
 from tests.live_server import DEMO_RESIDENT
+from tests.support import is_postgres
 
 pytestmark = pytest.mark.live
 
@@ -91,3 +95,16 @@ def test_websockets_are_not_compressed_per_recipient(live):
         assert ws.recv().startswith('0{')  # the engine.io handshake still works
     finally:
         ws.close()
+
+
+@pytest.mark.skipif(
+    not is_postgres(os.environ.get('TEST_DATABASE_URL') or ''),
+    reason='needs PostgreSQL (TEST_DATABASE_URL): a busy room on SQLite meets "database is locked"',
+)
+def test_clients_that_rejoin_during_a_busy_chat_get_each_message_once(live, sockets):
+    """Issue 11, item 19: a message stored while a client joins came both live and in the join's replay."""
+    rejoiners, last = churn([live], sockets)
+    assert sum(r.rejoins for r in rejoiners) >= 100
+    assert last - min(r.first for r in rejoiners) >= 60, 'the chat was not busy'
+    for rejoiner in rejoiners:
+        assert duplicates_and_holes(rejoiner, last) == ({}, [])

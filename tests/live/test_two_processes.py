@@ -12,8 +12,11 @@ import sqlalchemy as sa
 
 from tests.live.conftest import csrf_from
 from tests.live.conftest import login
+from tests.live.rejoins import churn
+from tests.live.rejoins import duplicates_and_holes
 from tests.live_server import DEMO_RESIDENT
 from tests.live_server import live_servers
+from tests.support import is_postgres
 
 pytestmark = [
     pytest.mark.live,
@@ -119,3 +122,15 @@ def test_a_live_room_message_sent_through_server_a_reaches_a_participant_on_serv
         'two-proc-1',
     )
     assert speaker.wait_for('meeting:message') == heard
+
+
+@pytest.mark.skipif(
+    not is_postgres(os.environ.get('TEST_DATABASE_URL') or ''),
+    reason='needs PostgreSQL (TEST_DATABASE_URL): a busy room on SQLite meets "database is locked"',
+)
+def test_clients_that_rejoin_through_either_server_get_each_message_once(pair, sockets):
+    """Issue 11, item 19, across processes: messages from the other server come through the Redis queue."""
+    rejoiners, last = churn(pair, sockets)
+    assert sum(r.rejoins for r in rejoiners) >= 100
+    for rejoiner in rejoiners:
+        assert duplicates_and_holes(rejoiner, last) == ({}, [])

@@ -1,0 +1,88 @@
+"""Per-socket filters on room deliveries: a context can keep an event from sockets that already have it.
+
+A room emit reaches the sockets of every process: the process that emits delivers to its own sockets, and with
+the Redis message queue every other process delivers the copy it reads from the queue to its own. Both go
+through this process's client manager (``manager_for``), which asks the filter registered for the event
+(``register``) which of the room's local sockets to skip, and delivers to the others, all while holding
+``lock``. A context that changes what a socket holds (it joins a room, or is sent a replay) does it under the
+same ``lock``, so a delivery and that change never interleave: the socket gets each item once, either in the
+delivery or in what the context sends it. Under gevent nothing in a delivery yields, so the lock is never
+waited for; with threads (the development server) it orders the two.
+
+A filter is ``filter(data) -> skipped sids`` for the event's payload; it runs under ``lock`` and must not do
+I/O. Events with acknowledgement callbacks are never filtered.
+"""
+
+import threading
+from collections.abc import Callable
+from collections.abc import Iterable
+
+import socketio
+
+#: Held while a filtered event is delivered, and by the contexts while they change what a socket holds.
+lock = threading.Lock()
+_filters: dict[str, Callable[[object], Iterable[str]]] = {}
+
+
+def register(event: str, keep_from: Callable[[object], Iterable[str]]) -> None:
+    """Filter deliveries of ``event``: ``keep_from(data)`` names the local sockets not to send it to."""
+    _filters[event] = keep_from
+
+
+class _Skip(list):
+    """Sockets to skip, as the list python-socketio expects, with a set's membership test (it asks per socket)."""
+
+    def __init__(self, sids: Iterable[str]):
+        super().__init__(sids)
+        self._set = set(self)
+
+    def __contains__(self, sid) -> bool:
+        return sid in self._set
+
+
+def _skip(keep_from, data, skip_sid) -> _Skip | None:
+    """The sockets to skip: the emitter's ``skip_sid`` (``None``, a sid or a list) and the filter's."""
+    skipped = list(keep_from(data))
+    if not skipped:
+        return None
+    if isinstance(skip_sid, list):
+        skipped.extend(skip_sid)
+    elif skip_sid is not None:
+        skipped.append(skip_sid)
+    return _Skip(skipped)
+
+
+class LocalManager(socketio.Manager):
+    """The in-process client manager (one process, no message queue), with the filters applied."""
+
+    def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        keep_from = _filters.get(event)
+        if keep_from is None or callback is not None:
+            return super().emit(event, data, namespace, room, skip_sid, callback, to, **kwargs)
+        with lock:
+            skip = _skip(keep_from, data, skip_sid) or skip_sid
+            return super().emit(event, data, namespace, room=room, skip_sid=skip, to=to, **kwargs)
+
+
+class QueueManager(socketio.RedisManager):
+    """The Redis message queue's client manager; local deliveries (own emits and the queue's) are filtered."""
+
+    def _handle_emit(self, message):
+        keep_from = _filters.get(message.get('event'))
+        data = message.get('data')
+        if keep_from is None or message.get('callback') is not None or message.get('binary'):
+            return super()._handle_emit(message)
+        payload = data[0] if isinstance(data, list) and len(data) == 1 else data
+        with lock:
+            skip = _skip(keep_from, payload, message.get('skip_sid'))
+            # A copy: the caller publishes ``message`` to the other processes after this.
+            return super()._handle_emit(message if skip is None else {**message, 'skip_sid': skip})
+
+
+def manager_for(url: str | None, channel: str = 'flask-socketio') -> socketio.Manager:
+    """The client manager for ``SOCKETIO_MESSAGE_QUEUE``: Redis (``redis://``, ``rediss://``) or none."""
+    if not url:
+        return LocalManager()
+    if not url.startswith(('redis://', 'rediss://')):
+        raise RuntimeError('SOCKETIO_MESSAGE_QUEUE must be a redis:// or rediss:// URL.')
+    return QueueManager(url, channel=channel)
