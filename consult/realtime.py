@@ -20,7 +20,8 @@ Event names (server to client), one serializer each:
   codes the page labels; ``tally`` is ``{"for", "against", "neutral"}``).
 - ``comment_hidden``: to ``topic:<id>`` when the committee hides a comment;
   ``{"topic_id", "comment_id", "reason", "tally"}``.
-- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up.
+- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up. ``unavailable``: the
+  database could not be reached; the event may be sent again (a message under the same ``client_id``).
 
 Rooms are named per entity by the server (``user:<id>``, ``topic:<id>``); a client asks to join a topic's
 room with ``join_topic`` and the server checks it may view the topic.
