@@ -32,6 +32,9 @@ pytestmark = [
 ]
 
 DEMO_REPRESENTATIVE = '13800000002'
+#: Members of the demo's open meeting who chat by right: a resident, the representative, the grid worker, the
+#: committee director and the supervisory committee member.
+PARTICIPANTS = (DEMO_RESIDENT, DEMO_REPRESENTATIVE, '13800000003', '13800000005', '13800000011')
 UNAVAILABLE_SOCKET = {
     'zh_Hans': '服务暂时不可用，您的消息将自动重新发送。',
     'en': 'The service is temporarily unavailable; your message will be resent.',
@@ -116,6 +119,7 @@ def test_socket_events_answer_unavailable_in_the_users_language_and_the_socket_s
     assert sent['ok'], sent
     assert sent['duplicate'] is False  # nothing was stored during the outage
     assert _say(resident, meeting, client_id) == {'ok': True, 'seq': sent['seq'], 'duplicate': True}
+    assert resident.client.call('meeting:presence', {'meeting': meeting}, timeout=10)['ok']
     deadline = time.monotonic() + 10
     while not any(m['client_id'] == client_id for m in english.events.get('meeting:message', [])):
         assert time.monotonic() < deadline, 'the message stored after the outage was not pushed to the room'
@@ -157,3 +161,35 @@ def test_pages_answer_the_apps_error_page_in_the_users_language(server, proxy):
     assert page.status_code == 200
     assert 'data-user=' in page.text  # still logged in: the session outlived the outage
     assert switched.get(server.url + '/', timeout=10).status_code == 200
+
+
+def test_the_issues_35_messages_are_each_answered_during_the_outage_and_stored_once_after_it(server, proxy, sockets):
+    """Five people send seven messages each while the database is down, and the pages resend them after it.
+
+    The attempts that met the outage do not count toward a person's message pace (10 in 10 s): the resends
+    right after it are stored, not refused as too fast.
+    """
+    people = [_in_room(server, sockets, mobile)[2:] for mobile in PARTICIPANTS]
+    meeting = people[0][1]
+    stamp = time.time_ns()
+    sends = [
+        (recorder, f'burst-{stamp}-{p}-{n}', f'停电第 {p}-{n} 条')
+        for p, (recorder, _m) in enumerate(people)
+        for n in range(7)
+    ]
+    with database_down(proxy):
+        started = time.monotonic()
+        answers = []
+        for recorder, client_id, body in sends:
+            answers.append(_say(recorder, meeting, client_id, body))
+            time.sleep(0.06)  # people type: under the 20 events a second one person may send
+        elapsed = time.monotonic() - started
+        assert [a['code'] for a in answers] == ['unavailable'] * 35, answers
+        assert elapsed < 15, f'35 refusals took {elapsed:.1f} s'
+        assert all(recorder.client.connected for recorder, _m in people)
+    resent = [_say(recorder, meeting, client_id, body) for recorder, client_id, body in sends]
+    assert [r for r in resent if not r['ok'] or r['duplicate']] == []
+    seqs = [r['seq'] for r in resent]
+    assert seqs == list(range(seqs[0], seqs[0] + 35))  # each stored once, in order
+    recorder, client_id, body = sends[0]
+    assert _say(recorder, meeting, client_id, body) == {'ok': True, 'seq': seqs[0], 'duplicate': True}
