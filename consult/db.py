@@ -4,6 +4,8 @@ import contextlib
 from datetime import UTC
 
 import sqlalchemy as sa
+from flask import g
+from flask import has_app_context
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -84,6 +86,15 @@ def unavailable(exc: BaseException) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+def note_unavailable() -> None:
+    """Remember for the rest of this request that the database is down, so nothing tries it again (the locale)."""
+    g.database_unavailable = True
+
+
+def known_unavailable() -> bool:
+    return has_app_context() and g.get('database_unavailable', False)
 
 
 def rollback_quietly() -> None:

@@ -12,6 +12,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from consult.db import note_unavailable
 from consult.db import rollback_quietly
 from consult.db import unavailable
 from consult.i18n import HTML_LANG
@@ -51,6 +52,7 @@ def _render(code: int, message: str | None = None):
     except Exception as exc:
         rollback_quietly()
         if unavailable(exc):
+            note_unavailable()
             logger.warning('database unavailable for the error page on %s: %s', request.path, exc)
             return _render_without_database(503, _unavailable_message())
         logger.error('the error page failed on %s', request.path, exc_info=exc)
@@ -98,6 +100,7 @@ def register_error_handlers(app) -> None:
     def _unexpected(exc):
         rollback_quietly()
         if unavailable(exc):
+            note_unavailable()
             logger.warning('database unavailable on %s: %s', request.path, exc)
             return _render_without_database(503, _unavailable_message())
         logger.error('unhandled error on %s', request.path, exc_info=exc)

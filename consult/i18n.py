@@ -14,6 +14,7 @@ from flask import session
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from consult.db import known_unavailable
 from consult.db import rollback_quietly
 
 SESSION_KEY = 'locale'
@@ -82,7 +83,7 @@ def select_locale() -> str:
 
 def _account_locale(load: bool) -> str | None:
     """The logged-in user's stored locale: from the user loaded for this request, else loaded only if ``load``."""
-    if '_login_user' not in g and not load:
+    if ('_login_user' not in g and not load) or known_unavailable():
         return None
     try:
         user = current_user._get_current_object()
