@@ -20,8 +20,7 @@ Event names (server to client), one serializer each:
   codes the page labels; ``tally`` is ``{"for", "against", "neutral"}``).
 - ``comment_hidden``: to ``topic:<id>`` when the committee hides a comment;
   ``{"topic_id", "comment_id", "reason", "tally"}``.
-- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up. ``unavailable``: the
-  database could not be reached; the event may be sent again (a message under the same ``client_id``).
+- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up.
 
 Rooms are named per entity by the server (``user:<id>``, ``topic:<id>``); a client asks to join a topic's
 room with ``join_topic`` and the server checks it may view the topic.
@@ -43,6 +42,7 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from consult.db import note_unavailable
 from consult.db import rollback_quietly
 from consult.db import unavailable
 from consult.extensions import db
@@ -269,6 +269,7 @@ def _on_error(exc):
     """
     rollback_quietly()
     if unavailable(exc):
+        note_unavailable()
         logger.warning('socket event %s failed: database unavailable: %s', _event_name(), exc)
         code, message = 'unavailable', _('The service is temporarily unavailable; your message will be resent.')
     else:

@@ -26,20 +26,25 @@
     socket.on('disconnect', function () {
       if (status) { status.textContent = status.dataset.disconnected; status.dataset.state = 'disconnected'; }
     });
-    // A refusal stops Socket.IO's own reconnection; one because the server could not check the user (its
-    // database is down) is tried again, later and later.
-    var refusals = 0;
-    socket.on('connect', function () { refusals = 0; });
-    socket.on('connect_error', function (err) {
+    socket.on('connect_error', function () {
       if (status) { status.textContent = status.dataset.disconnected; status.dataset.state = 'refused'; }
-      if (!socket.active && err && err.data && err.data.code === 'unavailable') {
-        refusals += 1;
-        setTimeout(function () { socket.connect(); }, Math.min(2000 * refusals, 30000));
-      }
     });
     // Pages that show something a pushed event changes declare it with data-live-reload="<event>".
     document.querySelectorAll('[data-live-reload]').forEach(function (el) {
       socket.on(el.dataset.liveReload, function () { window.location.reload(); });
+    });
+    connectAgainWhenAvailable(socket);
+  }
+
+  // A refusal stops Socket.IO's own reconnection; one because the server could not check the user (its
+  // database is down) is tried again, later and later.
+  function connectAgainWhenAvailable(socket) {
+    var refusals = 0;
+    socket.on('connect', function () { refusals = 0; });
+    socket.on('connect_error', function (err) {
+      if (socket.active || !err || !err.data || err.data.code !== 'unavailable') { return; }
+      refusals += 1;
+      setTimeout(function () { socket.connect(); }, Math.min(2000 * refusals, 30000));
     });
   }
 
