@@ -1,8 +1,11 @@
 """The SQLAlchemy handle, the constraint naming convention and shared column types."""
 
+import contextlib
 from datetime import UTC
 
 import sqlalchemy as sa
+from flask import g
+from flask import has_app_context
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -64,3 +67,40 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_on_begin(conn):
     if conn.dialect.name == 'sqlite':
         conn.exec_driver_sql('BEGIN')
+
+
+#: What a database that is down, unreachable or refusing connections raises: the driver's operational and
+#: interface errors (connection refused, server closed the connection, "unable to open database file") and the
+#: pool's timeout.
+_OUTAGE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) says the database cannot be reached right now."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, _OUTAGE_ERRORS):
+            return True
+        if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def note_unavailable() -> None:
+    """Remember for the rest of this request that the database is down, so nothing tries it again (the locale)."""
+    g.database_unavailable = True
+
+
+def known_unavailable() -> bool:
+    return has_app_context() and g.get('database_unavailable', False)
+
+
+def rollback_quietly() -> None:
+    """Roll the session back in an error path; a database that is down must not raise a second error here."""
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        with contextlib.suppress(sa.exc.SQLAlchemyError):  # the connection is gone; the pool invalidates it
+            db.session.close()

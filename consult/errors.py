@@ -2,15 +2,20 @@
 
 import logging
 
+from flask import current_app
 from flask import jsonify
 from flask import render_template
 from flask import request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from consult.extensions import db
+from consult.db import note_unavailable
+from consult.db import rollback_quietly
+from consult.db import unavailable
+from consult.i18n import HTML_LANG
 
 logger = logging.getLogger(__name__)
 
@@ -32,15 +37,48 @@ def _messages():
     }
 
 
+def _unavailable_message() -> str:
+    return _('The service is temporarily unavailable. Please try again later.')
+
+
 def _render(code: int, message: str | None = None):
+    """The error page in the site's layout; if the layout fails (it reads the user and the navigation, so the
+    database), the same message on a page that needs no database."""
     message = message or _messages().get(code, _messages()[500])
     if _wants_json():
         return jsonify(error={'code': code, 'message': message}), code
-    return render_template('errors/error.html', code=code, message=message), code
+    try:
+        return render_template('errors/error.html', code=code, message=message), code
+    except Exception as exc:
+        rollback_quietly()
+        if unavailable(exc):
+            note_unavailable()
+            logger.warning('database unavailable for the error page on %s: %s', request.path, exc)
+            return _render_without_database(503, _unavailable_message())
+        logger.error('the error page failed on %s', request.path, exc_info=exc)
+        return _render_without_database(code, message)
+
+
+def _render_without_database(code: int, message: str):
+    """An error page that reads neither the user nor the database: the layout's look without its navigation.
+
+    The template is rendered straight from the Jinja environment, past the context processors (which load the
+    user and the navigation); the locale comes from the session or the browser (``consult.i18n``).
+    """
+    if _wants_json():
+        return jsonify(error={'code': code, 'message': message}), code
+    locale = str(get_locale() or 'zh_Hans')
+    template = current_app.jinja_env.get_template('errors/unavailable.html')
+    html = template.render(code=code, message=message, html_lang=HTML_LANG.get(locale, 'zh-Hans'))
+    headers = {'Retry-After': '30'} if code == 503 else {}
+    return html, code, headers
 
 
 def register_error_handlers(app) -> None:
-    """Install the handlers for HTTP errors, CSRF failures, rate limits and unexpected exceptions."""
+    """Install the handlers for HTTP errors, CSRF failures, rate limits and unexpected exceptions.
+
+    A database that cannot be reached gives 503 and a page that needs no database, in the user's language.
+    """
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
@@ -52,10 +90,18 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc):
+        # Flask hands an exception that escaped another handler over as a 500 that wraps it.
+        original = getattr(exc, 'original_exception', None)
+        if original is not None and unavailable(original):
+            return _unexpected(original)
         return _render(exc.code or 500)
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
-        db.session.rollback()
+        rollback_quietly()
+        if unavailable(exc):
+            note_unavailable()
+            logger.warning('database unavailable on %s: %s', request.path, exc)
+            return _render_without_database(503, _unavailable_message())
         logger.error('unhandled error on %s', request.path, exc_info=exc)
         return _render(500)

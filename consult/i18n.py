@@ -7,10 +7,15 @@ parsed with Babel, whose likely-subtags give ``zh-TW/HK/MO`` the Hant script and
 from babel import Locale
 from babel import UnknownLocaleError
 from flask import current_app
+from flask import g
 from flask import has_request_context
 from flask import request
 from flask import session
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from consult.db import known_unavailable
+from consult.db import rollback_quietly
 
 SESSION_KEY = 'locale'
 
@@ -57,16 +62,35 @@ def negotiate(accept_language: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel locale selector."""
+    """Flask-Babel locale selector.
+
+    It never needs the database to answer: error pages and the socket ``error`` event are translated while the
+    database is down. The account's choice is read from the user already loaded for this request; otherwise the
+    session's copy (kept at login and at each switch) serves, and only without one is the user loaded, with
+    database errors caught.
+    """
     languages = current_app.config['LANGUAGES']
     if not has_request_context():  # CLI and background work speak the default language
         return current_app.config['BABEL_DEFAULT_LOCALE']
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
     chosen = session.get(SESSION_KEY)
+    account = _account_locale(load=chosen not in languages)
+    if account in languages:
+        return account
     if chosen in languages:
         return chosen
     return negotiate(request.headers.get('Accept-Language')) or current_app.config['BABEL_DEFAULT_LOCALE']
+
+
+def _account_locale(load: bool) -> str | None:
+    """The logged-in user's stored locale: from the user loaded for this request, else loaded only if ``load``."""
+    if ('_login_user' not in g and not load) or known_unavailable():
+        return None
+    try:
+        user = current_user._get_current_object()
+        return user.locale if user.is_authenticated else None
+    except SQLAlchemyError:  # the database is down: the session's choice, then the browser's languages
+        rollback_quietly()
+        return None
 
 
 LANGUAGE_NAMES = {'zh_Hans': '简体中文', 'zh_Hant': '繁體中文', 'en': 'English'}

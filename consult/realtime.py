@@ -43,6 +43,9 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from consult.db import note_unavailable
+from consult.db import rollback_quietly
+from consult.db import unavailable
 from consult.extensions import db
 from consult.extensions import socketio
 from consult.kernel.rooms import user_room
@@ -262,9 +265,29 @@ def _on_connect(auth=None):
 
 
 def _on_error(exc):
-    logger.error('socket event failed', exc_info=exc)
-    db.session.rollback()
-    send_error('server_error', _('Something went wrong. Please try again.'))
+    """Answer a failed event with an ``error`` event and the same refusal as its acknowledgement.
+
+    It needs no database (the locale comes from the socket's session, see ``consult.i18n``), so an outage is
+    answered too: ``unavailable`` tells the page to keep the message and send it again (the server keeps one
+    message per ``client_id``). A connection attempt that fails is refused, and the page tries again later.
+    """
+    rollback_quietly()
+    if unavailable(exc):
+        note_unavailable()
+        logger.warning('socket event %s failed: database unavailable: %s', _event_name(), exc)
+        code, message = 'unavailable', _('The service is temporarily unavailable; your message will be resent.')
+    else:
+        logger.error('socket event %s failed', _event_name(), exc_info=exc)
+        code, message = 'server_error', _('Something went wrong. Please try again.')
+    if _event_name() == 'connect':
+        raise ConnectionRefusedError(message, {'code': code})
+    send_error(code, message)
+    return {'ok': False, 'code': code, 'message': message}
+
+
+def _event_name() -> str | None:
+    event_info = getattr(request, 'event', None)  # Flask-SocketIO sets {'message', 'args'} on each event
+    return event_info.get('message') if isinstance(event_info, dict) else None
 
 
 def register_socket_handlers(sio) -> None:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from consult.db import db
+from consult.db import unavailable
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import require_reason
@@ -93,11 +94,16 @@ def say(seat: seats.Seat, body, client_id, now: datetime | None = None) -> Said:
             return resent
     if not seats.message_allowed(seat.meeting_id, seat.user_id):  # no lookups: a flood costs no query
         raise Refusal(_('You are sending messages too fast; wait a moment.'), g.MESSAGES, code='rate_limited')
-    said = _store(seat, text, client_id, now)
-    if said is None:
-        # Closed, muted or a resend when the statement ran; if none of these holds by now, it changed in
-        # between (a mute lifted, the session opened) and the statement runs once more.
-        said = _standing(seat, client_id) or _store(seat, text, client_id, now)
+    try:
+        said = _store(seat, text, client_id, now)
+        if said is None:
+            # Closed, muted or a resend when the statement ran; if none of these holds by now, it changed in
+            # between (a mute lifted, the session opened) and the statement runs once more.
+            said = _standing(seat, client_id) or _store(seat, text, client_id, now)
+    except sa.exc.SQLAlchemyError as exc:
+        if unavailable(exc):  # not stored: the page's resends must not be refused as too fast afterwards
+            seats.message_not_stored(seat.meeting_id, seat.user_id)
+        raise
     if said is None:
         raise _not_open()
     return said

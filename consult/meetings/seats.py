@@ -69,6 +69,13 @@ class MovingWindow:
             hits.append(now)
             return True
 
+    def take_back(self, limit: tuple[int, int], *key) -> None:
+        """Forget the latest hit on ``key`` (what it counted did not happen)."""
+        with self._lock:
+            hits = self._hits.get((*key, limit[1]))
+            if hits:
+                hits.pop()
+
     def _sweep(self, now: float) -> None:
         for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - LONGEST]:
             del self._hits[key]
@@ -123,6 +130,13 @@ def leave(sid: str) -> None:
 def message_allowed(meeting_id: int, user_id: int) -> bool:
     key = ('meeting-say', meeting_id, user_id)
     return _pace.hit(MESSAGE_BURST, *key) and _pace.hit(MESSAGE_RATE, *key)
+
+
+def message_not_stored(meeting_id: int, user_id: int) -> None:
+    """Give back the pace a message took when the database could not store it: the page sends it again."""
+    key = ('meeting-say', meeting_id, user_id)
+    _pace.take_back(MESSAGE_BURST, *key)
+    _pace.take_back(MESSAGE_RATE, *key)
 
 
 def event_allowed(user_id: int) -> bool:

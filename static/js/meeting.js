@@ -32,6 +32,7 @@
     var askingPresence = false;
     var offset = 0;
     var messages = document.getElementById('messages');
+    var outboxList = document.getElementById('outbox');
     var sayForm = document.getElementById('say-form');
     var sayBody = document.getElementById('say-body');
     var sayError = document.getElementById('say-error');
@@ -63,6 +64,12 @@
       }
       messages.appendChild(li);
       li.scrollIntoView({ block: 'nearest' });
+      // Our own message, stored (whatever its outbox line said), or acknowledged ones it has now caught up with.
+      outbox = outbox.filter(function (item) {
+        var done = item.id === m.client_id || (item.state === 'delivered' && item.seq <= m.seq);
+        if (done) { clearTimeout(item.timer); item.state = 'delivered'; item.li.remove(); clearUnavailable(); }
+        return !done;
+      });
     }
 
     // Messages of one room can overtake each other on the way (several senders, several server processes):
@@ -204,25 +211,96 @@
     }
     setInterval(tick, 1000);
 
-    function sendOutbox() {
-      outbox.forEach(function (item) {
-        if (item.sent) { return; }
-        item.sent = true;
-        socket.emit('meeting:say', { meeting: meetingId, body: item.body, client_id: item.id }, function (ack) {
-          if (ack && ack.ok) {
-            outbox = outbox.filter(function (o) { return o.id !== item.id; });
-          } else if (ack && ack.code !== 'not_in_room') {
-            outbox = outbox.filter(function (o) { return o.id !== item.id; });
-            sayError.textContent = ack.message;
-          } else { item.sent = false; }
+    // Messages wait in the outbox, shown as "sending…", until the server acknowledges them. A refusal that may
+    // pass later (the database is down, the room is being re-joined, too fast) or no answer in time is retried
+    // with backoff under the same client_id, which the server stores once; after SEND_TRIES attempts, or on a
+    // refusal that would not pass (muted, too long…), the message is shown as not delivered, with a button.
+    var SEND_TRIES = 5;
+    var ACK_TIMEOUT = 10000;
+    var RETRYABLE = ['unavailable', 'not_in_room', 'rate_limited', 'server_error'];
+    var unavailableShown = false;
+
+    function clearUnavailable() {
+      if (unavailableShown) { sayError.textContent = ''; unavailableShown = false; }
+    }
+
+    function drawItem(item) {
+      if (!item.li) {
+        item.li = el('li', null, 'message pending');
+        item.li.dataset.clientId = item.id;
+        item.li.appendChild(el('span', item.body, 'body'));
+        item.li.appendChild(document.createTextNode(' '));
+        item.li.appendChild(el('span', null, 'delivery'));
+        outboxList.appendChild(item.li);
+      }
+      var failed = item.state === 'failed';
+      item.li.dataset.state = item.state;
+      item.li.querySelector('.delivery').textContent = failed ? (t.tNotDelivered + (item.reason ? ' ' + item.reason : '')) : t.tSending;
+      var button = item.li.querySelector('button');
+      if (failed && !button) {
+        button = el('button', t.tResend, 'link-button resend');
+        button.type = 'button';
+        button.addEventListener('click', function () {
+          item.state = 'sending';
+          item.tries = 0;
+          item.reason = '';
+          drawItem(item);
+          send(item);
         });
+        item.li.appendChild(button);
+      } else if (!failed && button) {
+        button.remove();
+      }
+      item.li.scrollIntoView({ block: 'nearest' });
+    }
+
+    // Acknowledged: the outbox line goes when the message itself is drawn in sequence (render), or now if it was.
+    function delivered(item, seq) {
+      item.state = 'delivered';
+      item.seq = seq;
+      clearUnavailable();
+      if (seq <= lastSeq) {
+        item.li.remove();
+        outbox = outbox.filter(function (o) { return o !== item; });
+      }
+    }
+
+    function failed(item, reason) {
+      clearTimeout(item.timer);
+      item.state = 'failed';
+      item.reason = reason || '';
+      clearUnavailable();
+      drawItem(item);
+    }
+
+    function send(item) {
+      clearTimeout(item.timer);
+      if (item.state !== 'sending' || !joined) { return; }  // join() sends what is waiting
+      item.tries += 1;
+      var attempt = item.attempt = (item.attempt || 0) + 1;
+      socket.timeout(ACK_TIMEOUT).emit('meeting:say', { meeting: meetingId, body: item.body, client_id: item.id }, function (err, ack) {
+        if (attempt !== item.attempt || item.state !== 'sending') { return; }  // answered after a resend
+        if (!err && ack && ack.ok) { delivered(item, ack.seq); return; }
+        var code = err ? 'timeout' : (ack && ack.code);
+        if (code !== 'timeout' && RETRYABLE.indexOf(code) < 0) { failed(item, ack && ack.message); return; }
+        if (code === 'unavailable') { unavailableShown = true; }
+        if (item.tries >= SEND_TRIES) { failed(item, ''); return; }
+        item.timer = setTimeout(function () { send(item); }, Math.min(1000 * Math.pow(2, item.tries - 1), 16000));
       });
+    }
+
+    function sendOutbox() {
+      outbox.forEach(function (item) { if (item.state === 'sending') { send(item); } });
     }
 
     function join() {
       joined = false;
       socket.emit('meeting:join', { meeting: meetingId, last_seq: lastSeq }, function (ack) {
-        if (!ack || !ack.ok) { sayError.textContent = ack ? ack.message : ''; return; }
+        if (!ack || !ack.ok) {
+          sayError.textContent = ack ? ack.message : '';
+          if (ack && ack.code === 'unavailable') { unavailableShown = true; setTimeout(function () { if (socket.connected && !joined) { join(); } }, 3000); }
+          return;
+        }
         rights = ack.rights;
         ack.missed.forEach(accept);
         drawState(ack.state);
@@ -230,7 +308,7 @@
         drawQuorum(ack.quorum);
         joined = true;
         if (ack.more) { replay(); } else { drain(); }
-        outbox.forEach(function (o) { o.sent = false; });
+        clearUnavailable();
         sendOutbox();
         root.dataset.joined = 'yes';
       });
@@ -257,7 +335,9 @@
     socket.on('meeting:state', function (s) { if (s.meeting === meetingId) { drawState(s); } });
     socket.on('meeting:presence', function (p) { if (p.meeting === meetingId) { drawPresence(p); } });
     socket.on('meeting:quorum', function (q) { if (q.meeting === meetingId) { drawQuorum(q); } });
-    socket.on('error', function (e) { if (e && e.message) { sayError.textContent = e.message; } });
+    socket.on('error', function (e) {
+      if (e && e.message) { sayError.textContent = e.message; unavailableShown = e.code === 'unavailable'; }
+    });
     setInterval(function () { if (joined) { socket.emit('meeting:ping', { meeting: meetingId }); } }, 30000);
 
     sayForm.addEventListener('submit', function (event) {
@@ -265,9 +345,11 @@
       var body = sayBody.value.trim();
       if (!body) { return; }
       sayError.textContent = '';
-      outbox.push({ id: clientId(), body: body, sent: false });
+      var item = { id: clientId(), body: body, state: 'sending', tries: 0 };
+      outbox.push(item);
       sayBody.value = '';
-      if (joined) { sendOutbox(); }
+      drawItem(item);
+      send(item);
     });
     sayBody.addEventListener('keydown', function (event) {
       if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); sayForm.requestSubmit(); }

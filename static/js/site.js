@@ -33,6 +33,19 @@
     document.querySelectorAll('[data-live-reload]').forEach(function (el) {
       socket.on(el.dataset.liveReload, function () { window.location.reload(); });
     });
+    connectAgainWhenAvailable(socket);
+  }
+
+  // A refusal stops Socket.IO's own reconnection; one because the server could not check the user (its
+  // database is down) is tried again, later and later.
+  function connectAgainWhenAvailable(socket) {
+    var refusals = 0;
+    socket.on('connect', function () { refusals = 0; });
+    socket.on('connect_error', function (err) {
+      if (socket.active || !err || !err.data || err.data.code !== 'unavailable') { return; }
+      refusals += 1;
+      setTimeout(function () { socket.connect(); }, Math.min(2000 * refusals, 30000));
+    });
   }
 
   // The language selector submits itself when changed (the button stays for keyboard and no-JS users).

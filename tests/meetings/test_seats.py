@@ -34,3 +34,15 @@ def test_idle_keys_are_swept_when_the_table_grows_and_active_ones_stay():
     window.hit((5, 1), 'e', 3, now=100.0)  # person 3 is still active
     window.hit((5, 1), 'e', 99, now=100.0)  # a new key: the table is full, so idle keys are swept first
     assert len(window) == 2
+
+
+def test_a_hit_taken_back_frees_its_place_and_only_on_its_key():
+    window = MovingWindow()
+    assert window.hit((2, 10), 'say', 1, now=0.0)
+    assert window.hit((2, 10), 'say', 1, now=1.0)
+    assert not window.hit((2, 10), 'say', 1, now=2.0)
+    window.take_back((2, 10), 'say', 1)  # the message of 1.0 was not stored after all
+    window.take_back((2, 10), 'say', 2)  # nothing counted there: nothing happens
+    window.take_back((5, 60), 'say', 1)  # another window of the key: untouched
+    assert window.hit((2, 10), 'say', 1, now=2.0)
+    assert not window.hit((2, 10), 'say', 1, now=3.0)
