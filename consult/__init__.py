@@ -75,8 +75,12 @@ def _register_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT / 'consult' / 'translations'),
     )
     limiter.init_app(app)
+    from consult.socket_ends import client_manager
+
     socketio.init_app(
         app,
+        # The Redis queue also carries the ending of a login session's sockets to every process.
+        **client_manager(app.config),
         message_queue=app.config.get('SOCKETIO_MESSAGE_QUEUE'),
         async_mode=app.config.get('SOCKETIO_ASYNC_MODE'),
         # Same-origin only (the default); never '*', which would open the door to cross-site sockets.
@@ -88,6 +92,13 @@ def _register_extensions(app: Flask) -> None:
         # message while the hub is busy writing a room's fan-out (bench/live/README.md).
         async_handlers=app.config.get('SOCKETIO_ASYNC_HANDLERS', False),
     )
+    if app.config.get('PROXY_COUNT'):
+        # Behind nginx: the client's address, scheme and host come from the proxies' X-Forwarded-* headers
+        # (only as many hops as configured are trusted), so rate limits key on each client, not on nginx.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config['PROXY_COUNT']
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -176,13 +187,16 @@ def _register_socket_handlers(app: Flask) -> None:
     from consult.extensions import socketio
     from consult.meetings.events import register as register_meeting_events
     from consult.realtime import register_socket_handlers
+    from consult.socket_ends import GuardedEvents
     from consult.topics.events import register as register_topic_events
     from consult.websocket import tune
 
     tune()
     register_socket_handlers(socketio)
-    register_topic_events(socketio)
-    register_meeting_events(socketio)
+    # Every context's events are guarded: a socket whose login session ended is told so and disconnected.
+    events = GuardedEvents(socketio)
+    register_topic_events(events)
+    register_meeting_events(events)
     # Flask-SocketIO handles every socket event inside a request context made from the connection's
     # handshake request (``/socket.io/``). With no rule for that path, Werkzeug raised NotFound on every
     # event and the request kept the exception, its traceback and frames: cyclic garbage that made the

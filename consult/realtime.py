@@ -44,7 +44,9 @@ from sqlalchemy.orm import Session
 
 from consult.extensions import db
 from consult.extensions import socketio
+from consult.kernel.rooms import login_room
 from consult.kernel.rooms import user_room
+from consult.socket_ends import track
 
 logger = logging.getLogger(__name__)
 
@@ -253,6 +255,8 @@ def _on_connect(auth=None):
     except ValidationError as exc:
         raise ConnectionRefusedError(_('The page has expired; reload it and try again.')) from exc
     join_room(user_room(current_user.id))
+    join_room(login_room(current_user.login_key))
+    track(request.sid, current_user.id)
     logger.info('socket %s connected for user %s', request.sid, current_user.id)
     emit('welcome', _payload(Welcome(user_id=current_user.id, display_name=current_user.display_name)))
 
