@@ -92,12 +92,16 @@ def _register_extensions(app: Flask) -> None:
         # message while the hub is busy writing a room's fan-out (bench/live/README.md).
         async_handlers=app.config.get('SOCKETIO_ASYNC_HANDLERS', False),
     )
-    if app.config.get('PROXY_COUNT'):
-        # Behind nginx: the client's address, scheme and host come from the proxies' X-Forwarded-* headers
-        # (only as many hops as configured are trusted), so rate limits key on each client, not on nginx.
+    _trust_proxies(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx (``PROXY_COUNT`` > 0): the client's address, scheme and host come from the proxies'
+    X-Forwarded-* headers, trusting only as many hops as configured, so limits key on each client, not on nginx."""
+    hops = app.config.get('PROXY_COUNT') or 0
+    if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        hops = app.config['PROXY_COUNT']
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 

@@ -46,6 +46,8 @@ def end_room(room: str) -> None:
     if server is None:
         return
     manager = server.manager
+    if room.startswith('login:'):  # the page stops reconnecting and says so
+        socketio.emit('error', _ended_payload(), to=room)
     if isinstance(manager, EndingRedisManager):
         manager.close_room(room, namespace=_NAMESPACE)  # here and on every other process
     else:
@@ -105,10 +107,15 @@ def forget(sid: str) -> None:
     _live.pop(sid, None)
 
 
+def _ended_payload() -> dict:
+    # The catalogue's ``error`` event (consult.realtime.ErrorEvent).
+    return {'code': 'session_ended', 'message': _('Your session has ended. Log in again.')}
+
+
 def _end_this_socket():
     _live.pop(request.sid, None)
-    answer = {'code': 'session_ended', 'message': _('Your session has ended. Log in again.')}
-    emit('error', answer)  # the catalogue's ``error`` event (consult.realtime.ErrorEvent)
+    answer = _ended_payload()
+    emit('error', answer)
     socketio.server.disconnect(request.sid, namespace=_NAMESPACE)
     return {'ok': False, **answer}
 

@@ -47,7 +47,7 @@ def password_change_key() -> str:
 
 
 def failed_attempt(response) -> bool:
-    """Count only failed logins against an address: people behind one NAT who log in fine do not use it up."""
+    """Count only failed logins: people behind one NAT (or on many devices) who log in fine do not use it up."""
     return response.status_code != 302
 
 

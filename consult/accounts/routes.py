@@ -70,7 +70,9 @@ def _register_and_log_in(*args):
 
 @bp.route('/login', methods=['GET', 'POST'])
 @limiter.limit(limits.login_address_limit, methods=['POST'], deduct_when=limits.failed_attempt)
-@limiter.limit(limits.login_account_limit, methods=['POST'], key_func=limits.login_account_key)
+@limiter.limit(
+    limits.login_account_limit, methods=['POST'], key_func=limits.login_account_key, deduct_when=limits.failed_attempt
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for('main.index'))
@@ -109,7 +111,12 @@ def logout():
 
 @bp.route('/password', methods=['GET', 'POST'])
 @login_required
-@limiter.limit(limits.password_change_limit, methods=['POST'], key_func=limits.password_change_key)
+@limiter.limit(
+    limits.password_change_limit,
+    methods=['POST'],
+    key_func=limits.password_change_key,
+    deduct_when=limits.failed_attempt,
+)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
