@@ -46,6 +46,7 @@ from consult.extensions import db
 from consult.extensions import socketio
 from consult.kernel.rooms import login_room
 from consult.kernel.rooms import user_room
+from consult.socket_ends import forget
 from consult.socket_ends import track
 
 logger = logging.getLogger(__name__)
@@ -256,7 +257,7 @@ def _on_connect(auth=None):
         raise ConnectionRefusedError(_('The page has expired; reload it and try again.')) from exc
     join_room(user_room(current_user.id))
     join_room(login_room(current_user.login_key))
-    track(request.sid, current_user.id)
+    track(request.sid)
     logger.info('socket %s connected for user %s', request.sid, current_user.id)
     emit('welcome', _payload(Welcome(user_id=current_user.id, display_name=current_user.display_name)))
 
@@ -270,4 +271,5 @@ def _on_error(exc):
 def register_socket_handlers(sio) -> None:
     """Register the connection and error handlers; the factory registers each context's events after these."""
     sio.on_event('connect', _on_connect)
+    sio.on_event('disconnect', forget)  # a context's own disconnect handler replaces it and forgets too (guard)
     sio.on_error_default(_on_error)

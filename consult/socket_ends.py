@@ -14,6 +14,7 @@ handler meet an anonymous user.
 
 import functools
 import logging
+import time
 
 import socketio as python_socketio
 from flask import request
@@ -31,8 +32,11 @@ logger = logging.getLogger(__name__)
 
 _PENDING_KEY = 'consult_pending_socket_ends'
 _NAMESPACE = '/'
-#: The sockets this process accepted and has not ended: sid -> user id.
-_live: dict[str, int] = {}
+#: The sockets this process accepted and has not ended: sid -> when its login was last checked (monotonic).
+_live: dict[str, float] = {}
+#: A socket's login session is checked again (one query) on its first event after this many seconds, so a
+#: socket whose ending never arrived (the message queue down) ends within this time even on the fast paths.
+RECHECK_SECONDS = 30.0
 
 
 def end_after_commit(room: str) -> None:
@@ -98,13 +102,14 @@ def client_manager(config) -> dict:
     return {}
 
 
-def track(sid: str, user_id: int) -> None:
-    """Remember a socket accepted by this process (the connect handler)."""
-    _live[sid] = user_id
+def track(sid: str) -> None:
+    """Remember a socket accepted by this process (the connect handler), its login just checked."""
+    _live[sid] = time.monotonic()
 
 
-def forget(sid: str) -> None:
-    _live.pop(sid, None)
+def forget(*_args) -> None:
+    """Drop the current socket from this process's table (it disconnected)."""
+    _live.pop(request.sid, None)
 
 
 def _ended_payload() -> dict:
@@ -123,25 +128,31 @@ def _end_this_socket():
 def guard(name: str, handler):
     """Wrap a socket event handler: a socket whose login has ended is told ``session_ended`` and disconnected.
 
-    The check costs nothing per event: the socket must still be in this process's table (ending a session
-    takes its sockets out on every process before disconnecting them). In the moment between the session's
-    end and the message queue's delivery a handler may still find no user: that too ends the socket, where it
-    raised ``AttributeError`` before. The live room's message fast path never loads the user, so it relies on
-    the table alone.
+    The check costs nothing on most events: the socket must still be in this process's table (ending a session
+    takes its sockets out on every process before disconnecting them), and every ``RECHECK_SECONDS`` its login
+    session is read again. In the moment between the session's end and the message queue's delivery a handler
+    may still find no user: that too ends the socket, where it raised ``AttributeError`` before. The live room's
+    message fast path never loads the user: it relies on the table and the periodic check.
     """
     if name == 'disconnect':
 
         @functools.wraps(handler)
         def on_disconnect(*args):
-            forget(request.sid)
+            forget()
             return handler(*args)
 
         return on_disconnect
 
     @functools.wraps(handler)
     def guarded(*args):
-        if request.sid not in _live:
+        checked = _live.get(request.sid)
+        if checked is None:
             return _end_this_socket()
+        now = time.monotonic()
+        if now - checked > RECHECK_SECONDS:
+            if not current_user.is_authenticated:
+                return _end_this_socket()
+            _live[request.sid] = now
         try:
             return handler(*args)
         except AttributeError:
