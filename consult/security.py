@@ -1,6 +1,7 @@
 """Password hashing, text sanitising and HTTP security headers."""
 
 import html
+import os
 import re
 import secrets
 import unicodedata
@@ -18,6 +19,7 @@ def make_password_hasher() -> PasswordHasher:
 
 password_hasher = make_password_hasher()
 _dummy = {}
+_pool = {}
 
 _CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
@@ -27,8 +29,9 @@ def _off_the_loop(function, *args):
 
     Argon2id takes about 0.4 s of CPU; on the gevent loop it would stop every request and socket of the process
     for that long (10 parallel logins held a live-room ping for seconds). The hash releases the GIL, so in a
-    thread of gevent's pool (``get_hub().threadpool``) the loop keeps serving while it runs. Without gevent's
-    monkey-patching (threading mode, tests, the CLI) each request already has its own thread.
+    thread of a gevent thread pool (``_hashing_pool``) the loop keeps serving while it runs. Without gevent's
+    monkey-patching (threading mode, tests, the CLI) each request already has its own thread. A transaction that
+    has only read is ended first (``consult.db.end_read_only_transaction``), so no connection or lock waits too.
     """
     try:
         from gevent import monkey
@@ -36,9 +39,23 @@ def _off_the_loop(function, *args):
         return function(*args)
     if not monkey.is_module_patched('threading'):
         return function(*args)
-    import gevent
+    from flask import has_app_context
 
-    return gevent.get_hub().threadpool.apply(function, args)
+    if has_app_context():
+        from consult.db import end_read_only_transaction
+
+        end_read_only_transaction()  # no connection or SQLite lock held while the loop serves others
+    return _hashing_pool().apply(function, args)
+
+
+def _hashing_pool():
+    """Threads for password hashing, one per CPU: more would only take CPU time from the loop's own thread."""
+    import gevent.threadpool
+
+    pool = _pool.get('pool')
+    if pool is None:
+        pool = _pool['pool'] = gevent.threadpool.ThreadPool(maxsize=max(2, os.cpu_count() or 2))
+    return pool
 
 
 def hash_password(password: str) -> str:
