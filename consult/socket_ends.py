@@ -12,11 +12,14 @@ an ``error`` ``session_ended`` and disconnects a socket whose session has ended,
 handler meet an anonymous user.
 """
 
+import contextlib
 import functools
 import logging
 import time
 
 import socketio as python_socketio
+from flask import current_app
+from flask import has_app_context
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -49,13 +52,15 @@ def end_room(room: str) -> None:
     server = socketio.server
     if server is None:
         return
-    manager = server.manager
     if room.startswith('login:'):  # the page stops reconnecting and says so
         socketio.emit('error', _ended_payload(), to=room)
-    if isinstance(manager, EndingRedisManager):
-        manager.close_room(room, namespace=_NAMESPACE)  # here and on every other process
-    else:
-        _disconnect_local(server, room)
+    # The sockets' disconnect handlers use the database: they get an app context (so a session) of their own,
+    # as this runs while the caller's session finishes its commit.
+    with current_app.app_context() if has_app_context() else contextlib.nullcontext():
+        if isinstance(server.manager, EndingRedisManager):
+            server.manager.close_room(room, namespace=_NAMESPACE)  # here and on every other process
+        else:
+            _disconnect_local(server, room)
 
 
 def _disconnect_local(server, room: str) -> None:

@@ -106,3 +106,14 @@ def test_a_live_session_is_not_disturbed_by_the_check(app, db, make_user, monkey
     ack = sio.emit('meeting:ping', {'meeting': 1}, callback=True)
     assert ack['code'] == 'not_in_room'
     assert sio.is_connected()
+
+
+def test_a_residence_that_ends_disconnects_the_users_sockets(app, db, place, make_resident):
+    from consult.residency import operations
+
+    resident = make_resident(place.households(place.a)[0])
+    _browser, sio = _socket(app, resident)
+    membership = operations.claim_residence(resident, place.households(place.b)[0])
+    operations.verify(membership, None, 'staff')  # moved: the residence in community A ends
+    db.session.commit()
+    assert not sio.is_connected()

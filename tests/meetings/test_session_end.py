@@ -10,6 +10,7 @@ from consult import socket_ends
 from consult.accounts.models import LoginSession
 from consult.meetings import seats
 from consult.meetings.models import LiveMessage
+from consult.meetings.models import Presence
 from tests.conftest import AuthActions
 from tests.conftest import csrf_token
 from tests.support import PASSWORD
@@ -23,6 +24,10 @@ def test_password_change_elsewhere_ends_the_seated_socket(app, db, cast, open_me
     sio = sockets(cast.resident)
     assert sio.emit('meeting:join', {'meeting': open_meeting.id, 'last_seq': 0}, callback=True)['ok']
     assert any(seat.user_id == cast.resident.id for seat in seats._seats.values())
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Presence).where(Presence.user_id == cast.resident.id))
+        == 1
+    )
     laptop = app.test_client()
     AuthActions(laptop).login(cast.resident)
     response = laptop.post(
@@ -37,6 +42,9 @@ def test_password_change_elsewhere_ends_the_seated_socket(app, db, cast, open_me
     assert response.status_code == 302
     assert not sio.is_connected()
     assert not any(seat.user_id == cast.resident.id for seat in seats._seats.values())
+    db.session.expire_all()
+    presence = sa.select(sa.func.count()).select_from(Presence).where(Presence.user_id == cast.resident.id)
+    assert db.session.scalar(presence) == 0  # the room's disconnect handler ran: the person left the room
 
 
 def test_a_seated_socket_whose_session_ended_unheard_cannot_speak(db, cast, open_meeting, sockets, monkeypatch):
