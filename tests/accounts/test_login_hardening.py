@@ -77,9 +77,9 @@ def _message(response) -> str:
 
 @pytest.fixture
 def measurable_hashing():
-    """Argon2id slow enough (about 20-50 ms) that hashing is visible in a request's time."""
+    """Argon2id slow enough (about 0.1 s) that hashing dominates a request's time."""
     fast = consult.security.password_hasher
-    consult.security.password_hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1)
+    consult.security.password_hasher = PasswordHasher(time_cost=2, memory_cost=64 * 1024, parallelism=1)
     yield
     consult.security.password_hasher = fast
 
@@ -99,12 +99,16 @@ def test_wrong_password_takes_as_long_with_or_without_an_account(client, auth, m
         unknown = min(timed(f'1391234{n:04d}') for n in range(3))
     finally:
         app.config['LOGIN_MAX_FAILURES'] = before
-    started = time.perf_counter()
-    consult.security.verify_password(user.password_hash, 'wrong-password')
-    one_hash = time.perf_counter() - started
+    one_hash = min(_timed_hash(user.password_hash) for _ in range(3))
     # Without the dummy hash an unknown number answered in a fraction of one hash's time.
-    assert unknown > 0.7 * one_hash, (known, unknown, one_hash)
+    assert unknown > 0.6 * one_hash, (known, unknown, one_hash)
     assert 0.5 < unknown / known < 2, (known, unknown)
+
+
+def _timed_hash(password_hash) -> float:
+    started = time.perf_counter()
+    consult.security.verify_password(password_hash, 'wrong-password')
+    return time.perf_counter() - started
 
 
 def test_another_client_behind_the_proxy_is_not_limited(app, db, make_user, monkeypatch):
