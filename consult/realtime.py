@@ -20,7 +20,9 @@ Event names (server to client), one serializer each:
   codes the page labels; ``tally`` is ``{"for", "against", "neutral"}``).
 - ``comment_hidden``: to ``topic:<id>`` when the committee hides a comment;
   ``{"topic_id", "comment_id", "reason", "tally"}``.
-- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up.
+- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up, except for
+  ``session_ended``: the socket's login session ended (logout, password change, another device logged it out;
+  ``consult.socket_ends``) and the server disconnects it.
 
 Rooms are named per entity by the server (``user:<id>``, ``topic:<id>``); a client asks to join a topic's
 room with ``join_topic`` and the server checks it may view the topic.
