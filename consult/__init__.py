@@ -88,7 +88,8 @@ def _register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     socketio.init_app(
         app,
-        # Flask-SocketIO's own choice for the queue, with per-socket filters on room deliveries (consult/delivery.py).
+        # Flask-SocketIO's own choice for the queue, with per-socket filters on room deliveries and
+        # the ending of a login session's sockets on every process (consult/delivery.py, consult/socket_ends.py).
         client_manager=manager_for(app.config.get('SOCKETIO_MESSAGE_QUEUE'), app.config['SOCKETIO_CHANNEL']),
         async_mode=app.config.get('SOCKETIO_ASYNC_MODE'),
         # Same-origin only (the default); never '*', which would open the door to cross-site sockets.
@@ -100,6 +101,17 @@ def _register_extensions(app: Flask) -> None:
         # message while the hub is busy writing a room's fan-out (bench/live/README.md).
         async_handlers=app.config.get('SOCKETIO_ASYNC_HANDLERS', False),
     )
+    _trust_proxies(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx (``PROXY_COUNT`` > 0): the client's address, scheme and host come from the proxies'
+    X-Forwarded-* headers, trusting only as many hops as configured, so limits key on each client, not on nginx."""
+    hops = app.config.get('PROXY_COUNT') or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -188,6 +200,7 @@ def _register_socket_handlers(app: Flask) -> None:
     from consult.extensions import socketio
     from consult.meetings.events import register as register_meeting_events
     from consult.realtime import register_socket_handlers
+    from consult.socket_ends import GuardedEvents
     from consult.socket_limits import install as install_socket_limits
     from consult.topics.events import register as register_topic_events
     from consult.websocket import tune
@@ -195,8 +208,10 @@ def _register_socket_handlers(app: Flask) -> None:
     tune()
     install_socket_limits(app, socketio.server)
     register_socket_handlers(socketio)
-    register_topic_events(socketio)
-    register_meeting_events(socketio)
+    # Every context's events are guarded: a socket whose login session ended is told so and disconnected.
+    events = GuardedEvents(socketio)
+    register_topic_events(events)
+    register_meeting_events(events)
     # Flask-SocketIO handles every socket event inside a request context made from the connection's
     # handshake request (``/socket.io/``). With no rule for that path, Werkzeug raised NotFound on every
     # event and the request kept the exception, its traceback and frames: cyclic garbage that made the

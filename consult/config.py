@@ -65,7 +65,19 @@ class Config:
     SOCKETIO_MAX_TRANSPORT_BYTES = int(os.environ.get('SOCKETIO_MAX_TRANSPORT_BYTES', str(256 * 1024)))
     RATELIMIT_STORAGE_URI = os.environ.get('RATELIMIT_STORAGE_URI', os.environ.get('REDIS_URL') or 'memory://')
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get('LOGIN_RATE_LIMIT', '10 per minute')
+    #: How many reverse proxies (nginx) stand in front of the app: their X-Forwarded-For/-Proto/-Host are trusted
+    #: (Werkzeug's ProxyFix), so limits see each client's address. 0: none (the app is reached directly).
+    PROXY_COUNT = int(os.environ.get('PROXY_COUNT', '0'))
+    #: Login attempts per client address (only failed ones count), and per account (mobile number or email, known
+    #: or not): one address cannot block another, one person cannot use many addresses against one account.
+    LOGIN_RATE_LIMIT = os.environ.get('LOGIN_RATE_LIMIT', '20 per minute')
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get('LOGIN_ACCOUNT_RATE_LIMIT', '10 per minute')
+    #: Accounts registered per client address.
+    REGISTER_RATE_LIMIT = os.environ.get('REGISTER_RATE_LIMIT', '5 per hour')
+    #: Change-password attempts per account (a wrong current password also counts toward the account's lockout).
+    PASSWORD_CHANGE_RATE_LIMIT = os.environ.get('PASSWORD_CHANGE_RATE_LIMIT', '5 per minute')
+    #: A login session's ``last_seen_at`` is written at most this often (seconds), not on every request.
+    LOGIN_SESSION_TOUCH_SECONDS = int(os.environ.get('LOGIN_SESSION_TOUCH_SECONDS', '300'))
     #: Household-code attempts on the claim form, per user.
     HOUSEHOLD_CODE_RATE_LIMIT = os.environ.get('HOUSEHOLD_CODE_RATE_LIMIT', '10 per minute')
     #: Comments per user (consult.comments), counted in the rate limiter's storage.

@@ -104,3 +104,36 @@ def rollback_quietly() -> None:
     except sa.exc.SQLAlchemyError:
         with contextlib.suppress(sa.exc.SQLAlchemyError):  # the connection is gone; the pool invalidates it
             db.session.close()
+
+
+_WROTE_KEY = 'consult_transaction_wrote'
+
+
+@event.listens_for(sa.orm.Session, 'after_flush')
+def _flushed(session, flush_context):
+    session.info[_WROTE_KEY] = True
+
+
+@event.listens_for(sa.orm.Session, 'do_orm_execute')
+def _executed(orm_execute_state):
+    if not orm_execute_state.is_select:
+        orm_execute_state.session.info[_WROTE_KEY] = True
+
+
+@event.listens_for(sa.orm.Session, 'after_transaction_end')
+def _transaction_ended(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_WROTE_KEY, None)
+
+
+def end_read_only_transaction() -> None:
+    """End the session's transaction if it has only read, before waiting on something slow (a password hash).
+
+    A transaction left open holds its connection, and on SQLite a read lock that stops every other commit: under
+    gevent, where the busy wait stops the whole process, a second login committing while the first hashed its
+    password waited out the busy timeout and failed. Nothing is lost (nothing was written; loaded objects reload
+    when next read). A transaction that has written stays open: its statements must commit together.
+    """
+    session = db.session()
+    if session.in_transaction() and not session.info.get(_WROTE_KEY):
+        session.rollback()

@@ -11,6 +11,9 @@ waited for; with threads (the development server) it orders the two.
 
 A filter is ``filter(data) -> skipped sids`` for the event's payload; it runs under ``lock`` and must not do
 I/O. Events with acknowledgement callbacks are never filtered.
+
+A context can also act when a room is closed (``on_close_room``): the hook runs in every process, for its own
+sockets, before they leave the room (``consult.socket_ends`` disconnects the sockets of an ended login).
 """
 
 import threading
@@ -22,11 +25,24 @@ import socketio
 #: Held while a filtered event is delivered, and by the contexts while they change what a socket holds.
 lock = threading.Lock()
 _filters: dict[str, Callable[[object], Iterable[str]]] = {}
+_closing: list[Callable[[object, str], None]] = []
 
 
 def register(event: str, keep_from: Callable[[object], Iterable[str]]) -> None:
     """Filter deliveries of ``event``: ``keep_from(data)`` names the local sockets not to send it to."""
     _filters[event] = keep_from
+
+
+def on_close_room(hook: Callable[[object, str], None]) -> None:
+    """Run ``hook(server, room)`` in each process when ``room`` is closed, before its local sockets leave it."""
+    if hook not in _closing:
+        _closing.append(hook)
+
+
+def _closed(server, room) -> None:
+    if isinstance(room, str):
+        for hook in _closing:
+            hook(server, room)
 
 
 class _Skip(list):
@@ -64,6 +80,11 @@ class LocalManager(socketio.Manager):
             return super().emit(event, data, namespace, room=room, skip_sid=skip, to=to, **kwargs)
 
 
+    def close_room(self, room, namespace):
+        _closed(self.server, room)
+        return super().close_room(room, namespace)
+
+
 class QueueManager(socketio.RedisManager):
     """The Redis message queue's client manager; local deliveries (own emits and the queue's) are filtered."""
 
@@ -77,6 +98,12 @@ class QueueManager(socketio.RedisManager):
             skip = _skip(keep_from, payload, message.get('skip_sid'))
             # A copy: the caller publishes ``message`` to the other processes after this.
             return super()._handle_emit(message if skip is None else {**message, 'skip_sid': skip})
+
+
+    def _handle_close_room(self, message):
+        # Every process handles it, the closing one included (python-socketio's PubSubManager.close_room).
+        _closed(self.server, message.get('room'))
+        return super()._handle_close_room(message)
 
 
 def manager_for(url: str | None, channel: str = 'flask-socketio') -> socketio.Manager:

@@ -20,8 +20,10 @@ Event names (server to client), one serializer each:
   codes the page labels; ``tally`` is ``{"for", "against", "neutral"}``).
 - ``comment_hidden``: to ``topic:<id>`` when the committee hides a comment;
   ``{"topic_id", "comment_id", "reason", "tally"}``.
-- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up. A message over
-  ``SOCKETIO_MAX_MESSAGE_BYTES`` is answered with the code ``too_large`` (``consult.socket_limits``).
+- ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up, except for
+  ``session_ended``: the socket's login session ended (logout, password change, another device logged it out;
+  ``consult.socket_ends``) and the server disconnects it. A message over ``SOCKETIO_MAX_MESSAGE_BYTES`` is
+  answered with the code ``too_large`` (``consult.socket_limits``).
 
 Rooms are named per entity by the server (``user:<id>``, ``topic:<id>``); a client asks to join a topic's
 room with ``join_topic`` and the server checks it may view the topic.
@@ -48,8 +50,11 @@ from consult.db import rollback_quietly
 from consult.db import unavailable
 from consult.extensions import db
 from consult.extensions import socketio
+from consult.kernel.rooms import login_room
 from consult.kernel.rooms import user_room
 from consult.socket_limits import admit
+from consult.socket_ends import forget
+from consult.socket_ends import track
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +265,8 @@ def _on_connect(auth=None):
     if not admit():
         raise ConnectionRefusedError(_('You have too many open connections; close some pages and try again.'))
     join_room(user_room(current_user.id))
+    join_room(login_room(current_user.login_key))
+    track(request.sid)
     logger.info('socket %s connected for user %s', request.sid, current_user.id)
     emit('welcome', _payload(Welcome(user_id=current_user.id, display_name=current_user.display_name)))
 
@@ -293,4 +300,5 @@ def _event_name() -> str | None:
 def register_socket_handlers(sio) -> None:
     """Register the connection and error handlers; the factory registers each context's events after these."""
     sio.on_event('connect', _on_connect)
+    sio.on_event('disconnect', forget)  # a context's own disconnect handler replaces it and forgets too (guard)
     sio.on_error_default(_on_error)

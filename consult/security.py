@@ -1,7 +1,9 @@
 """Password hashing, text sanitising and HTTP security headers."""
 
 import html
+import os
 import re
+import secrets
 import unicodedata
 
 import nh3
@@ -16,21 +18,71 @@ def make_password_hasher() -> PasswordHasher:
 
 
 password_hasher = make_password_hasher()
+_dummy = {}
+_pool = {}
 
 _CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 
+def _off_the_loop(function, *args):
+    """Run ``function(*args)`` in a real OS thread when the server runs on gevent, else here.
+
+    Argon2id takes about 0.4 s of CPU; on the gevent loop it would stop every request and socket of the process
+    for that long (10 parallel logins held a live-room ping for seconds). The hash releases the GIL, so in a
+    thread of a gevent thread pool (``_hashing_pool``) the loop keeps serving while it runs. Without gevent's
+    monkey-patching (threading mode, tests, the CLI) each request already has its own thread. A transaction that
+    has only read is ended first (``consult.db.end_read_only_transaction``), so no connection or lock waits too.
+    """
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a production dependency
+        return function(*args)
+    if not monkey.is_module_patched('threading'):
+        return function(*args)
+    from flask import has_app_context
+
+    if has_app_context():
+        from consult.db import end_read_only_transaction
+
+        end_read_only_transaction()  # no connection or SQLite lock held while the loop serves others
+    return _hashing_pool().apply(function, args)
+
+
+def _hashing_pool():
+    """Threads for password hashing, one per CPU: more would only take CPU time from the loop's own thread."""
+    import gevent.threadpool
+
+    pool = _pool.get('pool')
+    if pool is None:
+        pool = _pool['pool'] = gevent.threadpool.ThreadPool(maxsize=max(2, os.cpu_count() or 2))
+    return pool
+
+
 def hash_password(password: str) -> str:
-    """Hash a password with Argon2id."""
-    return password_hasher.hash(password)
+    """Hash a password with Argon2id (off the event loop)."""
+    return _off_the_loop(password_hasher.hash, password)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
-    """Return whether ``password`` matches ``password_hash``, never raising on a bad hash."""
+def _verify(password_hash: str, password: str) -> bool:
     try:
         return password_hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Return whether ``password`` matches ``password_hash``, never raising on a bad hash (off the event loop)."""
+    return _off_the_loop(_verify, password_hash, password)
+
+
+def dummy_hash() -> str:
+    """A hash with the current parameters that no password matches: checked for logins without an account, so
+    they take as long as those with one."""
+    hasher = password_hasher
+    if _dummy.get('hasher') is not hasher:
+        _dummy['hash'] = _off_the_loop(hasher.hash, secrets.token_urlsafe(32))
+        _dummy['hasher'] = hasher
+    return _dummy['hash']
 
 
 def clean_text(value: str | None) -> str:

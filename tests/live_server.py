@@ -119,6 +119,8 @@ def _server_env(database_url: str, instance_path: Path, port: int, translations:
             'SECRET_KEY': secrets.token_urlsafe(32),
             'SOCKETIO_ASYNC_MODE': 'threading',
             'LOGIN_RATE_LIMIT': '1000 per minute',
+            'LOGIN_ACCOUNT_RATE_LIMIT': '1000 per minute',
+            'REGISTER_RATE_LIMIT': '1000 per minute',
             'HOST': '127.0.0.1',
             'PORT': str(port),
             'PYTHONUNBUFFERED': '1',

@@ -64,6 +64,8 @@ MATRIX = [
     ('GET', '/account/login', EVERYONE),
     ('GET', '/account/register', EVERYONE),
     ('GET', '/account/password', ANY_USER),
+    ('GET', '/account/sessions', ANY_USER),
+    ('POST', '/account/sessions/others', ANY_USER),
     ('GET', '/residency/', ANY_USER),
     ('GET', '/residency/claim', ANY_USER),
     ('GET', '/residency/review', {'staff_a', 'director_a', 'director_b', 'staff_b'}),

@@ -156,7 +156,7 @@ def _app_target(args, stack) -> Target:
     meeting_id, user_ids = appsetup.seed(app, args.clients)
     from bench.live.auth import forge
 
-    credentials = forge(app, appsetup.session_versions(app, user_ids))
+    credentials = forge(app, appsetup.login_sessions(app, user_ids))
     procs = [stack.enter_context(servers.app_server(env, f'app-{k}')) for k in range(args.servers)]
     protocol = Protocol('app', [p.url for p in procs], meeting_id, credentials)
     name = f'app ({args.servers} proc{"s" if args.servers > 1 else ""}{", no redis" if args.no_redis else ""})'

@@ -80,13 +80,20 @@ def make_app(url: str, redis: str | None):
     )
 
 
-def session_versions(app, user_ids: list[int]) -> list[tuple[int, int]]:
-    from consult.accounts.models import User
+def login_sessions(app, user_ids: list[int]) -> list[tuple[int, str]]:
+    """Open a login session (``LoginSession``) for each user, as a login would; return ``(id, session key)``."""
+    import secrets
+
+    from consult.accounts.models import LoginSession
     from consult.db import db
 
+    keys = [(user_id, secrets.token_urlsafe(32)) for user_id in user_ids]
     with app.app_context():
-        rows = dict(db.session.execute(sa.select(User.id, User.session_version).where(User.id.in_(user_ids))).all())
-    return [(user_id, rows[user_id]) for user_id in user_ids]
+        db.session.execute(
+            sa.insert(LoginSession), [{'user_id': user_id, 'key': key, 'user_agent': 'bench'} for user_id, key in keys]
+        )
+        db.session.commit()
+    return keys
 
 
 def seed(app, clients: int) -> tuple[int, list[int]]:

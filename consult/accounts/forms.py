@@ -1,6 +1,7 @@
 """Account forms. Labels are lazy so they follow the request's language."""
 
 import re
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField
@@ -83,6 +84,34 @@ class ChangePasswordForm(Form):
         _l('Repeat new password'),
         validators=[DataRequired(), EqualTo('password', message=_l('The two passwords differ.'))],
     )
+
+
+class SessionsForm(Form):
+    """ "Log out other devices": the CSRF token only."""
+
+
+#: What browsers drop from a URL before they follow it: tabs and newlines anywhere, C0 controls and spaces at the ends.
+_DROPPED = str.maketrans('', '', '\t\n\r')
+_ENDS = ''.join(chr(c) for c in range(0x21))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site (to redirect to after login), else None.
+
+    The URL is cleaned as a browser would clean it before it is judged (``/`` tab ``/evil.example``
+    is ``//evil.example`` to a browser), then parsed: only a relative path without scheme or host passes.
+    """
+    if not target:
+        return None
+    cleaned = target.translate(_DROPPED).strip(_ENDS)
+    if not cleaned.startswith('/') or cleaned.startswith('//') or '\\' in cleaned:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in cleaned):
+        return None
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or not parts.path.startswith('/'):
+        return None
+    return cleaned
 
 
 class LanguageForm(Form):

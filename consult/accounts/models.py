@@ -41,9 +41,32 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    #: The login session this request runs in (``LoginSession.key``), set by the user loader and at login.
+    login_key = None
+
     def get_id(self) -> str:
-        # The session version makes old sessions invalid after a password change.
-        return f'{self.id}:{self.session_version}'
+        # Flask-Login keeps this in the cookie; the loader finds the user through the live login session.
+        return f'{self.id}:{self.login_key}'
 
     def __repr__(self):
         return f'<User {self.id} {self.display_name}>'
+
+
+class LoginSession(db.Model):
+    """One login on one device: the cookie names it, and it ends at logout, password change or "log out others"."""
+
+    __tablename__ = 'login_sessions'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: The random identifier kept in the session cookie (never shown: the sessions page uses ``id``).
+    key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id'), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: Updated at most every ``LOGIN_SESSION_TOUCH_SECONDS``, not on every request.
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: Browser and system, e.g. "Chrome · Android" (``consult.accounts.sessions.describe_agent``).
+    user_agent: so.Mapped[str] = so.mapped_column(sa.String(80), default='', server_default='')
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    def __repr__(self):
+        return f'<LoginSession {self.id} user={self.user_id}{" revoked" if self.revoked_at else ""}>'

@@ -1,5 +1,7 @@
 """Account operations. They flush, never commit; the route commits once."""
 
+import math
+import secrets
 from datetime import date
 from datetime import timedelta
 
@@ -7,14 +9,20 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from consult.accounts import limits
 from consult.accounts import logger
+from consult.accounts.models import LoginSession
 from consult.accounts.models import User
+from consult.accounts.session import describe_agent
 from consult.db import db
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
+from consult.kernel.rooms import login_room
 from consult.security import clean_text
+from consult.security import dummy_hash
 from consult.security import hash_password
 from consult.security import verify_password
+from consult.socket_ends import end_after_commit
 
 
 def find_by_identifier(identifier: str) -> User | None:
@@ -54,44 +62,70 @@ def register_user(identifier: str, password: str, display_name: str, real_name: 
     return user
 
 
+def _locked_refusal(minutes: int) -> Refusal:
+    return Refusal(
+        _(
+            'This account is locked after too many failed attempts. Try again in %(minutes)s minutes.',
+            minutes=minutes,
+        ),
+        code='locked',
+    )
+
+
+def _lock_minutes_left(user: User) -> int | None:
+    now = utcnow()
+    if user.locked_until is None or user.locked_until <= now:
+        return None
+    return max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
+
+
+def record_failure(user: User, *, max_failures: int, lockout_minutes: int) -> bool:
+    """Count a failed password for ``user`` in one statement; lock the account at ``max_failures`` in a row.
+
+    The count is incremented by the database (``UPDATE ... SET failed_logins = failed_logins + 1 RETURNING``),
+    so parallel guesses are all counted; the request whose count reaches the limit locks the account.
+
+    :return: whether this failure locked the account.
+    """
+    failures = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    locked = failures >= max_failures
+    if locked:
+        db.session.execute(
+            sa.update(User)
+            .where(User.id == user.id)
+            .values(locked_until=utcnow() + timedelta(minutes=lockout_minutes), failed_logins=0)
+            .execution_options(synchronize_session=False)
+        )
+        logger.warning('user %s locked after %s failed password attempts', user.id, max_failures)
+    db.session.expire(user, ['failed_logins', 'locked_until'])
+    return locked
+
+
 def authenticate(identifier: str, password: str, *, max_failures: int, lockout_minutes: int) -> User:
     """Check a login; count failures and lock the account after ``max_failures`` in a row.
 
-    The caller commits in every case, so failures are remembered.
+    An identifier without an account is answered the same way, in the same time: its password is checked
+    against a dummy hash and its failures are counted (``limits.unknown_failed``), so it locks too. The caller
+    commits in every case, so failures are remembered.
 
     :raises Refusal: ``locked`` while the account is locked, ``bad_credentials`` otherwise.
     """
     user = find_by_identifier(identifier)
-    now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Refusal(
-            _(
-                'This account is locked after too many failed attempts. Try again in %(minutes)s minutes.',
-                minutes=minutes,
-            ),
-            code='locked',
-        )
-    if user is None or not user.active or not verify_password(user.password_hash, password):
-        if user is not None:
-            # In the database, not from the loaded value: concurrent failures must each count (a lost
-            # update would let a guesser try more than ``max_failures`` passwords before the lock).
-            failures = db.session.execute(
-                sa.update(User)
-                .where(User.id == user.id)
-                .values(failed_logins=User.failed_logins + 1)
-                .returning(User.failed_logins)
-                .execution_options(synchronize_session=False)
-            ).scalar_one()
-            if failures >= max_failures:
-                db.session.execute(
-                    sa.update(User)
-                    .where(User.id == user.id)
-                    .values(locked_until=now + timedelta(minutes=lockout_minutes), failed_logins=0)
-                    .execution_options(synchronize_session=False)
-                )
-                logger.warning('user %s locked after %s failed logins', user.id, max_failures)
-            db.session.expire(user, ['failed_logins', 'locked_until'])
+    minutes = limits.unknown_locked_minutes(identifier) if user is None else _lock_minutes_left(user)
+    if minutes is not None:
+        raise _locked_refusal(minutes)
+    matches = verify_password(user.password_hash if user is not None else dummy_hash(), password)
+    if user is None or not user.active or not matches:
+        if user is None:
+            limits.unknown_failed(identifier, max_failures, lockout_minutes)
+        else:
+            record_failure(user, max_failures=max_failures, lockout_minutes=lockout_minutes)
         raise Refusal(_('The mobile number, email or password is wrong.'), code='bad_credentials')
     user.failed_logins = 0
     user.locked_until = None
@@ -99,16 +133,25 @@ def authenticate(identifier: str, password: str, *, max_failures: int, lockout_m
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password; other sessions of the user end.
+def change_password(user: User, current: str, new: str, *, max_failures: int, lockout_minutes: int) -> None:
+    """Set a new password; the user's other login sessions end (``end_other_sessions``, by the route).
 
-    :raises Refusal: if ``current`` is wrong or ``new`` equals it.
+    A wrong current password counts toward the account's lockout, as a failed login does; the caller commits
+    on refusal too, so it is remembered.
+
+    :raises Refusal: ``locked`` while the account is locked, ``bad_credentials`` if ``current`` is wrong,
+        ``same_password`` if ``new`` equals it.
     """
+    minutes = _lock_minutes_left(user)
+    if minutes is not None:
+        raise _locked_refusal(minutes)
     if not verify_password(user.password_hash, current):
+        record_failure(user, max_failures=max_failures, lockout_minutes=lockout_minutes)
         raise Refusal(_('The current password is wrong.'), code='bad_credentials')
     if current == new:
         raise Refusal(_('The new password must differ from the current one.'), code='same_password')
     user.password_hash = hash_password(new)
+    user.failed_logins = 0
     user.session_version = User.session_version + 1  # in the database: concurrent changes both count
     db.session.flush()
     logger.info('user %s changed password', user.id)
@@ -119,3 +162,47 @@ def set_locale(user: User | None, locale: str | None) -> None:
     if user is not None:
         user.locale = locale
         db.session.flush()
+
+
+def start_session(user: User, user_agent: str | None) -> LoginSession:
+    """Open a login session for ``user`` (the route puts its key in the cookie).
+
+    :param user_agent: the browser's User-Agent header; only a summary is kept (``describe_agent``).
+    """
+    login = LoginSession(key=secrets.token_urlsafe(32), user_id=user.id, user_agent=describe_agent(user_agent))
+    db.session.add(login)
+    db.session.flush()
+    user.login_key = login.key
+    logger.info('user %s started login session %s', user.id, login.id)
+    return login
+
+
+def end_session(key: str | None) -> None:
+    """End a login session (logout): its cookie no longer logs in, its sockets are disconnected after commit."""
+    if not key:
+        return
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.key == key, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    end_after_commit(login_room(key))
+
+
+def end_other_sessions(user: User, keep_key: str | None) -> int:
+    """End every live login session of ``user`` but ``keep_key`` (password change, "log out other devices").
+
+    :return: how many sessions ended.
+    """
+    keys = db.session.scalars(
+        sa.update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None), LoginSession.key != (keep_key or ''))
+        .values(revoked_at=utcnow())
+        .returning(LoginSession.key)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for key in keys:
+        end_after_commit(login_room(key))
+    logger.info('user %s ended %s other login session(s)', user.id, len(keys))
+    return len(keys)

@@ -1,16 +1,85 @@
-"""Flask-Login glue: users are loaded by ``id:session_version`` so a password change ends other sessions."""
+"""Flask-Login glue: the cookie names a login session (``LoginSession``); the user loads only while it is live.
 
+The cookie keeps ``<user id>:<session key>``. Loading the user is one indexed query (the session by its unique
+key, joined to its user); ``last_seen_at`` is written at most every ``LOGIN_SESSION_TOUCH_SECONDS``, on its own
+short transaction, so pages never write on every request.
+"""
+
+import logging
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from consult.accounts.models import LoginSession
 from consult.accounts.models import User
 from consult.extensions import db
+from consult.kernel.clock import utcnow
+
+logger = logging.getLogger(__name__)
+
+_BROWSERS = (
+    ('MicroMessenger', 'WeChat'),
+    ('Edg/', 'Edge'),
+    ('OPR/', 'Opera'),
+    ('Firefox/', 'Firefox'),
+    ('Chrome/', 'Chrome'),
+    ('Chromium/', 'Chromium'),
+    ('Safari/', 'Safari'),
+)
+_SYSTEMS = (
+    ('HarmonyOS', 'HarmonyOS'),
+    ('Android', 'Android'),
+    ('iPhone', 'iOS'),
+    ('iPad', 'iPadOS'),
+    ('Windows', 'Windows'),
+    ('Mac OS X', 'macOS'),
+    ('CrOS', 'ChromeOS'),
+    ('Linux', 'Linux'),
+)
+
+
+def describe_agent(user_agent: str | None) -> str:
+    """Summarise a User-Agent header as "browser · system" (the whole header is never stored)."""
+    agent = user_agent or ''
+    browser = next((name for token, name in _BROWSERS if token in agent), None)
+    system = next((name for token, name in _SYSTEMS if token in agent), None)
+    if browser and system:
+        return f'{browser} · {system}'
+    summary = browser or system or re.sub(r'[^\w./ -]', '', agent.split(' ', 1)[0])
+    return summary[:80]
 
 
 def load_user(user_id: str) -> User | None:
     try:
-        raw_id, raw_version = user_id.split(':', 1)
-        user = db.session.get(User, int(raw_id))
-        version = int(raw_version)
-    except (ValueError, TypeError):
+        raw_id, key = user_id.split(':', 1)
+        uid = int(raw_id)
+    except (ValueError, TypeError, AttributeError):
         return None
-    if user is None or user.session_version != version:
+    if not key or len(key) > 64:
         return None
+    row = db.session.execute(
+        sa.select(User, LoginSession.last_seen_at)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.key == key, LoginSession.revoked_at.is_(None), User.id == uid)
+    ).first()
+    if row is None:
+        return None
+    user, last_seen = row
+    user.login_key = key
+    _touch(key, last_seen)
     return user
+
+
+def _touch(key: str, last_seen) -> None:
+    """Record that the session was used, if it was last recorded long enough ago (never fails the request)."""
+    now = utcnow()
+    if last_seen is not None and now - last_seen < timedelta(seconds=current_app.config['LOGIN_SESSION_TOUCH_SECONDS']):
+        return
+    try:
+        with sa.orm.Session(bind=db.session.get_bind(), join_transaction_mode='create_savepoint') as session:
+            session.execute(sa.update(LoginSession).where(LoginSession.key == key).values(last_seen_at=now))
+            session.commit()
+    except sa.exc.SQLAlchemyError:
+        logger.warning('could not record the use of a login session', exc_info=True)

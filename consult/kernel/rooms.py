@@ -14,3 +14,13 @@ def topic_room(topic_id: int) -> str:
 def meeting_room(meeting_id: int) -> str:
     """Everyone in a meeting's live room (joined after the room's permission check)."""
     return f'meeting:{meeting_id}'
+
+
+def login_room(key: str) -> str:
+    """Every socket opened in one login session (``accounts.LoginSession.key``): ended with the session."""
+    return f'login:{key}'
+
+
+def is_ending_room(room: str) -> bool:
+    """Whether closing ``room`` ends its sockets (``consult.socket_ends``): a user's or a login session's room."""
+    return room.startswith(('user:', 'login:'))

@@ -11,6 +11,7 @@ from consult.kernel.clock import utcnow
 from consult.kernel.refusals import ONE_RESIDENCE
 from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import require_reason
+from consult.kernel.rooms import user_room
 from consult.residency import logger
 from consult.residency.guards import RESIDENCE
 from consult.residency.hooks import residence_changed
@@ -19,6 +20,7 @@ from consult.residency.models import MembershipStatus
 from consult.residency.models import RosterEntry
 from consult.residency.models import VerificationMethod
 from consult.residency.states import MACHINE
+from consult.socket_ends import end_after_commit
 
 
 def pending_claim(user) -> Membership | None:
@@ -109,6 +111,8 @@ def verify(membership: Membership, actor, method: VerificationMethod, reason: st
             moved_to_community_id=membership.community_id,
         )
     db.session.flush()  # end the old residence before the unique index sees the new one
+    if previous:  # sockets opened as a resident of the old community end; the pages reconnect
+        end_after_commit(user_room(membership.user_id))
     _decide(membership, 'verify', actor, now, reason, decided_by=actor, columns={'method': method})
     _announce(membership, actor, 'residency.verify', reason, method=str(method))
     # A residence began here and perhaps ended elsewhere: counts over current residents changed in both.

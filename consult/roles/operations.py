@@ -9,6 +9,7 @@ from consult.kernel.clock import utcnow
 from consult.kernel.refusals import SUPERVISORY_INDEPENDENCE
 from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import require_reason
+from consult.kernel.rooms import user_room
 from consult.kernel.signals import role_granting
 from consult.roles import logger
 from consult.roles.guards import GRANTS
@@ -18,6 +19,7 @@ from consult.roles.models import RoleGrant
 from consult.roles.models import Scope
 from consult.roles.permissions import can_grant
 from consult.roles.permissions import forget_grants
+from consult.socket_ends import end_after_commit
 
 #: Roles that may not be held together in one community (supervisors must be independent of the committee).
 _COMMITTEE = {Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR}
@@ -118,6 +120,8 @@ def revoke_role(actor, grant: RoleGrant, reason: str) -> RoleGrant:
         raise Refusal(_('This role has already been revoked.'), GRANTS, code='wrong_state')
     db.session.refresh(grant)
     forget_grants(grant.user)
+    # Sockets opened with the role (a seat in a live room, a topic room) are ended; the pages reconnect.
+    end_after_commit(user_room(grant.user_id))
     record(
         actor,
         'role.revoke',

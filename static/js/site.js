@@ -23,8 +23,13 @@
     socket.on('welcome', function () {
       if (status) { status.textContent = status.dataset.connected; status.dataset.state = 'connected'; }
     });
-    socket.on('disconnect', function () {
+    var ended = false;
+    socket.on('error', function (e) { if (e && e.code === 'session_ended') { ended = true; } });
+    socket.on('disconnect', function (reason) {
       if (status) { status.textContent = status.dataset.disconnected; status.dataset.state = 'disconnected'; }
+      // The server ends sockets when a role or residence ends: connect again, checked afresh. After a logout
+      // (here or on another device) the connection is refused, and the page says so.
+      if (reason === 'io server disconnect' && !ended) { setTimeout(function () { socket.connect(); }, 1000); }
     });
     socket.on('connect_error', function () {
       if (status) { status.textContent = status.dataset.disconnected; status.dataset.state = 'refused'; }

@@ -1,0 +1,141 @@
+"""Issue 11 (7): login sessions are records; logout, password change and "log out other devices" end them."""
+
+import sqlalchemy as sa
+
+from consult.accounts.models import LoginSession
+from consult.accounts.session import describe_agent
+from tests.conftest import AuthActions
+from tests.conftest import csrf_token
+from tests.support import PASSWORD
+
+COOKIE = 'consult_session'
+
+
+def _copy_cookie(app, source):
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, source.get_cookie(COOKIE).value)
+    return thief
+
+
+def test_a_cookie_copied_before_logout_reads_nothing_after_it(app, client, auth, make_user):
+    user = make_user()
+    auth.login(user)
+    thief = _copy_cookie(app, client)
+    assert thief.get('/topics/mine').status_code == 200
+    auth.logout()
+    response = thief.get('/topics/mine')
+    assert response.status_code == 302
+    assert '/account/login' in response.headers['Location']
+
+
+def test_logout_records_the_end(client, auth, make_user, db):
+    user = make_user()
+    auth.login(user)
+    auth.logout()
+    row = db.session.scalars(sa.select(LoginSession).where(LoginSession.user_id == user.id)).one()
+    assert row.revoked_at is not None
+
+
+def test_log_out_other_devices(app, client, auth, make_user, db):
+    user = make_user()
+    phone = app.test_client()
+    AuthActions(phone).login(user)
+    client.environ_base['HTTP_USER_AGENT'] = 'Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36'
+    auth.login(user)
+    page = client.get('/account/sessions').get_data(as_text=True)
+    assert 'data-sessions="2"' in page
+    assert 'Chrome · Windows' in page
+    response = client.post('/account/sessions/others', data={'csrf_token': csrf_token(client, '/account/sessions')})
+    assert response.status_code == 302
+    assert '/account/login' in phone.get('/topics/mine').headers['Location']
+    assert client.get('/topics/mine').status_code == 200
+    assert 'data-sessions="1"' in client.get('/account/sessions').get_data(as_text=True)
+
+
+def test_log_out_other_devices_needs_the_csrf_token(app, client, auth, make_user):
+    user = make_user()
+    phone = app.test_client()
+    AuthActions(phone).login(user)
+    auth.login(user)
+    assert client.post('/account/sessions/others').status_code == 400
+    assert phone.get('/topics/mine').status_code == 200
+
+
+def test_the_sessions_page_shows_only_my_live_sessions(app, client, auth, make_user):
+    me, other = make_user(), make_user()
+    AuthActions(app.test_client()).login(other)
+    ended = app.test_client()
+    AuthActions(ended).login(me)
+    AuthActions(ended).logout()
+    auth.login(me)
+    assert 'data-sessions="1"' in client.get('/account/sessions').get_data(as_text=True)
+
+
+def test_password_change_ends_other_sessions_but_not_this_one(app, client, auth, csrf, make_user):
+    user = make_user()
+    other = app.test_client()
+    AuthActions(other).login(user)
+    auth.login(user)
+    thief = _copy_cookie(app, client)
+    response = client.post(
+        '/account/password',
+        data={
+            'current': PASSWORD,
+            'password': 'brand-new-pass-2',
+            'confirm': 'brand-new-pass-2',
+            'csrf_token': csrf('/account/password'),
+        },
+    )
+    assert response.status_code == 302
+    assert other.get('/topics/mine').status_code == 302
+    assert client.get('/topics/mine').status_code == 200
+    assert thief.get('/topics/mine').status_code == 200  # the same session as this device: it goes on
+
+
+def test_loading_the_user_is_one_query_and_last_seen_is_not_written_each_time(
+    app, client, auth, make_user, db, count_queries, monkeypatch
+):
+    user = make_user()
+    auth.login(user)
+    client.get('/account/sessions')
+    seen = db.session.scalars(sa.select(LoginSession.last_seen_at).where(LoginSession.user_id == user.id)).one()
+    from consult.accounts.session import load_user
+
+    cookie_id = f'{user.id}:{_key(db, user)}'
+    with app.test_request_context():
+        with count_queries() as counter:
+            assert load_user(cookie_id) is not None
+    assert counter.count == 1
+    for _ in range(3):
+        client.get('/account/sessions')
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(LoginSession.last_seen_at).where(LoginSession.user_id == user.id)).one() == seen
+    monkeypatch.setitem(app.config, 'LOGIN_SESSION_TOUCH_SECONDS', 0)
+    client.get('/account/sessions')
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(LoginSession.last_seen_at).where(LoginSession.user_id == user.id)).one() > seen
+
+
+def test_an_old_style_cookie_or_a_forged_key_loads_nobody(db, make_user, app):
+    from consult.accounts.session import load_user
+
+    user = make_user()
+    with app.test_request_context():
+        assert load_user(f'{user.id}:1') is None
+        assert load_user(f'{user.id}:not-a-key') is None
+        assert load_user('garbage') is None
+
+
+def _key(db, user) -> str:
+    return db.session.scalars(
+        sa.select(LoginSession.key).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+    ).one()
+
+
+def test_describe_agent():
+    iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Safari/604.1'
+    assert describe_agent(iphone) == 'Safari · iOS'
+    wechat = 'Mozilla/5.0 (Linux; Android 13) Chrome/116.0 Mobile Safari/537.36 MicroMessenger/8.0.40'
+    assert describe_agent(wechat) == 'WeChat · Android'
+    assert describe_agent(None) == ''
+    assert len(describe_agent('x' * 500)) <= 80
