@@ -79,7 +79,6 @@ class LocalManager(socketio.Manager):
             skip = _skip(keep_from, data, skip_sid) or skip_sid
             return super().emit(event, data, namespace, room=room, skip_sid=skip, to=to, **kwargs)
 
-
     def close_room(self, room, namespace):
         _closed(self.server, room)
         return super().close_room(room, namespace)
@@ -98,7 +97,6 @@ class QueueManager(socketio.RedisManager):
             skip = _skip(keep_from, payload, message.get('skip_sid'))
             # A copy: the caller publishes ``message`` to the other processes after this.
             return super()._handle_emit(message if skip is None else {**message, 'skip_sid': skip})
-
 
     def _handle_close_room(self, message):
         # Every process handles it, the closing one included (python-socketio's PubSubManager.close_room).

@@ -52,9 +52,9 @@ from consult.extensions import db
 from consult.extensions import socketio
 from consult.kernel.rooms import login_room
 from consult.kernel.rooms import user_room
-from consult.socket_limits import admit
 from consult.socket_ends import forget
 from consult.socket_ends import track
+from consult.socket_limits import admit
 
 logger = logging.getLogger(__name__)
 
