@@ -11,6 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.accounts import limits
 from consult.accounts import logger
+from consult.accounts.guards import LOGIN_LOCKOUT
+from consult.accounts.guards import NEW_PASSWORD
+from consult.accounts.guards import ONE_ACCOUNT
 from consult.accounts.models import LoginSession
 from consult.accounts.models import User
 from consult.accounts.session import describe_agent
@@ -44,7 +47,7 @@ def register_user(identifier: str, password: str, display_name: str, real_name: 
     if birth_date > today or birth_date.year < today.year - 130:
         raise Refusal(_('The birth date is not possible.'), code='bad_birth_date')
     if find_by_identifier(identifier) is not None:
-        raise Refusal(_('An account with this mobile number or email already exists.'), code='duplicate')
+        raise Refusal(_('An account with this mobile number or email already exists.'), ONE_ACCOUNT, code='duplicate')
     user = User(
         mobile=None if '@' in identifier else identifier,
         email=identifier if '@' in identifier else None,
@@ -57,7 +60,9 @@ def register_user(identifier: str, password: str, display_name: str, real_name: 
         with db.session.begin_nested():  # a concurrent registration of the same identifier loses here
             db.session.add(user)
     except IntegrityError as exc:
-        raise Refusal(_('An account with this mobile number or email already exists.'), code='duplicate') from exc
+        raise Refusal(
+            _('An account with this mobile number or email already exists.'), ONE_ACCOUNT, code='duplicate'
+        ) from exc
     logger.info('user %s registered', user.id)
     return user
 
@@ -68,6 +73,7 @@ def _locked_refusal(minutes: int) -> Refusal:
             'This account is locked after too many failed attempts. Try again in %(minutes)s minutes.',
             minutes=minutes,
         ),
+        LOGIN_LOCKOUT,
         code='locked',
     )
 
@@ -149,7 +155,7 @@ def change_password(user: User, current: str, new: str, *, max_failures: int, lo
         record_failure(user, max_failures=max_failures, lockout_minutes=lockout_minutes)
         raise Refusal(_('The current password is wrong.'), code='bad_credentials')
     if current == new:
-        raise Refusal(_('The new password must differ from the current one.'), code='same_password')
+        raise Refusal(_('The new password must differ from the current one.'), NEW_PASSWORD, code='same_password')
     user.password_hash = hash_password(new)
     user.failed_logins = 0
     user.session_version = User.session_version + 1  # in the database: concurrent changes both count

@@ -29,7 +29,6 @@ from tests.support import PASSWORD
         'javascript:alert(1)',
         '///evil.example',
         'evil.example',
-        '/\x00/evil.example',
     ],
 )
 def test_next_url_off_the_site_goes_home(client, auth, make_user, target):
@@ -39,6 +38,15 @@ def test_next_url_off_the_site_goes_home(client, auth, make_user, target):
     response = auth.login(user, query_string={'next': unquote(target) if '%' in target else target})
     assert response.status_code == 302
     assert response.headers['Location'] == '/'
+
+
+def test_next_url_with_a_nul_is_refused_before_the_login(client, auth, make_user):
+    """A NUL in the query string is bad input (``consult.inputs``): the request is refused, nothing redirects."""
+    user = make_user()
+    response = auth.login(user, query_string={'next': '/\x00/evil.example'})
+    assert response.status_code == 400
+    assert 'Location' not in response.headers
+    assert safe_next('/\x00/evil.example') is None
 
 
 def test_next_url_on_the_site_is_followed(client, auth, make_user):

@@ -31,13 +31,6 @@ NOT_A_RULE = {
     ('roles/operations.py', 'scope_required'): MALFORMED,  # the form gave no community or department
     ('web.py', 'token_used'): MALFORMED,  # another person's one-time form token: the form is shown again
 }
-#: Rule refusals in ``consult/accounts/`` still without a source: that context is being rewritten elsewhere.
-#: Remove each entry when its refusal cites its rule (the test then fails if it is left here).
-ACCOUNTS_PENDING = {
-    ('accounts/operations.py', 'duplicate'),  # one account per mobile number or email
-    ('accounts/operations.py', 'locked'),  # locked after repeated failed sign-ins
-    ('accounts/operations.py', 'same_password'),  # a new password differs from the current one
-}
 
 
 def _refusal_classes(trees) -> set[str]:
@@ -96,12 +89,12 @@ def test_every_refusal_of_a_rule_cites_it():
     missing = [
         f'consult/{module}:{line} (code {code!r})'
         for module, line, code, cites in CALLS
-        if not cites and (module, code) not in NOT_A_RULE and (module, code) not in ACCOUNTS_PENDING
+        if not cites and (module, code) not in NOT_A_RULE
     ]
     assert missing == [], 'refusals without a rule (cite one, or list a non-rule above): ' + ', '.join(missing)
 
 
-@pytest.mark.parametrize('listed', sorted(NOT_A_RULE) + sorted(ACCOUNTS_PENDING))
+@pytest.mark.parametrize('listed', sorted(NOT_A_RULE))
 def test_every_listed_refusal_still_exists_without_a_rule(listed):
     """An allow-list entry that no longer matches an uncited refusal is stale: remove it."""
     assert any((module, code) == listed and not cites for module, _line, code, cites in CALLS), listed
