@@ -78,6 +78,9 @@ class Config:
     PASSWORD_CHANGE_RATE_LIMIT = os.environ.get('PASSWORD_CHANGE_RATE_LIMIT', '5 per minute')
     #: A login session's ``last_seen_at`` is written at most this often (seconds), not on every request.
     LOGIN_SESSION_TOUCH_SECONDS = int(os.environ.get('LOGIN_SESSION_TOUCH_SECONDS', '300'))
+    #: A login session unused for this many days has ended (GB/T 22239-2019: idle sessions time out); the phone
+    #: of a resident who takes part every week stays logged in.
+    LOGIN_SESSION_IDLE_DAYS = int(os.environ.get('LOGIN_SESSION_IDLE_DAYS', '14'))
     #: Household-code attempts on the claim form, per user.
     HOUSEHOLD_CODE_RATE_LIMIT = os.environ.get('HOUSEHOLD_CODE_RATE_LIMIT', '10 per minute')
     #: Comments per user (consult.comments), counted in the rate limiter's storage.

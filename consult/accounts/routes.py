@@ -24,6 +24,7 @@ from consult.accounts.forms import SessionsForm
 from consult.accounts.forms import normalise_identifier
 from consult.accounts.forms import safe_next
 from consult.accounts.models import LoginSession
+from consult.accounts.session import live as session_live
 from consult.extensions import db
 from consult.extensions import limiter
 from consult.kernel.refusals import Refusal
@@ -145,7 +146,7 @@ def change_password():
 def sessions():
     live = db.session.scalars(
         sa.select(LoginSession)
-        .where(LoginSession.user_id == current_user.id, LoginSession.revoked_at.is_(None))
+        .where(LoginSession.user_id == current_user.id, *session_live())
         .order_by(LoginSession.last_seen_at.desc())
         .limit(100)
     ).all()

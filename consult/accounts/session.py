@@ -1,6 +1,7 @@
 """Flask-Login glue: the cookie names a login session (``LoginSession``); the user loads only while it is live.
 
-The cookie keeps ``<user id>:<session key>``. Loading the user is one indexed query (the session by its unique
+The cookie keeps ``<user id>:<session key>``. A session is live until it is ended (logout, password change,
+"log out other devices") or left unused for ``LOGIN_SESSION_IDLE_DAYS``. Loading the user is one indexed query (the session by its unique
 key, joined to its user); ``last_seen_at`` is written at most every ``LOGIN_SESSION_TOUCH_SECONDS``, on its own
 short transaction, so pages never write on every request.
 """
@@ -51,6 +52,12 @@ def describe_agent(user_agent: str | None) -> str:
     return summary[:80]
 
 
+def live(now=None) -> list:
+    """SQL criteria on :class:`LoginSession`: not ended, and used within ``LOGIN_SESSION_IDLE_DAYS``."""
+    idle = timedelta(days=current_app.config['LOGIN_SESSION_IDLE_DAYS'])
+    return [LoginSession.revoked_at.is_(None), LoginSession.last_seen_at > (now or utcnow()) - idle]
+
+
 def load_user(user_id: str) -> User | None:
     try:
         raw_id, key = user_id.split(':', 1)
@@ -62,7 +69,7 @@ def load_user(user_id: str) -> User | None:
     row = db.session.execute(
         sa.select(User, LoginSession.last_seen_at)
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.key == key, LoginSession.revoked_at.is_(None), User.id == uid)
+        .where(LoginSession.key == key, User.id == uid, *live())
     ).first()
     if row is None:
         return None

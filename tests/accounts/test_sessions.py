@@ -139,3 +139,34 @@ def test_describe_agent():
     assert describe_agent(wechat) == 'WeChat · Android'
     assert describe_agent(None) == ''
     assert len(describe_agent('x' * 500)) <= 80
+
+
+def test_a_session_left_unused_for_the_idle_days_has_ended(app, client, auth, make_user, db):
+    """GB/T 22239-2019: an idle session times out; a phone used within the idle days stays logged in."""
+    from datetime import timedelta
+
+    from consult.kernel.clock import utcnow
+
+    user = make_user()
+    phone = app.test_client()
+    AuthActions(phone).login(user)
+    auth.login(user)
+    idle = timedelta(days=app.config['LOGIN_SESSION_IDLE_DAYS'])
+    phone_key = db.session.scalars(
+        sa.select(LoginSession.key).where(LoginSession.user_id == user.id).order_by(LoginSession.id).limit(1)
+    ).one()
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.key == phone_key)
+        .values(last_seen_at=utcnow() - idle + timedelta(minutes=10))
+    )
+    db.session.commit()
+    assert phone.get('/topics/mine').status_code == 200  # used within the idle days: still live
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.key == phone_key)
+        .values(last_seen_at=utcnow() - idle - timedelta(minutes=1))
+    )
+    db.session.commit()
+    assert '/account/login' in phone.get('/topics/mine').headers['Location']
+    assert 'data-sessions="1"' in client.get('/account/sessions').get_data(as_text=True)
