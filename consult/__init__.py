@@ -163,9 +163,11 @@ def _register_blueprints(app: Flask) -> None:
 
     from consult import demo
     from consult.petitions.cli import petitions_cli
+    from consult.submissions import submissions_cli
 
     app.cli.add_command(demo.demo_cli)
     app.cli.add_command(petitions_cli)
+    app.cli.add_command(submissions_cli)
 
 
 def _plug_contexts() -> None:

@@ -6,14 +6,22 @@ transaction stores the token under a UNIQUE constraint *before* it creates anyth
 the first or at the same moment, cannot store the token again: on PostgreSQL its INSERT waits on the unique
 index until the first transaction ends, then fails, and the second request is sent to what the first created.
 If the first was refused, its rollback took the token with it and the form can be posted again.
+
+A token outlives its use only as long as the page that carries it can still be posted: the form's CSRF token
+expires after ``WTF_CSRF_TIME_LIMIT``, so ``flask submissions purge`` (a daily timer) deletes older tokens.
 """
 
 import re
 import secrets
 from datetime import datetime
+from datetime import timedelta
 
+import click
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from consult.db import UTCDateTime
@@ -73,3 +81,24 @@ def take(token: str, kind: str, user_id: int | None) -> tuple[Submission, bool]:
 def earlier(token: str) -> Submission | None:
     """The stored post of ``token``, if any."""
     return db.session.scalar(sa.select(Submission).where(Submission.token == token))
+
+
+def purge(before: datetime) -> int:
+    """Delete the tokens stored before ``before``; flush, never commit. Return how many."""
+    return db.session.execute(sa.delete(Submission).where(Submission.created_at < before)).rowcount
+
+
+def stale_before(now: datetime) -> datetime:
+    """Tokens stored before this can no longer be posted again: the page's CSRF token has expired (twice over)."""
+    return now - 2 * timedelta(seconds=current_app.config['WTF_CSRF_TIME_LIMIT'] or 24 * 3600)
+
+
+submissions_cli = AppGroup('submissions', help='One-time form tokens.')
+
+
+@submissions_cli.command('purge')
+def purge_command():
+    """Delete form tokens whose page can no longer be posted (idempotent; for a daily timer)."""
+    count = purge(stale_before(utcnow()))
+    db.session.commit()
+    click.echo(_('%(count)s form token(s) deleted.', count=count))
