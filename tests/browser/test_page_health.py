@@ -21,7 +21,7 @@ ANONYMOUS_PAGES = [
     '/rules/donghu/history',
     '/petitions/c/donghu',
 ]
-ADMIN_PAGES = ['/', '/residency/', '/residency/claim', '/roles/', '/audit/', '/account/password']
+ADMIN_PAGES = ['/', '/residency/', '/residency/claim', '/roles/', '/audit/', '/account/password', '/account/sessions']
 STAFF_PAGES = ['/residency/review', '/petitions/queue']
 
 # Injected before any page script; CSP does not apply to it. Records violations the browser reports.
