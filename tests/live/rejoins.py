@@ -60,6 +60,11 @@ class Rejoiner:
             seq += 1
         return seq
 
+    def heard_since(self) -> int:
+        """How many numbers past its first join this socket has been sent (the chat's progress)."""
+        with self.lock:
+            return max(self.got, default=self.first) - self.first
+
     def join(self, last_seq: int) -> dict:
         while True:
             ack = self.recorder.client.call('meeting:join', {'meeting': self.meeting, 'last_seq': last_seq}, timeout=20)
@@ -92,8 +97,14 @@ def _socket(server, sockets, mobile):
     return recorder
 
 
-def churn(servers, sockets, rejoiners: int = 4, rejoins: int = 100, seconds: float = 40) -> tuple[list, int]:
-    """Run the chat and the re-joins on ``servers`` (round robin); return the re-joiners and the last number."""
+def churn(
+    servers, sockets, rejoiners: int = 4, rejoins: int = 100, seconds: float = 40, messages: int = 60
+) -> tuple[list, int]:
+    """Run the chat and the re-joins on ``servers`` (round robin); return the re-joiners and the last number.
+
+    Each re-joiner goes on until it has re-joined its share of ``rejoins`` times *and* the room has stored
+    ``messages`` since its first join (on a fast machine the re-joins alone can be over before the chat is).
+    """
     meeting = meeting_id(servers[0])
     chatters = []
     for n, mobile in enumerate(CANDIDATES):
@@ -133,7 +144,7 @@ def churn(servers, sockets, rejoiners: int = 4, rejoins: int = 100, seconds: flo
 
     def rejoin_loop(rejoiner):
         try:
-            while rejoiner.rejoins < rejoins // rejoiners and not stop.is_set():
+            while not stop.is_set() and (rejoiner.rejoins < rejoins // rejoiners or rejoiner.heard_since() < messages):
                 rejoiner.rejoin()
                 time.sleep(random.uniform(0.02, 0.12))
         except Exception:

@@ -10,6 +10,8 @@ from consult.petitions import operations
 from consult.petitions.models import Petition
 from consult.petitions.models import PetitionStatus
 from consult.roles.models import Role
+from tests.conftest import AuthActions
+from tests.conftest import csrf_token
 from tests.petitions.conftest import households_of
 
 
@@ -81,7 +83,7 @@ def test_oversized_matter_is_a_form_error_and_saves_nothing(client, auth, csrf, 
 
 
 def test_signing_the_deciding_signature_tells_starter_and_signers(
-    client, auth, csrf, db, place, make_resident, socket_client, petition
+    app, client, auth, db, place, make_resident, socket_client, petition
 ):
     households = households_of(place.a)
     people = [make_resident(h) for h in households]  # 16 adults: 4 needed
@@ -92,9 +94,9 @@ def test_signing_the_deciding_signature_tells_starter_and_signers(
     auth.login(people[1])
     sio = socket_client()
     sio.get_received()
-    auth.logout()
-    auth.login(people[3])
-    response = client.post(f'/petitions/{p.id}/sign', data={'csrf_token': csrf()})
+    signer = app.test_client()  # another device: logging out here would end this socket (its login session)
+    AuthActions(signer).login(people[3])
+    response = signer.post(f'/petitions/{p.id}/sign', data={'csrf_token': csrf_token(signer, f'/petitions/{p.id}')})
     assert response.status_code == 302
     db.session.refresh(p)
     assert p.status == PetitionStatus.THRESHOLD_MET
