@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from consult import static_files
 from consult.collector import tune_collector
 from consult.config import Config
 from consult.config import config_from_env
@@ -102,6 +103,7 @@ def _register_extensions(app: Flask) -> None:
         async_handlers=app.config.get('SOCKETIO_ASYNC_HANDLERS', False),
     )
     _trust_proxies(app)
+    static_files.init_app(app)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -128,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import roles
     from consult import rules
     from consult import topics
+    from consult.accounts import reset_routes as _accounts_reset_routes  # noqa: F401
     from consult.accounts import routes as _accounts_routes  # noqa: F401 - registers views on the blueprint
     from consult.audit import routes as _audit_routes  # noqa: F401
     from consult.comments import routes as _comments_routes  # noqa: F401
@@ -179,6 +182,7 @@ def _plug_contexts() -> None:
     from consult.comments import wiring as comments_wiring
     from consult.dispatch import wiring as dispatch_wiring
     from consult.meetings import wiring as meetings_wiring
+    from consult.notifications import wiring as notifications_wiring
     from consult.petitions import wiring as petitions_wiring
     from consult.residency import wiring as residency_wiring
     from consult.roles import wiring as roles_wiring
@@ -189,6 +193,7 @@ def _plug_contexts() -> None:
         roles_wiring,
         rules_wiring,
         residency_wiring,
+        notifications_wiring,
         topics_wiring,
         petitions_wiring,
         dispatch_wiring,

@@ -85,6 +85,17 @@ class Config:
     HOUSEHOLD_CODE_RATE_LIMIT = os.environ.get('HOUSEHOLD_CODE_RATE_LIMIT', '10 per minute')
     #: Comments per user (consult.comments), counted in the rate limiter's storage.
     COMMENT_RATE_LIMIT = os.environ.get('COMMENT_RATE_LIMIT', '5 per minute')
+    #: "Forgot password" requests (the mailed link) per client address and per mobile number or email, every request
+    #: counted; the code form's failures per address and per account.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get('PASSWORD_RESET_RATE_LIMIT', '10 per hour')
+    PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get('PASSWORD_RESET_ACCOUNT_RATE_LIMIT', '3 per hour')
+    RESET_CODE_RATE_LIMIT = os.environ.get('RESET_CODE_RATE_LIMIT', '10 per hour')
+    RESET_CODE_ACCOUNT_RATE_LIMIT = os.environ.get('RESET_CODE_ACCOUNT_RATE_LIMIT', '5 per hour')
+    #: A mailed reset link works this many minutes; a staff-issued code this many hours, and stops working after
+    #: this many wrong tries (staff issue a new one).
+    PASSWORD_RESET_LINK_MINUTES = int(os.environ.get('PASSWORD_RESET_LINK_MINUTES', '30'))
+    PASSWORD_RESET_CODE_HOURS = int(os.environ.get('PASSWORD_RESET_CODE_HOURS', '24'))
+    PASSWORD_RESET_CODE_MAX_FAILURES = int(os.environ.get('PASSWORD_RESET_CODE_MAX_FAILURES', '5'))
     #: Failed logins in a row before the account is locked, and for how long.
     LOGIN_MAX_FAILURES = int(os.environ.get('LOGIN_MAX_FAILURES', '5'))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get('LOGIN_LOCKOUT_MINUTES', '15'))
@@ -115,6 +126,12 @@ class Config:
     #: Where attachment files live (content-addressed); None: ``<instance>/uploads``.
     ATTACHMENT_DIR = os.environ.get('ATTACHMENT_DIR')
     MAIL_SERVER = os.environ.get('MAIL_SERVER')
+    #: Production serves ``STATIC_BUILD_DIR`` (default ``<instance>/static``, made by ``flask static build``) with
+    #: content-hashed names cached for a year, gzip, and STATIC_MAX_AGE seconds for the plain names
+    #: (``consult/static_files.py``).
+    STATIC_HASHED = False
+    STATIC_BUILD_DIR = os.environ.get('STATIC_BUILD_DIR')
+    STATIC_MAX_AGE = int(os.environ.get('STATIC_MAX_AGE', '300'))
 
 
 class DevelopmentConfig(Config):
@@ -132,6 +149,7 @@ class ProductionConfig(Config):
     #: start is frozen out of every collection, and the young generation is collected every 50,000 net
     #: allocations instead of 700. With 1,000 people in a room, full collections otherwise came every 2-3 s
     #: and held the gevent hub for 160-500 ms each (bench/live/README.md).
+    STATIC_HASHED = _env_bool('STATIC_HASHED', True)
     GC_FREEZE = True
     GC_THRESHOLDS = (10_000, 10, 100)
 

@@ -65,6 +65,8 @@ MATRIX = [
     ('GET', '/account/register', EVERYONE),
     ('GET', '/account/password', ANY_USER),
     ('GET', '/account/sessions', ANY_USER),
+    ('GET', '/account/forgot', EVERYONE),
+    ('GET', '/account/reset-code', EVERYONE),
     ('POST', '/account/sessions/others', ANY_USER),
     ('GET', '/residency/', ANY_USER),
     ('GET', '/residency/claim', ANY_USER),
@@ -73,6 +75,8 @@ MATRIX = [
     ('POST', '/residency/{claim}/approve', {'staff_a', 'director_a'}),
     ('POST', '/residency/{claim}/withdraw', set()),
     ('GET', '/residency/communities/{community_a}/roster', {'staff_a', 'director_a'}),
+    ('GET', '/residency/communities/{community_a}/reset-code', {'staff_a', 'director_a'}),
+    ('POST', '/residency/{claim}/reset-code', set()),  # a pending claim: codes go to verified residents
     (
         'GET',
         '/residency/communities/{community_a}/codes',
@@ -169,6 +173,7 @@ NOT_IN_MATRIX = {
     'main.set_language',
     'accounts.login',
     'accounts.register',
+    'accounts.reset_password',  # reached with a mailed token only: tests/accounts/test_password_reset.py
     'socketio',  # answered by Socket.IO's middleware; the rule only gives socket events a matching context
 }
 
@@ -464,6 +469,7 @@ ACTION_MATRIX = {
     'claim.verify': ('claim', {}, COMMITTEE_A),
     'claim.reject': ('claim', {}, COMMITTEE_A),
     'claim.withdraw': ('claim', {}, {'claimant'}),
+    'accounts.issue_reset_code': ('claim', {'status': 'verified'}, COMMITTEE_A),  # not the claimant themself
     # Rules: {pending} is a version of A's rules proposed by its director.
     'rules.propose': ('community_a', {}, {'director_a'}),
     'rules.decide': ('pending', {}, {'party_org_a'}),

@@ -116,3 +116,36 @@ def safe_next(target: str | None) -> str | None:
 
 class LanguageForm(Form):
     locale = StringField(validators=[Optional(), Length(max=10)])
+
+
+class ForgotPasswordForm(Form):
+    identifier = StringField(
+        _l('Mobile number or email'),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l('The one you log in with. If the account has an email address, a link is sent there.'),
+    )
+
+
+class ResetPasswordForm(Form):
+    password = PasswordField(
+        _l('New password'),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=_l('At least 8 characters.'),
+    )
+    confirm = PasswordField(
+        _l('Repeat new password'),
+        validators=[DataRequired(), EqualTo('password', message=_l('The two passwords differ.'))],
+    )
+
+
+class ResetCodeForm(ResetPasswordForm):
+    identifier = StringField(_l('Mobile number or email'), validators=[DataRequired(), Length(max=254)])
+    code = StringField(
+        _l('Reset code'),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l('The 8-digit code your residents committee gave you.'),
+        render_kw={'inputmode': 'numeric', 'autocomplete': 'one-time-code'},
+    )
+
+    def validate_code(self, field):
+        field.data = re.sub(r'[\s-]', '', field.data or '')

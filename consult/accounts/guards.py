@@ -22,3 +22,10 @@ NEW_PASSWORD = Rule(
     'new_password',
     _l('GB/T 22239-2019 (identity authentication): a changed password must differ from the one it replaces'),
 )
+RESET_CODE_TRIES = Rule(
+    'reset_code_tries',
+    _l(
+        'GB/T 22239-2019 (identity authentication): a password reset code works once, for a limited time, and stops'
+        ' working after repeated wrong tries'
+    ),
+)

@@ -1,7 +1,8 @@
 """Rate limits of the account forms, and the failure count of identifiers that have no account.
 
 Limits are keyed so that one person cannot lock others out: logins by client address (the real one, through
-``PROXY_COUNT``) and by the account tried; registrations by address; password changes by account.
+``PROXY_COUNT``) and by the account tried; registrations by address; password changes by account; "forgot password" requests (each one) and reset-code
+failures by address and by the mobile number or email given.
 
 A wrong password for an unknown mobile number or email is counted like one for an account (in the limiter's
 storage, keyed by the identifier), so "locked" appears after the same number of failures and nobody can tell
@@ -44,6 +45,26 @@ def password_change_limit() -> str:
 
 def password_change_key() -> str:
     return f'user:{current_user.id}' if current_user.is_authenticated else 'anonymous'
+
+
+def reset_limit() -> str:
+    return current_app.config['PASSWORD_RESET_RATE_LIMIT']
+
+
+def reset_account_limit() -> str:
+    return current_app.config['PASSWORD_RESET_ACCOUNT_RATE_LIMIT']
+
+
+def reset_account_key() -> str:
+    return 'reset:' + normalise_identifier(request.form.get('identifier'))[:254]
+
+
+def reset_code_limit() -> str:
+    return current_app.config['RESET_CODE_RATE_LIMIT']
+
+
+def reset_code_account_limit() -> str:
+    return current_app.config['RESET_CODE_ACCOUNT_RATE_LIMIT']
 
 
 def failed_attempt(response) -> bool:

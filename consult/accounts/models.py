@@ -70,3 +70,34 @@ class LoginSession(db.Model):
 
     def __repr__(self):
         return f'<LoginSession {self.id} user={self.user_id}{" revoked" if self.revoked_at else ""}>'
+
+
+class PasswordReset(db.Model):
+    """A way back in without the password: a link mailed to the account's email, or a code staff hand over.
+
+    Only the SHA-256 of the secret is kept; the link's token or the code is shown (or mailed) once. A reset is
+    used once (``used_at``); a code stops working after ``PASSWORD_RESET_CODE_MAX_FAILURES`` wrong tries.
+    """
+
+    __tablename__ = 'password_resets'
+
+    MAIL = 'mail'
+    CODE = 'code'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id'), index=True)
+    #: ``mail`` (a link sent to the account's email) or ``code`` (issued by committee staff, handed over in person).
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10))
+    #: Hex SHA-256 of the link's token or of ``<user id>:<code>``.
+    secret_hash: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    #: The staff member who issued a code (None for a mailed link).
+    issued_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id'))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    #: Set when it was used, or replaced by a newer one of the same kind: it no longer works.
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: Wrong codes typed for this reset (counted by the database).
+    failures: so.Mapped[int] = so.mapped_column(default=0, server_default='0')
+
+    def __repr__(self):
+        return f'<PasswordReset {self.id} {self.kind} user={self.user_id}{" used" if self.used_at else ""}>'

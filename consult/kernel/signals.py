@@ -48,3 +48,12 @@ topic_page = _signals.signal(
     template variables (dispatch: the dispatched item; comments: the comment section and its steps).
     """,
 )
+
+mail_user = _signals.signal(
+    'mail-user',
+    doc="""Send an email to a user's address after the commit (a context below notifications cannot import it).
+
+    Sender: the user. Keyword arguments: ``subject`` and ``body`` (text). Notifications queues it on the mail
+    path (``queue_mail``), sent after the commit without holding up the response.
+    """,
+)

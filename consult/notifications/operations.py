@@ -5,6 +5,7 @@ with ``consult.realtime.emit_after_commit``.
 """
 
 import smtplib
+import threading
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from consult.notifications import logger
 from consult.notifications.models import Notification
 
 _MAIL_KEY = 'consult_pending_mail'
+_DETACHED_KEY = 'consult_pending_detached_mail'
 
 #: The label of each kind, registered by the contexts that notify (``register_kinds``).
 KIND_LABELS: dict[str, object] = {}
@@ -51,18 +53,32 @@ def mark_read(actor) -> int:
     ).rowcount
 
 
-def queue_mail(user_ids, subject: str, link: str) -> None:
-    """Queue an email to each of ``user_ids`` with an address, sent after the commit (if SMTP is configured)."""
+def queue_mail(user_ids, subject: str, link: str, *, detached: bool = False) -> None:
+    """Queue an email to each of ``user_ids`` with an address, sent after the commit (if SMTP is configured).
+
+    :param detached: send it from a background thread after the commit, so the response does not wait for the
+        mail server (the "forgot password" answer takes the same time whether an account exists or not).
+    """
     if not current_app.config.get('MAIL_SERVER') or not user_ids:
         return
     emails = list(db.session.scalars(sa.select(User.email).where(User.id.in_(user_ids), User.email.is_not(None))))
-    db.session.info.setdefault(_MAIL_KEY, []).extend((address, subject, link) for address in emails)
+    key = _DETACHED_KEY if detached else _MAIL_KEY
+    db.session.info.setdefault(key, []).extend((address, subject, link) for address in emails)
+
+
+def mail_user(user, subject: str, body: str) -> None:
+    """Receiver of ``consult.kernel.signals.mail_user``: mail ``body`` to ``user``'s email after the commit."""
+    queue_mail([user.id], subject, body, detached=True)
 
 
 @event.listens_for(Session, 'after_commit')
 def _send_mail(session):
     if session.in_nested_transaction():  # a SAVEPOINT released: the outer transaction has not committed yet
         return
+    detached = session.info.pop(_DETACHED_KEY, [])
+    if detached:
+        app = current_app._get_current_object()
+        threading.Thread(target=_deliver_detached, args=(app, detached), daemon=True).start()
     pending = session.info.pop(_MAIL_KEY, [])
     if not pending:
         return
@@ -76,6 +92,15 @@ def _send_mail(session):
 def _drop_mail(session, previous_transaction):
     if previous_transaction.parent is None:
         session.info.pop(_MAIL_KEY, None)
+        session.info.pop(_DETACHED_KEY, None)
+
+
+def _deliver_detached(app, pending) -> None:
+    with app.app_context():
+        try:
+            _deliver(pending)
+        except Exception:
+            logger.exception('mail failed')
 
 
 def _deliver(pending) -> None:

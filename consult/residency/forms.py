@@ -66,3 +66,7 @@ class IssueCodesForm(Form):
             'unused older codes.'
         ),
     )
+
+
+class IssueResetCodeForm(Form):
+    """Issue a resident's password reset code: the CSRF token only."""

@@ -1,5 +1,6 @@
 """What residency connects when the app is built: a community's resident count, the representatives' rule, and
-the claim's steps as actions (``claim.verify``, ``claim.reject``, ``claim.withdraw``)."""
+the claim's steps as actions (``claim.verify``, ``claim.reject``, ``claim.withdraw``), and who issues a
+resident's password reset code (``accounts.issue_reset_code``)."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,6 +19,7 @@ from consult.realtime import emit_after_commit
 from consult.residency.eligibility import is_verified_resident
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
+from consult.residency.permissions import can_issue_reset_code
 from consult.residency.permissions import can_review_claims
 from consult.residency.states import MACHINE
 
@@ -61,4 +63,5 @@ def plug() -> None:
     community_facts.connect(_facts, weak=False)
     role_granting.connect(_check_grant, weak=False)
     actions.register_all('claim', {'review': can_review_claims})
+    actions.register('accounts.issue_reset_code', can_issue_reset_code)
     actions.register_machine(MACHINE)

@@ -49,6 +49,7 @@ QUERY_KEYS = [
     'revoked',
     'code',
     'next',
+    'identifier',
 ]
 QUERY_VALUES = [HUGE, str(2**31), '-1', '\x00', '%ED%A0%80']
 FIELD_VALUES = [HUGE, str(2**31), '-99999999999', '\x00', '0001-01-01T00:00', '9999-12-31T23:59', '0001-01-01']

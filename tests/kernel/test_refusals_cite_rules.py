@@ -23,6 +23,7 @@ NOT_A_RULE = {
     ('accounts/operations.py', 'bad_credentials'): WRONG_PASSWORD,
     ('accounts/operations.py', 'empty_name'): MALFORMED,
     ('accounts/operations.py', 'bad_birth_date'): MALFORMED,
+    ('accounts/resets.py', 'bad_link'): WRONG_PASSWORD,  # a reset link mistyped, used or expired
     ('residency/codes.py', 'household_code'): WRONG_PASSWORD,  # mistyped, another household's, used or expired
     ('residency/codes.py', 'no_households'): MALFORMED,
     ('residency/roster.py', 'RosterRejected'): MALFORMED,  # the uploaded CSV file, row by row
