@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 BENCH_RELAY_DIR ?= ../shared/bench
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint fmt lock translations i18n migrate demo bench bench-topics bench-live chromium clean
+.PHONY: help run test test-fast lint fmt lock translations i18n migrate demo static bench bench-topics bench-live chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ migrate: .stamp-run ## apply the database migrations
 
 demo: migrate ## load the demo data (once) and print the demo accounts
 	$(FLASK) demo load
+
+static: .stamp-run ## production: build the hashed, gzipped static files (STATIC_BUILD_DIR, default instance/static)
+	CONSULT_ENV=production $(VENV)/bin/flask --app app static build
 
 run: .stamp-run translations demo ## install, migrate, load demo data, serve on http://127.0.0.1:5000
 	@echo "Serving on http://127.0.0.1:$${PORT:-5000} (Ctrl-C to stop)"
