@@ -47,6 +47,9 @@ def build(source: Path, target: Path) -> dict[str, str]:
     """
     from whitenoise.compress import Compressor
 
+    source, target = source.resolve(), target.resolve()
+    if target == source or source in target.parents or target in source.parents:
+        raise click.UsageError(f'STATIC_BUILD_DIR ({target}) must lie outside static/ ({source})')
     if target.exists():
         shutil.rmtree(target)
     compressor = Compressor(use_brotli=False, quiet=True)
@@ -70,6 +73,11 @@ def _is_hashed(_path: str, url: str) -> bool:
     return bool(HASHED.search(url))
 
 
+def _headers(headers, _path: str, _url: str) -> None:
+    """Files are answered before the app's own headers (``consult.security``): no content sniffing."""
+    headers['X-Content-Type-Options'] = 'nosniff'
+
+
 def init_app(app: Flask) -> None:
     """In production (``STATIC_HASHED``) with a built manifest: serve the build through WhiteNoise, hash the URLs."""
     app.cli.add_command(static_cli)
@@ -89,6 +97,7 @@ def init_app(app: Flask) -> None:
         prefix=app.static_url_path,
         max_age=app.config.get('STATIC_MAX_AGE', 300),
         immutable_file_test=_is_hashed,
+        add_headers_function=_headers,
     )
 
     @app.url_defaults

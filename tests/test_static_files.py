@@ -86,6 +86,7 @@ def test_a_hashed_name_is_cached_for_a_year_and_gzipped_when_asked(production):
     assert int(re.search(r'max-age=(\d+)', cache).group(1)) >= 365 * 24 * 3600
     zipped = client.get(f'/static/{manifest["vendor/socket.io.min.js"]}', headers={'Accept-Encoding': 'gzip'})
     assert zipped.headers['Content-Encoding'] == 'gzip'
+    assert zipped.headers['X-Content-Type-Options'] == 'nosniff'
     assert 'Accept-Encoding' in zipped.headers['Vary']
     assert gzip.decompress(zipped.data) == plain.data
     assert len(zipped.data) < len(plain.data) / 2
@@ -96,3 +97,17 @@ def test_a_plain_name_is_served_with_a_short_cache(production):
     response = prod.test_client().get('/static/js/site.js')
     assert response.status_code == 200
     assert 'immutable' not in response.headers['Cache-Control']
+
+
+def test_the_build_never_replaces_static_itself(app, tmp_path):
+    import click
+
+    from consult.static_files import build
+
+    source = tmp_path / 'static'
+    (source / 'js').mkdir(parents=True)
+    (source / 'js' / 'a.js').write_text('a')
+    for target in (source, source / 'js', tmp_path):
+        with pytest.raises(click.UsageError):
+            build(source, target)
+    assert (source / 'js' / 'a.js').read_text() == 'a'
