@@ -15,6 +15,8 @@ ANONYMOUS_PAGES = [
     '/',
     '/account/login',
     '/account/register',
+    '/account/forgot',
+    '/account/reset-code',
     '/communities/',
     '/communities/donghu',
     '/rules/donghu',
@@ -58,10 +60,13 @@ def test_live_status_shows_a_websocket_connection(page, live):
 def test_anonymous_page_opens_no_socket(page, live):
     sockets = []
     page.on('websocket', lambda ws: sockets.append(ws))
+    scripts = []
+    page.on('request', lambda request: scripts.append(request.url) if request.resource_type == 'script' else None)
     page.goto('/')
     page.wait_for_load_state('networkidle')
     expect(page.locator('#live-status')).to_have_count(0)
     assert sockets == []
+    assert not [url for url in scripts if 'socket.io' in url or 'live.js' in url]  # issue 12: not even loaded
 
 
 def test_pages_load_only_from_this_server_without_errors(context, live):
