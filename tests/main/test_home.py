@@ -49,7 +49,8 @@ def test_the_department_finds_its_dispatched_item(db, client, auth, cast, work):
     assert _cards(page) == {'dispatch'}
     assert f'href="/dispatch/{work["ticket"].id}"' in page
     assert work['ticket'].topic.title in page
-    assert '待初审的议题' not in page and '待把关的议题' not in page
+    assert '待初审的议题' not in page
+    assert '待把关的议题' not in page
     assert 'status-pending' not in page  # no residence banner for officials
 
 
@@ -61,7 +62,8 @@ def test_the_committee_sees_its_queues_and_the_meeting_it_runs(db, client, auth,
     assert f'href="/topics/{work["review"].id}"' in page
     assert 'status-pending' not in page
     nav = page.split('<nav', 1)[1].split('</nav>', 1)[0]
-    assert 'href="/dispatch/"' in nav and 'href="/topics/review"' in nav
+    assert 'href="/dispatch/"' in nav
+    assert 'href="/topics/review"' in nav
     assert 'href="/topics/confirmation"' not in nav
 
 
@@ -72,7 +74,8 @@ def test_the_party_organisation_sees_its_approval_queue_only(db, client, auth, c
     assert f'href="/topics/{work["screening"].id}"' in page
     assert '待初审的议题' not in page
     nav = page.split('<nav', 1)[1].split('</nav>', 1)[0]
-    assert 'href="/topics/confirmation"' in nav and 'href="/dispatch/"' not in nav
+    assert 'href="/topics/confirmation"' in nav
+    assert 'href="/dispatch/"' not in nav
 
 
 def test_another_communitys_committee_sees_none_of_it(db, client, auth, cast, work):
