@@ -12,7 +12,6 @@ from consult.accounts import operations as account_operations
 from consult.accounts.forms import LanguageForm
 from consult.db import db
 from consult.i18n import SESSION_KEY
-from consult.kernel.clock import utcnow
 from consult.kernel.signals import work_cards
 from consult.main import bp
 from consult.residency.eligibility import active_membership
@@ -30,7 +29,6 @@ def index():
         cards=work_cards(current_user),
         # Anyone with an official role is told nothing about their own residence (they may not be a resident).
         official=bool(active_grants(current_user)),
-        now=utcnow(),
     )
 
 
