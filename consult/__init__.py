@@ -165,10 +165,12 @@ def _register_blueprints(app: Flask) -> None:
     register_error_handlers(app)
 
     from consult import demo
+    from consult.dispatch.cli import dispatch_cli
     from consult.petitions.cli import petitions_cli
     from consult.submissions import submissions_cli
 
     app.cli.add_command(demo.demo_cli)
+    app.cli.add_command(dispatch_cli)
     app.cli.add_command(petitions_cli)
     app.cli.add_command(submissions_cli)
 

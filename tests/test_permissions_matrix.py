@@ -476,6 +476,12 @@ ACTION_MATRIX = {
     # Roles and the audit log.
     'roles.grant': ('community_a', {}, {'director_a', 'admin'}),
     'audit.view': ('nothing', {}, {'director_a', 'director_b', 'supervisory_a', 'admin'}),
+    # The queues the navigation offers (asked of nothing): who has that work anywhere.
+    'topic.review_queue': ('nothing', {}, {*COMMITTEE_A, 'director_b', 'staff_b'}),
+    'topic.confirmation_queue': ('nothing', {}, {'party_org_a', 'joint_party'}),
+    'ticket.queue': ('nothing', {}, {*COMMITTEE_A, 'director_b', 'staff_b', 'department'}),
+    'claim.review_queue': ('nothing', {}, {*COMMITTEE_A, 'director_b', 'staff_b'}),
+    'petition.queue': ('nothing', {}, {*COMMITTEE_A, 'director_b', 'staff_b'}),
 }
 
 

@@ -86,6 +86,8 @@ class DispatchTicket(db.Model):
     dispatched_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: Overdue when the time is strictly past this and the ticket is not closed.
     deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: The deadline the department was reminded of the day before (``flask dispatch remind``): once per deadline.
+    due_reminded_for: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     reported_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     handling_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

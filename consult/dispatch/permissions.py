@@ -82,3 +82,8 @@ def can_review_topic(user, topic) -> bool:
 def may_note(user, ticket) -> bool:
     """``ticket.note``: the committee follows up an open ticket."""
     return ticket.status in OPEN_STATUSES and can_note(user, ticket)
+
+
+def may_use_queue(user, _obj=None) -> bool:
+    """``ticket.queue`` (asked of nothing): departments and committees have dispatched items to follow."""
+    return can_use_queue(user)

@@ -1,13 +1,23 @@
 """What dispatch connects when the app is built: the whistle's checks and ticket on the topic's ``redirect``,
 the ticket's own steps as actions (``ticket.report`` ...) and the predicates of its other actions."""
 
+from flask import url_for
+from flask_babel import gettext as _
+
 from consult.dispatch import permissions as p
+from consult.dispatch import queries
 from consult.dispatch import states
 from consult.dispatch.guards import whistle_target_valid
 from consult.dispatch.operations import dispatch_ticket
 from consult.dispatch.queries import live_ticket
+from consult.dispatch.sweeps import KIND_LABELS
 from consult.kernel import actions
+from consult.kernel.clock import utcnow
+from consult.kernel.signals import WorkCard
+from consult.kernel.signals import WorkRow
+from consult.kernel.signals import home_work
 from consult.kernel.signals import topic_page
+from consult.notifications.operations import register_kinds
 from consult.topics.models import TopicStatus
 from consult.topics.states import MACHINE as TOPIC
 
@@ -22,9 +32,37 @@ def _topic_page(topic, user) -> dict:
     }
 
 
+#: Rows shown on the home page (the card links to the whole queue).
+HOME_ROWS = 5
+
+
+def _home_work(user) -> WorkCard | None:
+    """Open items of the user's departments and of the communities whose committee they sit on, by deadline."""
+    departments, committee = p.department_ids(user), p.committee_community_ids(user)
+    if not (departments or committee):
+        return None
+    now = utcnow()
+    page = queries.queue(departments, committee, now, 1, open_only=True, per_page=HOME_ROWS)
+    rows = tuple(
+        WorkRow(
+            t.topic.title,
+            url_for('dispatch.detail', ticket_id=t.id),
+            due_at=t.deadline_at,
+            overdue=t.is_overdue(now),
+            note=f'{t.department.name} · {t.status_label}',
+        )
+        for t in page.items
+    )
+    return WorkCard('dispatch', _('Dispatched items'), page.total, url_for('dispatch.queue'), rows, 5)
+
+
 def plug() -> None:
     TOPIC.extend('redirect', guards=(whistle_target_valid,), effect=dispatch_ticket)
     topic_page.connect(_topic_page, weak=False)
+    home_work.connect(_home_work, weak=False)
+    register_kinds(KIND_LABELS)
     # ``ticket.propose`` is asked of a topic (in the review queue); the others of a ticket.
-    actions.register_all('ticket', {'propose': p.can_propose, 'view': p.can_view_ticket, 'note': p.may_note})
+    actions.register_all(
+        'ticket', {'propose': p.can_propose, 'view': p.can_view_ticket, 'note': p.may_note, 'queue': p.may_use_queue}
+    )
     actions.register_machine(states.MACHINE)

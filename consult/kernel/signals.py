@@ -4,6 +4,9 @@ Declared here, connected by the contributing context's ``plug()`` when the app i
 it, what comes with it, and what a receiver returns.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from blinker import Namespace
 
 _signals = Namespace()
@@ -57,3 +60,50 @@ mail_user = _signals.signal(
     path (``queue_mail``), sent after the commit without holding up the response.
     """,
 )
+
+home_work = _signals.signal(
+    'home-work',
+    doc="""The work a person has waiting, shown on their home page.
+
+    Sender: the user (logged in). A receiver returns a :class:`WorkCard`, a list of them, or ``None`` when the
+    person has nothing of that context's to do. Each receiver reads a fixed number of statements, whatever the
+    number of items (the home page's query count does not grow with the work).
+    """,
+)
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One item of work: its label and page, and when it falls due."""
+
+    label: str
+    url: str
+    #: The link's accessible name when the label alone does not say what it does ("进入会议室：<title>").
+    action: str | None = None
+    due_at: datetime | None = None
+    overdue: bool = False
+    #: A short note (the community, the status).
+    note: str = ''
+
+
+@dataclass(frozen=True)
+class WorkCard:
+    """A queue or list of work on the home page: how many items, the first few, and where the whole list is."""
+
+    #: A stable name (``review``, ``meetings_open``), used as the card's ``data-work`` attribute in the page.
+    key: str
+    title: str
+    count: int
+    url: str | None = None
+    rows: tuple[WorkRow, ...] = ()
+    #: Cards are shown by ``order`` (smaller first); a ``prominent`` card is shown first and stands out.
+    order: int = 50
+    prominent: bool = False
+
+
+def work_cards(user) -> list[WorkCard]:
+    """Every card the receivers of :data:`home_work` return for ``user``, prominent ones first, then by order."""
+    cards: list[WorkCard] = []
+    for value in contributions(home_work, user):
+        cards.extend(value if isinstance(value, list | tuple) else [value])
+    return sorted(cards, key=lambda card: (not card.prominent, card.order, card.key))

@@ -1,5 +1,6 @@
-"""Template globals: languages, the current locale, and what the navigation may offer the user."""
+"""Template globals: languages, the current locale, and the navigation's unread count."""
 
+from flask import g
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -7,29 +8,19 @@ from flask_wtf.csrf import generate_csrf
 from consult.i18n import HTML_LANG
 from consult.i18n import LANGUAGE_NAMES
 from consult.kernel.actions import may
-from consult.petitions.permissions import queue_community_ids
-from consult.residency.permissions import verifiable_community_ids
+from consult.notifications.queries import unread_count
 from consult.roles.models import ROLE_LABELS
-from consult.roles.permissions import can_manage_roles
-from consult.roles.permissions import can_view_audit
 from consult.submissions import new_token
 
 
 def inject_globals() -> dict:
     locale = str(get_locale() or 'zh_Hans')
-    nav = {}
-    if current_user.is_authenticated:
-        nav = {
-            'review': bool(verifiable_community_ids(current_user)),
-            'roles': can_manage_roles(current_user),
-            'audit': can_view_audit(current_user),
-            'petitions': bool(queue_community_ids(current_user)),
-        }
     return {
         'current_locale': locale,
         'html_lang': HTML_LANG.get(locale, 'zh-Hans'),
         'language_names': LANGUAGE_NAMES,
-        'nav': nav,
+        # The navigation's count of unread notifications, read once per page when asked (``unread()``).
+        'unread': _unread,
         'csrf_token_value': generate_csrf,
         # A one-time token for a creating form written by hand (``consult.forms.OnceForm`` renders its own).
         'submission_token': new_token,
@@ -41,3 +32,9 @@ def inject_globals() -> dict:
 
 def _may(action: str, obj=None) -> bool:
     return may(current_user, action, obj)
+
+
+def _unread() -> int:
+    if 'unread_notifications' not in g:
+        g.unread_notifications = unread_count(current_user)
+    return g.unread_notifications

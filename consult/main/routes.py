@@ -12,13 +12,24 @@ from consult.accounts import operations as account_operations
 from consult.accounts.forms import LanguageForm
 from consult.db import db
 from consult.i18n import SESSION_KEY
+from consult.kernel.signals import work_cards
 from consult.main import bp
 from consult.residency.eligibility import active_membership
+from consult.roles.permissions import active_grants
 
 
 @bp.route('/')
 def index():
-    return render_template('main/index.html', membership=active_membership(current_user))
+    """The home page: for a logged-in person, the work each context has waiting for them (``home_work``)."""
+    if not current_user.is_authenticated:
+        return render_template('main/index.html', membership=None, cards=[], official=False)
+    return render_template(
+        'main/index.html',
+        membership=active_membership(current_user),
+        cards=work_cards(current_user),
+        # Anyone with an official role is told nothing about their own residence (they may not be a resident).
+        official=bool(active_grants(current_user)),
+    )
 
 
 @bp.route('/language', methods=['POST'])

@@ -223,25 +223,54 @@ def room_state(meeting) -> dict:
     }
 
 
-def mine_page(user, page: int, per_page: int = 20):
-    """Meetings ``user`` takes part in, chairs or records, or prepares as committee: in session first, then
-    the next ones, then the past."""
+def _mine_clause(user):
+    """Meetings ``user`` is on the roster of, chairs, records, or prepares as committee."""
     from consult.roles.models import Role
     from consult.roles.permissions import community_ids_for
 
     committee = community_ids_for(user, Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR)
     on_roster = sa.select(Participant.meeting_id).where(Participant.user_id == user.id)
+    return sa.or_(
+        Meeting.id.in_(on_roster),
+        Meeting.chair_id == user.id,
+        Meeting.secretary_id == user.id,
+        Meeting.community_id.in_(committee),
+    )
+
+
+def in_session_for(user, limit: int = 10) -> list[Meeting]:
+    """Meetings in session that ``user`` takes part in or runs, the earliest started first (one statement)."""
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(_mine_clause(user), Meeting.status == MeetingStatus.OPEN)
+            .options(so.joinedload(Meeting.community))
+            .order_by(Meeting.starts_at, Meeting.id)
+            .limit(limit)
+        )
+    )
+
+
+def upcoming_for(user, per_page: int = 5):
+    """Scheduled meetings of ``user``, the soonest first (a count and a page)."""
+    return db.paginate(
+        sa.select(Meeting)
+        .where(_mine_clause(user), Meeting.status == MeetingStatus.SCHEDULED)
+        .options(so.joinedload(Meeting.community))
+        .order_by(Meeting.starts_at, Meeting.id),
+        page=1,
+        per_page=per_page,
+        error_out=False,
+    )
+
+
+def mine_page(user, page: int, per_page: int = 20):
+    """Meetings ``user`` takes part in, chairs or records, or prepares as committee: in session first, then
+    the next ones, then the past."""
     order = sa.case({'open': 0, 'scheduled': 1}, value=Meeting.status, else_=2)
     return db.paginate(
         sa.select(Meeting)
-        .where(
-            sa.or_(
-                Meeting.id.in_(on_roster),
-                Meeting.chair_id == user.id,
-                Meeting.secretary_id == user.id,
-                Meeting.community_id.in_(committee),
-            )
-        )
+        .where(_mine_clause(user))
         .order_by(order, sa.case((order < 2, Meeting.starts_at), else_=None), Meeting.starts_at.desc(), Meeting.id)
         .options(so.selectinload(Meeting.topic), so.selectinload(Meeting.community)),
         page=page,

@@ -1,10 +1,17 @@
 """What meetings connects when the app is built: a meeting's chair leads the topic's session steps, and the
 predicates of a meeting's actions; its own steps are actions too (``meeting.open``, ``meeting.close``, ``meeting.cancel``)."""
 
+from flask import url_for
+from flask_babel import gettext as _
+
 from consult import delivery
 from consult.kernel import actions
+from consult.kernel.signals import WorkCard
+from consult.kernel.signals import WorkRow
+from consult.kernel.signals import home_work
 from consult.meetings import feeds
 from consult.meetings import permissions as p
+from consult.meetings import queries
 from consult.meetings.permissions import chairs_meeting_of
 from consult.meetings.states import MACHINE
 from consult.topics.states import MACHINE as TOPIC
@@ -13,7 +20,40 @@ from consult.topics.states import MACHINE as TOPIC
 SESSION_STEPS = ('open_session', 'form_opinion', 'defer', 'reschedule')
 
 
+def _home_work(user) -> list[WorkCard]:
+    """Meetings in session the user takes part in or runs (a prominent card: the room), and the next ones."""
+    cards = []
+    live = queries.in_session_for(user)
+    if live:
+        rows = tuple(
+            WorkRow(
+                m.title,
+                url_for('meetings.room_page', meeting_id=m.id),
+                action=_('Enter the meeting room: %(title)s', title=m.title),
+                note=m.community.name,
+            )
+            for m in live
+        )
+        cards.append(WorkCard('meetings_open', _('Meetings in session'), len(rows), None, rows, 0, prominent=True))
+    upcoming = queries.upcoming_for(user)
+    if upcoming.total:
+        rows = tuple(
+            WorkRow(
+                m.title,
+                url_for('meetings.detail', meeting_id=m.id),
+                due_at=m.starts_at,
+                note=f'{m.community.name} · {m.place}' if m.place else m.community.name,
+            )
+            for m in upcoming.items
+        )
+        cards.append(
+            WorkCard('meetings_next', _('Coming meetings'), upcoming.total, url_for('meetings.mine'), rows, 20)
+        )
+    return cards
+
+
 def plug() -> None:
+    home_work.connect(_home_work, weak=False)
     for action in SESSION_STEPS:
         TOPIC.extend(action, allowed=chairs_meeting_of)
     # ``meeting.schedule`` is asked of a topic; the others of a meeting.

@@ -166,7 +166,7 @@ def petitions_of(community, page: int):
     )
 
 
-def committee_queue(community_ids: set[int], page: int):
+def committee_queue(community_ids: set[int], page: int, per_page: int = PAGE_SIZE):
     """Met petitions waiting for a meeting, earliest deadline (so overdue) first, then open ones."""
     waiting = Petition.status == PetitionStatus.THRESHOLD_MET
     return db.paginate(
@@ -178,6 +178,6 @@ def committee_queue(community_ids: set[int], page: int):
         .options(so.joinedload(Petition.community), so.selectinload(Petition.rule_set))
         .order_by(sa.case((waiting, 0), else_=1), Petition.convene_due_at, Petition.created_at, Petition.id),
         page=page,
-        per_page=PAGE_SIZE,
+        per_page=per_page,
         error_out=False,
     )

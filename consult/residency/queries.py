@@ -28,7 +28,7 @@ def memberships_of(user) -> list[Membership]:
     )
 
 
-def pending_claims(community_ids: set[int], page: int):
+def pending_claims(community_ids: set[int], page: int, per_page: int = PAGE_SIZE):
     """Pending claims in the given communities, oldest first, paginated."""
     return db.paginate(
         sa.select(Membership)
@@ -42,7 +42,7 @@ def pending_claims(community_ids: set[int], page: int):
         )
         .order_by(Membership.claimed_at, Membership.id),
         page=page,
-        per_page=PAGE_SIZE,
+        per_page=per_page,
         error_out=False,
     )
 

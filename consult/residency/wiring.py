@@ -3,6 +3,7 @@ the claim's steps as actions (``claim.verify``, ``claim.reject``, ``claim.withdr
 resident's password reset code (``accounts.issue_reset_code``)."""
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _
 
 from consult.db import db
@@ -12,15 +13,20 @@ from consult.kernel.events import subscribe
 from consult.kernel.refusals import REPRESENTATIVE_IS_RESIDENT
 from consult.kernel.refusals import Refusal
 from consult.kernel.rooms import user_room
+from consult.kernel.signals import WorkCard
+from consult.kernel.signals import WorkRow
 from consult.kernel.signals import community_facts
+from consult.kernel.signals import home_work
 from consult.kernel.signals import role_granting
 from consult.realtime import ResidencyDecided
 from consult.realtime import emit_after_commit
+from consult.residency import queries
 from consult.residency.eligibility import is_verified_resident
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
 from consult.residency.permissions import can_issue_reset_code
 from consult.residency.permissions import can_review_claims
+from consult.residency.permissions import verifiable_community_ids
 from consult.residency.states import MACHINE
 
 
@@ -58,10 +64,26 @@ def _push_decision(event: ClaimDecided) -> None:
 PUSHED = frozenset({'verify', 'reject'})
 
 
+def _review_queue(user, _obj=None) -> bool:
+    """``claim.review_queue`` (asked of nothing): committee staff and directors verify residents."""
+    return bool(verifiable_community_ids(user))
+
+
+def _home_work(user) -> WorkCard | None:
+    """Residence claims waiting for the committee, the oldest first."""
+    community_ids = verifiable_community_ids(user)
+    if not community_ids:
+        return None
+    page = queries.pending_claims(community_ids, 1, per_page=5)
+    rows = tuple(WorkRow(m.user.display_name, url_for('residency.review'), note=m.community.name) for m in page.items)
+    return WorkCard('claims', _('Verify residents'), page.total, url_for('residency.review'), rows, 30)
+
+
 def plug() -> None:
     subscribe(ClaimDecided, _push_decision)
     community_facts.connect(_facts, weak=False)
     role_granting.connect(_check_grant, weak=False)
-    actions.register_all('claim', {'review': can_review_claims})
+    home_work.connect(_home_work, weak=False)
+    actions.register_all('claim', {'review': can_review_claims, 'review_queue': _review_queue})
     actions.register('accounts.issue_reset_code', can_issue_reset_code)
     actions.register_machine(MACHINE)

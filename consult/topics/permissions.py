@@ -136,3 +136,13 @@ def can_view_topic(user, topic) -> bool:
 def party_community_ids(user) -> set[int]:
     """Communities whose topics ``user`` confirms as Party organisation or joint Party committee."""
     return community_ids_for(user, Role.PARTY_ORG, Role.JOINT_PARTY_COMMITTEE)
+
+
+def may_use_review_queue(user, _obj=None) -> bool:
+    """``topic.review_queue``: committee staff and directors, for their communities."""
+    return _authenticated(user) and bool(community_ids_for(user, Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR))
+
+
+def may_use_confirmation_queue(user, _obj=None) -> bool:
+    """``topic.confirmation_queue``: the Party organisation and the joint Party committee."""
+    return _authenticated(user) and bool(party_community_ids(user))

@@ -59,7 +59,7 @@ def my_topics(user, page: int):
     )
 
 
-def review_queue(community_ids: set[int], page: int, queued: bool = True):
+def review_queue(community_ids: set[int], page: int, queued: bool = True, per_page: int = PAGE_SIZE):
     """Queued topics awaiting admissibility review, the oldest due first (``queued=False``: those still
     gathering co-signs, which staff may reject early as excluded matters)."""
     return db.paginate(
@@ -72,12 +72,12 @@ def review_queue(community_ids: set[int], page: int, queued: bool = True):
         .options(so.joinedload(Topic.community), so.joinedload(Topic.submitted_by), so.joinedload(Topic.originator))
         .order_by(Topic.review_due_at, Topic.submitted_at, Topic.id),
         page=page,
-        per_page=PAGE_SIZE,
+        per_page=per_page,
         error_out=False,
     )
 
 
-def confirmation_queue(community_ids: set[int], page: int):
+def confirmation_queue(community_ids: set[int], page: int, per_page: int = PAGE_SIZE):
     """Topics in selection or escalated, awaiting the Party organisation or joint Party committee."""
     return db.paginate(
         sa.select(Topic)
@@ -88,7 +88,7 @@ def confirmation_queue(community_ids: set[int], page: int):
         .options(so.joinedload(Topic.community), so.selectinload(Topic.category_links))
         .order_by(Topic.updated_at, Topic.id),
         page=page,
-        per_page=PAGE_SIZE,
+        per_page=per_page,
         error_out=False,
     )
 
