@@ -39,3 +39,37 @@ def test_desk_header_shows_the_navigation_without_a_menu_button(new_context, liv
     expect(page.locator('.menu-button')).to_be_hidden()
     expect(page.get_by_role('navigation', name='主导航').get_by_role('link', name='协商议题')).to_be_visible()
     expect(page.locator('#language-select')).to_be_visible()
+
+
+# Each cell's label, as the phone shows it (the ::before content), beside its column's heading.
+CELL_LABELS = """() => [...document.querySelectorAll('main table.table')].flatMap((table) => {
+  const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+  return [...table.querySelectorAll('tbody tr')].flatMap((tr) => [...tr.children].map((td, i) => ({
+    heading: heads[i],
+    shown: getComputedStyle(td, '::before').content,
+    value: td.textContent.trim().slice(0, 20),
+  })));
+})"""
+
+
+@pytest.mark.parametrize(
+    ('who', 'paths'),
+    [
+        ('13800000012', ['/roles/', '/audit/', '/account/sessions']),  # the administrator
+        (DEMO_STAFF, ['/residency/review', '/rules/donghu', '/dispatch/', '/topics/review']),
+    ],
+    ids=['admin', 'staff'],
+)
+def test_phone_tables_label_every_cell_with_its_column(new_context, live, who, paths):
+    page = new_context(**PHONE).new_page()
+    log_in(page, who, live.demo_password)
+    counts = {}
+    for path in paths:
+        page.goto(path)
+        expect(page.locator('main table.table thead').first).to_be_hidden()  # the rows are cards on a phone
+        cells = page.evaluate(CELL_LABELS)
+        for cell in cells:
+            assert cell['shown'] == f'"{cell["heading"]}："', f'{path}: {cell}'
+        counts[path] = len(cells)
+        assert page.evaluate('() => document.documentElement.scrollWidth') <= 390, path
+    assert all(counts.values()), f'a table without rows in the demo data: {counts}'
