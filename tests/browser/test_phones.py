@@ -1,5 +1,7 @@
 """Phones (390x844) and paper: a one-line header with a menu, labelled table cells, clean printouts, large text."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -73,3 +75,48 @@ def test_phone_tables_label_every_cell_with_its_column(new_context, live, who, p
         counts[path] = len(cells)
         assert page.evaluate('() => document.documentElement.scrollWidth') <= 390, path
     assert all(counts.values()), f'a table without rows in the demo data: {counts}'
+
+
+A4_POINTS = (595, 842)  # 210 x 297 mm
+
+
+def _printed_documents(page) -> dict[str, tuple[str, str]]:
+    """The demo's topic in public notice, its meeting's notice and record: path -> (document, heading)."""
+    page.goto('/topics/')
+    page.locator('.topic-item h2 a').filter(has_text='老旧小区改造方案征求意见').click()
+    announcement = page.url
+    page.goto('/topics/')
+    page.locator('.topic-item h2 a').filter(has_text='垃圾分类投放点调整').click()
+    meeting = page.locator('section.meetings a').first.get_attribute('href')
+    return {
+        announcement: ('东湖社区 · 议题公示', '老旧小区改造方案征求意见'),
+        meeting: ('东湖社区 · 会议通知', page.locator('section.meetings a').first.inner_text().strip()),
+        f'{meeting}/record': ('东湖社区 · 会议档案', '会议档案'),
+    }
+
+
+def test_announcement_notice_and_record_print_as_clean_a4_documents(new_context, live):
+    page = new_context(**DESK).new_page()
+    log_in(page, DEMO_STAFF, live.demo_password)  # staff: the pages with the most buttons and forms
+    for path, (heading, title) in _printed_documents(page).items():
+        page.goto(path)
+        page.emulate_media(media='screen')
+        expect(page.locator('.print-heading')).to_be_hidden()
+        expect(page.locator('.site-header')).to_be_visible()
+        page.emulate_media(media='print')
+        for chrome in ('.site-header', 'nav', '.site-footer', 'button', '.button', 'form'):
+            visible = page.locator(chrome).evaluate_all(
+                'els => els.filter((el) => el.checkVisibility()).map((el) => el.outerHTML.slice(0, 80))'
+            )
+            assert visible == [], f'{path} prints {chrome}: {visible}'
+        expect(page.locator('.print-heading')).to_have_text(f'社区议事协商 · {heading}')
+        expect(page.locator('h1')).to_contain_text(title)
+        link = page.locator('main a[href]').first
+        assert page.evaluate('(a) => getComputedStyle(a, "::after").content', link.element_handle()) in (
+            'none',
+            'normal',
+        )
+        pdf = page.pdf(prefer_css_page_size=True, print_background=False)  # the page size comes from @page
+        assert pdf.startswith(b'%PDF')
+        sizes = {tuple(round(float(n)) for n in box.split()[2:]) for box in re.findall(rb'/MediaBox \[([^\]]+)\]', pdf)}
+        assert sizes == {A4_POINTS}, f'{path}: page sizes {sizes}'
