@@ -116,3 +116,8 @@ def safe_next(target: str | None) -> str | None:
 
 class LanguageForm(Form):
     locale = StringField(validators=[Optional(), Length(max=10)])
+
+
+class TextSizeForm(Form):
+    #: '1' for large text, anything else for the standard size.
+    large = StringField(validators=[Optional(), Length(max=1)])

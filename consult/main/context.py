@@ -1,5 +1,6 @@
 """Template globals: languages, the current locale, and what the navigation may offer the user."""
 
+from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -13,6 +14,17 @@ from consult.roles.models import ROLE_LABELS
 from consult.roles.permissions import can_manage_roles
 from consult.roles.permissions import can_view_audit
 from consult.submissions import new_token
+
+#: This device's text size: ``large`` or absent (the standard size).
+TEXT_SIZE_COOKIE = 'text_size'
+TEXT_SIZE_MAX_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
+
+
+def large_text() -> bool:
+    """Large text on this page: chosen on this device (the cookie) or on the account (any device)."""
+    if request.cookies.get(TEXT_SIZE_COOKIE) == 'large':
+        return True
+    return bool(current_user.is_authenticated and current_user.large_text)
 
 
 def inject_globals() -> dict:
@@ -30,6 +42,7 @@ def inject_globals() -> dict:
         'html_lang': HTML_LANG.get(locale, 'zh-Hans'),
         'language_names': LANGUAGE_NAMES,
         'nav': nav,
+        'large_text': large_text(),
         'csrf_token_value': generate_csrf,
         # A one-time token for a creating form written by hand (``consult.forms.OnceForm`` renders its own).
         'submission_token': new_token,

@@ -120,3 +120,31 @@ def test_announcement_notice_and_record_print_as_clean_a4_documents(new_context,
         assert pdf.startswith(b'%PDF')
         sizes = {tuple(round(float(n)) for n in box.split()[2:]) for box in re.findall(rb'/MediaBox \[([^\]]+)\]', pdf)}
         assert sizes == {A4_POINTS}, f'{path}: page sizes {sizes}'
+
+
+def test_large_text_toggle_on_a_phone_persists_and_badges_keep_body_size(new_context, live):
+    page = new_context(**PHONE).new_page()
+    page.goto('/topics/')
+    assert page.evaluate('() => getComputedStyle(document.documentElement).fontSize') == '16px'
+    page.locator('.menu-button').click()
+    toggle = page.locator('#large-text-toggle')
+    expect(toggle).to_have_attribute('aria-pressed', 'false')
+    toggle.click()
+    expect(page).to_have_url(f'{live.url}/topics/')  # back where the reader was
+    expect(page.locator('html')).to_have_class('large-text')
+    assert page.evaluate('() => getComputedStyle(document.documentElement).fontSize') == '20px'
+    sizes = page.evaluate("""() => ({
+        body: parseFloat(getComputedStyle(document.body).fontSize),
+        badges: [...document.querySelectorAll('main .badge, main .tag')].map((el) => parseFloat(getComputedStyle(el).fontSize)),
+    })""")
+    assert sizes['badges'], 'no badge on the topic list'
+    assert min(sizes['badges']) >= sizes['body'], sizes
+    page.goto('/communities/')  # another page, and a reload: the cookie keeps the choice
+    expect(page.locator('html')).to_have_class('large-text')
+    page.reload()
+    expect(page.locator('html')).to_have_class('large-text')
+    assert page.evaluate('() => document.documentElement.scrollWidth') <= 390
+    page.locator('.menu-button').click()
+    expect(toggle).to_have_attribute('aria-pressed', 'true')
+    toggle.click()
+    expect(page.locator('html')).not_to_have_class('large-text')
