@@ -167,6 +167,7 @@ NOT_IN_MATRIX = {
     'static',
     'accounts.logout',
     'main.set_language',
+    'main.set_text_size',  # open to everyone, like the language switch (tests/test_text_size.py)
     'accounts.login',
     'accounts.register',
     'socketio',  # answered by Socket.IO's middleware; the rule only gives socket events a matching context
