@@ -171,6 +171,7 @@ NOT_IN_MATRIX = {
     'static',
     'accounts.logout',
     'main.set_language',
+    'main.set_text_size',  # open to everyone, like the language switch (tests/test_text_size.py)
     'accounts.login',
     'accounts.register',
     'accounts.reset_password',  # reached with a mailed token only: tests/accounts/test_password_reset.py

@@ -149,3 +149,8 @@ class ResetCodeForm(ResetPasswordForm):
 
     def validate_code(self, field):
         field.data = re.sub(r'[\s-]', '', field.data or '')
+
+
+class TextSizeForm(Form):
+    #: '1' for large text, anything else for the standard size.
+    large = StringField(validators=[Optional(), Length(max=1)])

@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):
     birth_date: so.Mapped[date] = so.mapped_column(sa.Date)
     #: Explicit language choice; None follows the browser.
     locale: so.Mapped[str | None] = so.mapped_column(sa.String(10))
+    #: Large text (the root font size at 125 %), carried to every device the person logs in on.
+    large_text: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     failed_logins: so.Mapped[int] = so.mapped_column(default=0, server_default='0')
     locked_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

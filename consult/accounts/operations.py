@@ -170,6 +170,13 @@ def set_locale(user: User | None, locale: str | None) -> None:
         db.session.flush()
 
 
+def set_large_text(user: User | None, large: bool) -> None:
+    """Remember the text size on the account (the route also keeps it in a cookie, for this device)."""
+    if user is not None:
+        user.large_text = large
+        db.session.flush()
+
+
 def start_session(user: User, user_agent: str | None) -> LoginSession:
     """Open a login session for ``user`` (the route puts its key in the cookie).
 

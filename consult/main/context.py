@@ -1,6 +1,7 @@
-"""Template globals: languages, the current locale, and the navigation's unread count."""
+"""Template globals: languages, the current locale, the text size, and the navigation's unread count."""
 
 from flask import g
+from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -12,6 +13,17 @@ from consult.notifications.queries import unread_count
 from consult.roles.models import ROLE_LABELS
 from consult.submissions import new_token
 
+#: This device's text size: ``large`` or absent (the standard size).
+TEXT_SIZE_COOKIE = 'text_size'
+TEXT_SIZE_MAX_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
+
+
+def large_text() -> bool:
+    """Large text on this page: chosen on this device (the cookie) or on the account (any device)."""
+    if request.cookies.get(TEXT_SIZE_COOKIE) == 'large':
+        return True
+    return bool(current_user.is_authenticated and current_user.large_text)
+
 
 def inject_globals() -> dict:
     locale = str(get_locale() or 'zh_Hans')
@@ -21,6 +33,7 @@ def inject_globals() -> dict:
         'language_names': LANGUAGE_NAMES,
         # The navigation's count of unread notifications, read once per page when asked (``unread()``).
         'unread': _unread,
+        'large_text': large_text(),
         'csrf_token_value': generate_csrf,
         # A one-time token for a creating form written by hand (``consult.forms.OnceForm`` renders its own).
         'submission_token': new_token,

@@ -21,6 +21,8 @@ MAX_PAGE_SIZE = 100
 FEED_SIZE = 50
 #: A search term longer than this is cut: nobody types more, and LIKE patterns stay cheap.
 MAX_QUERY = 50
+#: Words of a search beyond this many are ignored (each word is one more pair of LIKE conditions).
+MAX_WORDS = 8
 #: Every status except drafts is public (for public, non-private topics).
 HIDDEN_STATUSES = (TopicStatus.DRAFT,)
 
@@ -59,6 +61,11 @@ def _escape_like(text: str) -> str:
     return text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
 
 
+def search_words(q: str | None) -> list[str]:
+    """The words of a search, split at any space (a full-width one too): a topic must match every word."""
+    return list(dict.fromkeys((q or '').split()))[:MAX_WORDS]
+
+
 def public_topics_query(filters: Filters) -> sa.Select:
     """The public topics matching ``filters``, newest first."""
     query = sa.select(Topic).where(Topic.public.is_(True), Topic.status.not_in(HIDDEN_STATUSES))
@@ -70,9 +77,9 @@ def public_topics_query(filters: Filters) -> sa.Select:
         query = query.where(
             sa.exists().where(TopicCategory.topic_id == Topic.id, TopicCategory.code == filters.category)
         )
-    if filters.q:
-        pattern = f'%{_escape_like(filters.q)}%'
-        query = query.where(sa.or_(Topic.title.like(pattern, escape='\\'), Topic.body.like(pattern, escape='\\')))
+    for word in search_words(filters.q):
+        pattern = f'%{_escape_like(word)}%'
+        query = query.where(sa.or_(Topic.title.ilike(pattern, escape='\\'), Topic.body.ilike(pattern, escape='\\')))
     return query.order_by(Topic.created_at.desc(), Topic.id.desc())
 
 

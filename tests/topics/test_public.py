@@ -70,6 +70,36 @@ def test_search_matches_title_and_body_and_escapes_wildcards(client, place, make
     assert '路灯维修' not in page
 
 
+def test_search_with_several_words_needs_every_word_in_title_or_body(client, place, make_topic):
+    make_topic(place.a, '垃圾分类投放点调整', body='投放点搬到2幢旁')
+    make_topic(place.a, '垃圾清运时间', body='每天早上清运')
+    make_topic(place.a, 'Park lights', body='The LIGHTS are out')
+    page = _titles(client, q='垃圾 投放')
+    assert '垃圾分类投放点调整' in page
+    assert '垃圾清运时间' not in page
+    assert '垃圾清运时间' in _titles(client, q='垃圾\u3000清运')  # a full-width space separates words too
+    assert '垃圾分类投放点调整' not in _titles(client, q='垃圾\u3000清运')
+    assert 'Park lights' in _titles(client, q='park  lights')  # case does not matter, on either database
+    nothing = _titles(client, q='垃圾 电梯')
+    assert '垃圾分类投放点调整' not in nothing
+    assert '垃圾清运时间' not in nothing
+
+
+def test_search_words_are_escaped_each(client, place, make_topic):
+    make_topic(place.a, '达标率100%', body='a_b')
+    make_topic(place.a, '达标率1000', body='axb')
+    page = _titles(client, q='100% a_b')
+    assert '达标率100%' in page
+    assert '达标率1000' not in page
+
+
+def test_feed_searches_like_the_list(client, place, make_topic):
+    make_topic(place.a, '垃圾分类投放点调整')
+    make_topic(place.a, '垃圾清运时间')
+    root = ET.fromstring(client.get('/topics/feed.atom', query_string={'q': '垃圾 投放'}).data)
+    assert [e.findtext(f'{ATOM}title') for e in root.findall(f'{ATOM}entry')] == ['垃圾分类投放点调整']
+
+
 def test_bad_filter_values_are_ignored(client, place, make_topic):
     make_topic(place.a, '加装电梯')
     for args in (
