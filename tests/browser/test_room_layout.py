@@ -122,7 +122,7 @@ def test_a_resident_on_a_phone_reads_writes_and_raises_a_hand_without_scrolling(
     resident.locator('#messages').evaluate('m => { m.scrollTop = 0; }')
     expect(resident.locator('#new-messages')).to_be_hidden()
     _send(other, last)
-    expect(resident.locator('#messages .message').filter(has_text=last)).to_have_count(1)
+    expect(resident.locator('#messages .message').filter(has_text=last)).to_have_count(1, timeout=30_000)
     expect(resident.locator('#new-messages')).to_be_visible()
     assert resident.locator('#messages').evaluate('m => m.scrollTop') == 0
     assert _scroll_y(resident) == y
@@ -139,6 +139,8 @@ def test_a_resident_on_a_phone_reads_writes_and_raises_a_hand_without_scrolling(
     assert _in_viewport(resident, '#say-body')
     elsewhere = f'在另一个标签时到达 {secrets.token_hex(3)}'
     _send(other, elsewhere)
+    # (the sender's pace limit, 10 in 10 s, may hold it back a few seconds: its page resends it)
+    expect(other.locator('#messages .message').filter(has_text=elsewhere)).to_have_count(1, timeout=30_000)
     expect(resident.locator('#tab-chat-new')).to_have_text('1')
     resident.locator('#tab-people').press('ArrowLeft')  # keyboard: arrows move between tabs
     resident.locator('#tab-queue').press('ArrowLeft')
