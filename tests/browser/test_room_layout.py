@@ -207,3 +207,27 @@ def test_at_a_desk_chat_queue_and_people_stand_side_by_side(new_context, live):
         assert _in_viewport(chair, selector), selector
     expect(chair.locator('#messages')).to_have_attribute('tabindex', '0')
     assert _axe(chair) == []
+
+
+def test_on_a_phone_the_speaker_is_large_in_the_video_strip_and_ones_own_view_small(new_context, live):
+    resident = _room(_phone(new_context), live, DEMO_RESIDENT)
+    speaker = _room(_desk(new_context), live, DEMO_REPRESENTATIVE)
+    chair = _room(_desk(new_context), live, DEMO_DIRECTOR)
+    for page in (resident, speaker):
+        page.locator('#video-join').click()
+        expect(page.locator('#video')).to_have_attribute('data-in-call', 'yes')
+    expect(resident.locator('.video-tile')).to_have_count(2)
+    own = resident.locator('.video-tile[data-self="yes"]')
+    other = resident.locator('.video-tile[data-self="no"]')
+    expect(other).to_have_attribute('data-speaker', 'no')
+    speaker.locator('#hand').click()
+    row = chair.locator('#queue li').filter(has_text='居民代表')
+    expect(row).to_have_count(1)
+    row.locator('button.give-floor').click()
+    expect(other).to_have_attribute('data-speaker', 'yes')
+    own_box, speaker_box = own.bounding_box(), other.bounding_box()
+    assert own_box['width'] <= 100, 'one sees oneself small'
+    assert speaker_box['width'] >= PHONE['width'] - 40, 'the speaker fills the width of the phone'
+    assert speaker_box['y'] <= own_box['y'], 'the speaker comes first'
+    chair.locator('#end-turn').click()
+    expect(other).to_have_attribute('data-speaker', 'no')
