@@ -39,6 +39,79 @@
     var hand = document.getElementById('hand');
     var endTurn = document.getElementById('end-turn');
     var myId = parseInt(document.body.dataset.user, 10);
+    var newButton = document.getElementById('new-messages');
+    var stuck = true;  // the reader is at the end of the list: new messages keep it there
+    var unseen = 0;
+    var tabNew = document.getElementById('tab-chat-new');
+    var clock = null;
+    try {
+      clock = new Intl.DateTimeFormat(document.documentElement.lang || 'zh-CN',
+        { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: t.zone || undefined });
+    } catch (e) { clock = null; }
+
+    function hhmm(iso) {
+      var d = new Date(iso);
+      return clock && !isNaN(d.getTime()) ? clock.format(d) : '';
+    }
+
+    // The list scrolls by itself, never the page: at its end it follows new messages; scrolled up, a button says
+    // that some came (and how many, on the discussion tab of a phone showing another tab).
+    function atEnd() { return messages.scrollHeight - messages.scrollTop - messages.clientHeight < 24; }
+    function toEnd() { messages.scrollTop = messages.scrollHeight; }
+    function seen() {
+      unseen = 0;
+      newButton.hidden = true;
+      tabNew.textContent = '';
+    }
+    messages.addEventListener('scroll', function () {
+      stuck = atEnd();
+      if (stuck) { seen(); }
+    });
+    newButton.addEventListener('click', function () { toEnd(); stuck = true; seen(); messages.focus({ preventScroll: true }); });
+
+    // The list takes the height left on the screen under the bar and above the message box (at least 12 rem),
+    // so that the newest message shows above the box without the page being scrolled.
+    var dock = document.getElementById('room-dock');
+    function fit() {
+      var top = messages.getBoundingClientRect().top + window.scrollY;
+      if (!messages.offsetParent) { return; }
+      var below = dock.offsetHeight + outboxList.offsetHeight + 12;
+      var rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      messages.style.height = Math.max(12 * rem, window.innerHeight - top - below) + 'px';
+      if (stuck) { toEnd(); }
+    }
+    window.addEventListener('resize', fit);
+    if (window.ResizeObserver) {
+      var watch = new ResizeObserver(fit);
+      [document.getElementById('room-bar'), document.getElementById('video'), dock, outboxList].forEach(function (node) {
+        if (node) { watch.observe(node); }
+      });
+    }
+
+    // Phone tabs (a desk shows the three panels side by side and hides the tab list).
+    var tabs = Array.prototype.slice.call(root.querySelectorAll('.room-tabs [role="tab"]'));
+    function showTab(name, focus) {
+      root.dataset.tab = name;
+      tabs.forEach(function (tab) {
+        var on = tab.dataset.tab === name;
+        tab.setAttribute('aria-selected', on ? 'true' : 'false');
+        tab.tabIndex = on ? 0 : -1;
+        if (on && focus) { tab.focus(); }
+      });
+      if (name !== 'chat') { return; }
+      fit();
+      tabNew.textContent = '';
+      if (stuck) { toEnd(); seen(); } else if (unseen) { newButton.hidden = false; }
+    }
+    tabs.forEach(function (tab, i) {
+      tab.addEventListener('click', function () { showTab(tab.dataset.tab, false); });
+      tab.addEventListener('keydown', function (event) {
+        var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (!step) { return; }
+        event.preventDefault();
+        showTab(tabs[(i + step + tabs.length) % tabs.length].dataset.tab, true);
+      });
+    });
 
     function badge(code) { return el('span', badges[code] || code, 'badge badge-' + code); }
 
@@ -46,6 +119,11 @@
       var li = el('li', null, 'message');
       li.dataset.seq = String(m.seq);
       li.id = 'msg-' + m.seq;
+      if (m.at) {
+        var when = el('time', hhmm(m.at));
+        when.dateTime = m.at;
+        li.appendChild(when);
+      }
       var who = el('strong', m.author.name);
       li.appendChild(who);
       li.appendChild(document.createTextNode(' '));
@@ -63,7 +141,14 @@
         li.appendChild(hide);
       }
       messages.appendChild(li);
-      li.scrollIntoView({ block: 'nearest' });
+      if (messages.offsetParent === null) {  // another tab on a phone: the discussion tab counts what came
+        if (m.author.id !== myId) { unseen += 1; tabNew.textContent = String(unseen); }
+      } else if (stuck) {
+        toEnd();
+      } else if (m.author.id !== myId) {
+        unseen += 1;
+        newButton.hidden = false;
+      }
       // Our own message, stored (whatever its outbox line said), or acknowledged ones it has now caught up with.
       outbox = outbox.filter(function (item) {
         var done = item.id === m.client_id || (item.state === 'delivered' && item.seq <= m.seq);
@@ -115,12 +200,24 @@
       });
     }
 
+    // The meeting page's sentence (meetings/_quorum.html), its numbers in spans that tests and styles can find.
     function drawQuorum(q) {
-      document.getElementById('quorum-present').textContent = String(q.present);
-      document.getElementById('quorum-required').textContent = q.required === null ? '–' : String(q.required);
-      document.getElementById('quorum-members').textContent = String(q.members);
+      var text = document.getElementById('quorum-text');
+      text.textContent = '';
+      var values = { present: q.present, members: q.members, required: q.required };
+      if (q.required === null) {
+        text.textContent = t.tNoRule;
+      } else {
+        t.tQuorum.split(/(\{present\}|\{members\}|\{required\})/).forEach(function (part) {
+          var key = /^\{(\w+)\}$/.exec(part);
+          if (!key) { text.appendChild(document.createTextNode(part)); return; }
+          var span = el('span', String(values[key[1]]));
+          span.id = 'quorum-' + key[1];
+          text.appendChild(span);
+        });
+      }
       var met = document.getElementById('quorum-met');
-      met.textContent = q.required === null ? t.tNoRule : (q.met ? t.tMet : t.tNotMet);
+      met.textContent = q.required === null ? '' : (q.met ? t.tMet : t.tNotMet);
       document.getElementById('quorum').dataset.met = q.met ? 'yes' : 'no';
     }
 
@@ -136,6 +233,7 @@
       document.getElementById('presence-count').textContent = String(p.count);
       var list = document.getElementById('presence');
       list.textContent = '';
+      document.getElementById('tab-people-count').textContent = String(p.count);
       var muted = state ? state.muted : [];
       p.people.forEach(function (person) {
         var li = el('li', person.name + ' ');
@@ -180,7 +278,16 @@
         }
         queue.appendChild(li);
       });
-      var speaking = s.speaker && s.speaker.id === myId;
+      document.getElementById('tab-queue-count').textContent = s.queue.length ? String(s.queue.length) : '';
+      var speaking = !!(s.speaker && s.speaker.id === myId);
+      var turn = document.getElementById('your-turn');
+      turn.dataset.mine = speaking ? 'yes' : 'no';
+      var turnText = speaking ? t.tTurn : '';
+      if (turn.textContent !== turnText) { turn.textContent = turnText; }  // a status region: read out when it fills
+      if (root.dataset.speaker !== String(s.speaker ? s.speaker.id : '')) {
+        root.dataset.speaker = s.speaker ? String(s.speaker.id) : '';
+        document.dispatchEvent(new CustomEvent('room:speaker', { detail: s.speaker ? s.speaker.id : null }));
+      }
       if (hand) {
         hand.hidden = !rights.hand || speaking;
         hand.textContent = mine ? t.tLower : t.tHand;
@@ -190,7 +297,10 @@
       var canChat = rights.chat || speaking;
       sayBody.disabled = !canChat || s.status !== 'open';
       document.getElementById('say-send').disabled = sayBody.disabled;
-      if (!canChat && rights.kind === 'observer') { sayError.textContent = t.tNoChat; } else if (sayError.textContent === t.tNoChat) { sayError.textContent = ''; }
+      // Why one cannot write, said beside the box (and read with it: aria-describedby).
+      var why = '';
+      if (!canChat && rights.kind === 'observer') { why = t.tNoChat; } else if (canChat && s.status !== 'open') { why = t.tClosed; }
+      if (why) { sayError.textContent = why; } else if (sayError.textContent === t.tNoChat || sayError.textContent === t.tClosed) { sayError.textContent = ''; }
       document.getElementById('room-status').dataset.status = s.status;
       tick();
     }
@@ -206,8 +316,14 @@
 
     function tick() {
       if (!state) { return; }
-      document.getElementById('item-timer').textContent = state.item ? remaining(state.item.ends_at) : '';
-      document.getElementById('speaker-timer').textContent = state.speaker ? remaining(state.speaker.ends_at) : '';
+      timer('item-timer', state.item ? state.item.ends_at : null);
+      timer('speaker-timer', state.speaker ? state.speaker.ends_at : null);
+    }
+
+    function timer(id, iso) {
+      var node = document.getElementById(id);
+      node.textContent = remaining(iso);
+      node.dataset.over = iso && Date.parse(iso) < Date.now() + offset ? 'yes' : 'no';
     }
     setInterval(tick, 1000);
 
@@ -251,7 +367,6 @@
       } else if (!failed && button) {
         button.remove();
       }
-      item.li.scrollIntoView({ block: 'nearest' });
     }
 
     // Acknowledged: the outbox line goes when the message itself is drawn in sequence (render), or now if it was.
@@ -310,6 +425,7 @@
         if (ack.more) { replay(); } else { drain(); }
         clearUnavailable();
         sendOutbox();
+        fit();
         root.dataset.joined = 'yes';
       });
     }
@@ -348,6 +464,8 @@
       var item = { id: clientId(), body: body, state: 'sending', tries: 0 };
       outbox.push(item);
       sayBody.value = '';
+      stuck = true;
+      toEnd();
       drawItem(item);
       send(item);
     });

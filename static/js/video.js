@@ -44,8 +44,22 @@
       }
       figure.querySelector('figcaption').textContent = member.name + (member.sends ? '' : ' · ' + t.tWatching);
       figure.dataset.sends = member.sends ? 'yes' : 'no';
+      placeTile(figure, sid, member);
       return figure;
     }
+
+    // The strip: the speaker's tile large and first, one's own view small, the others in a row (room.css).
+    function placeTile(figure, sid, member) {
+      var speaker = document.getElementById('room').dataset.speaker || '';
+      figure.dataset.self = sid === me ? 'yes' : 'no';
+      figure.dataset.speaker = sid !== me && member.user !== undefined && String(member.user) === speaker ? 'yes' : 'no';
+    }
+    document.addEventListener('room:speaker', function () {
+      Array.prototype.forEach.call(tiles.children, function (figure) {
+        var sid = figure.dataset.sid;
+        placeTile(figure, sid, members[sid] || {});
+      });
+    });
 
     function dropPeer(sid) {
       if (peers[sid]) { peers[sid].close(); delete peers[sid]; }

@@ -196,3 +196,14 @@ def test_the_topic_page_offers_session_steps_only_through_meetings(client, auth,
     for action in ('open_session', 'form_opinion', 'defer', 'reschedule'):
         assert f'/step/{action}' not in page
     assert client.get(f'/topics/{open_meeting.topic_id}/step/form_opinion').status_code in (403, 404)
+
+
+def test_the_room_says_the_quorum_in_the_meeting_pages_sentence(client, auth, db, cast, open_meeting):
+    """One wording (meetings/_quorum.html): the meeting page fills it in, the live room's script fills it live."""
+    auth.login(cast.resident)
+    zh = {'Accept-Language': 'zh-CN'}
+    detail = client.get(f'/meetings/{open_meeting.id}', headers=zh).get_data(as_text=True)
+    assert re.search(r'\d+ 名有表决权成员中 \d+ 人到会；法定人数 \d+ 人。', detail)
+    room = client.get(f'/meetings/{open_meeting.id}/room', headers=zh).get_data(as_text=True)
+    assert 'data-t-quorum="{members} 名有表决权成员中 {present} 人到会；法定人数 {required} 人。"' in room
+    assert 'data-zone="Asia/Shanghai"' in room  # messages show their time in the city's zone

@@ -19,6 +19,7 @@ from consult.accounts.models import User
 from consult.db import db
 from consult.inputs import int_arg
 from consult.kernel.actions import may
+from consult.kernel.clock import CITY_ZONE
 from consult.meetings import bp
 from consult.meetings import checkin
 from consult.meetings import operations as ops
@@ -47,6 +48,7 @@ def room_page(meeting_id: int):
         badge_labels={code: str(label) for code, label in BADGE_LABELS.items()},
         video=video.has_video(meeting) and meeting.in_session,
         video_max=video.call_max(),
+        city_zone=CITY_ZONE.key,
     )
 
 
