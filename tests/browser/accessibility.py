@@ -101,7 +101,7 @@ def page_key(page: Page) -> tuple:
     state = page.evaluate(
         '() => [document.body ? document.body.dataset.user || "" : "", document.documentElement.lang]'
     )
-    return (page.url, *state, (page.viewport_size or {}).get('width'))
+    return (page.url.split('#')[0], *state, (page.viewport_size or {}).get('width'))
 
 
 @dataclass
@@ -109,7 +109,8 @@ class PageAudit:
     """Every main-frame address the pages of a test's contexts loaded, audited once the test has passed.
 
     The pages still open are audited as the test left them; every other address is loaded again (GET, in a new
-    page of the same context, so with the same login, size and language) and audited. ``seen`` is shared by the
+    page of the same context, so with the same size and language, and the login the context has at the end: a
+    page seen before logging in is seen again logged in, or redirected) and audited. ``seen`` is shared by the
     whole session: a page already audited for the same user, width and language is not audited again.
     """
 
@@ -126,7 +127,10 @@ class PageAudit:
 
     def _watch_page(self, context: BrowserContext, page: Page) -> None:
         # Only records: a handler must not call back into Playwright's sync API.
-        page.on('framenavigated', lambda frame: frame == page.main_frame and self.visited.append((context, frame.url)))
+        page.on(
+            'framenavigated',
+            lambda frame: frame == page.main_frame and self.visited.append((context, frame.url.split('#')[0])),
+        )
 
     def _revisitable(self, url: str) -> bool:
         return url.startswith(self.origin + '/') and not SKIPPED_PATHS.search(urlsplit(url).path)
@@ -139,7 +143,7 @@ class PageAudit:
             for page in list(context.pages):
                 if page.is_closed() or not self._revisitable(page.url):
                     continue
-                done.add((id(context), page.url))
+                done.add((id(context), page.url.split('#')[0]))
                 findings += self._audit_once(page)
         for context, url in self.visited:
             if id(context) in self.closed or (id(context), url) in done or not self._revisitable(url):

@@ -20,10 +20,11 @@ from tests.browser.accessibility import SKIPPED_PATHS
 from tests.browser.accessibility import audit
 from tests.browser.accessibility import report
 from tests.browser.accessibility import signature
+from tests.browser.conftest import AUDIT
 from tests.browser.conftest import log_in
 from tests.live_server import DEMO_WAITING
 
-pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.no_axe]  # it audits every page itself
+pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 MAX_PAGES = 40
 PER_ROUTE = 2
@@ -83,6 +84,7 @@ def audited() -> dict[str, set[str]]:
     return {size: set() for size in SIZES}
 
 
+@pytest.mark.no_axe  # it audits every page itself
 @pytest.mark.parametrize('size', list(SIZES))
 @pytest.mark.parametrize(('mobile', 'role'), ROLES, ids=[role for _, role in ROLES])
 def test_every_reachable_page_is_accessible(browser, live, audited, mobile, role, size):
@@ -106,3 +108,21 @@ def test_every_reachable_page_is_accessible(browser, live, audited, mobile, role
         assert not findings, f'{role} at {size} size: ' + report(findings)
     finally:
         context.close()
+
+
+def test_the_audit_after_each_browser_test_reports_rule_impact_selector_and_address(page, live, request):
+    """The audit that runs after every browser test (conftest.py) finds what a page breaks and says where."""
+
+    page.goto('/communities/?axe-self-test')  # an address of its own: audits are once per address
+    page.evaluate("""() => {
+      const img = document.createElement('img');
+      img.id = 'no-alt';
+      img.src = 'data:,';
+      document.querySelector('main').append(img);
+    }""")
+    findings = request.node.stash[AUDIT].check()
+    assert [(f.rule, f.impact, f.targets, f.url) for f in findings] == [
+        ('image-alt', 'critical', ('#no-alt',), f'{live.url}/communities/?axe-self-test')
+    ]
+    assert f'{live.url}/communities/?axe-self-test: image-alt [critical]' in report(findings)
+    page.close()  # else the audit after the test would fail it, as it fails any test that leaves such a page
