@@ -144,7 +144,11 @@ class PageAudit:
                 if page.is_closed() or not self._revisitable(page.url):
                     continue
                 done.add((id(context), page.url.split('#')[0]))
-                findings += self._audit_once(page)
+                try:
+                    findings += self._audit_once(page)
+                except Exception as exc:  # a page the test left mid-navigation: it is loaded again below
+                    done.discard((id(context), page.url.split('#')[0]))
+                    print(f'accessibility audit of {page.url} as left failed: {type(exc).__name__}')
         for context, url in self.visited:
             if id(context) in self.closed or (id(context), url) in done or not self._revisitable(url):
                 continue
