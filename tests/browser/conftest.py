@@ -3,6 +3,8 @@
 ``tests/browser`` drives a real server process (``tests/live_server.py``) with real websockets in the page.
 A missing Chromium is a failure, not a skip: CI installs it, so its absence is a broken environment.
 On failure, every open page of the test is saved as a screenshot in ``test-artifacts/``.
+Once a test has passed, axe-core audits every page its contexts loaded (``accessibility.py``): a serious or
+critical violation fails the test, with the rule, impact, selectors and address (``no_axe`` opts a test out).
 """
 
 import re
@@ -15,6 +17,8 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 from playwright.sync_api import sync_playwright
 
+from tests.browser.accessibility import PageAudit
+from tests.browser.accessibility import report
 from tests.live_server import live_server
 from tests.support import ROOT
 
@@ -49,6 +53,27 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+AUDIT = pytest.StashKey[PageAudit]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a passing browser test, audit the pages it loaded; the test fails with the violations found."""
+    result = yield
+    audit = item.stash.get(AUDIT, None)
+    if audit is not None and item.get_closest_marker('no_axe') is None:
+        findings = audit.check()
+        if findings:
+            pytest.fail(report(findings), pytrace=False)
+    return result
+
+
+@pytest.fixture(scope='session')
+def audited_pages() -> set:
+    """The pages already audited in this session (address, user, language, width)."""
+    return set()
+
+
 @pytest.fixture(scope='session')
 def live(tmp_path_factory):
     with live_server(tmp_path_factory.mktemp('browser-live')) as server:
@@ -70,15 +95,19 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def new_context(browser, live, request):
+def new_context(browser, live, request, audited_pages):
     """Factory: a fresh browser context (own cookies) on the live server, Chinese by default like our users."""
     contexts: list[BrowserContext] = []
+    audit = PageAudit(origin=live.url, seen=audited_pages)
+    request.node.stash[AUDIT] = audit
 
     def make(**options) -> BrowserContext:
         options = {'base_url': live.url, 'locale': 'zh-CN', 'timezone_id': 'Asia/Shanghai', **options}
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
+        if options['base_url'] == live.url:
+            audit.watch(context)
         return context
 
     yield make
