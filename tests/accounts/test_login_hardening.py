@@ -103,14 +103,17 @@ def test_wrong_password_takes_as_long_with_or_without_an_account(client, auth, m
             assert auth.login(identifier, password='wrong-password').status_code == 401
             return time.perf_counter() - started
 
-        known = min(timed(user.mobile) for _ in range(3))
-        unknown = min(timed(f'1391234{n:04d}') for n in range(3))
+        # Interleaved, the fastest of five each: a busy machine slows single requests, not the fastest of several.
+        pairs = [(timed(user.mobile), timed(f'1391234{n:04d}')) for n in range(5)]
+        known = min(k for k, _u in pairs)
+        unknown = min(u for _k, u in pairs)
     finally:
         app.config['LOGIN_MAX_FAILURES'] = before
     one_hash = min(_timed_hash(user.password_hash) for _ in range(3))
     # Without the dummy hash an unknown number answered in a fraction of one hash's time.
     assert unknown > 0.6 * one_hash, (known, unknown, one_hash)
-    assert 0.5 < unknown / known < 2, (known, unknown)
+    # Without the dummy hash the ratio was about 0.05; noise on a loaded 2-core machine stays well inside this.
+    assert 1 / 3 < unknown / known < 3, (known, unknown)
 
 
 def _timed_hash(password_hash) -> float:
