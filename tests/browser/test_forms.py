@@ -1,0 +1,65 @@
+"""Issue 12, forms and buttons at phone size (390x844): checkboxes and radio buttons sit inline before their
+labels, the label is the tap target (44 px rows), and a form has one primary (filled) submit button.
+"""
+
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.live_server import DEMO_RESIDENT
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+PHONE = {'width': 390, 'height': 844}
+
+
+def _box(locator):
+    box = locator.bounding_box()
+    assert box, 'not rendered'
+    return box
+
+
+def test_topic_form_checkboxes_are_clicked_by_their_labels_on_a_phone(new_context, live):
+    page = new_context(viewport=PHONE, has_touch=True, is_mobile=True).new_page()
+    log_in(page, DEMO_RESIDENT, live.demo_password)
+    page.goto('/topics/new')
+    title = f'单元门禁维修 {secrets.token_hex(3)}'
+    page.fill('#title', title)
+    page.fill('#body', '门禁坏了两周。')
+
+    for box_id in ('categories-0', 'declared_not_excluded'):
+        box = page.locator(f'#{box_id}')
+        label = page.locator(f'label[for="{box_id}"]')
+        b, lb = _box(box), _box(label)
+        assert b['width'] < 40 and b['height'] < 40, f'{box_id} is drawn as a {b["width"]}x{b["height"]} box'
+        assert abs((b['y'] + b['height'] / 2) - (lb['y'] + lb['height'] / 2)) < 12, f'{box_id} is not beside its label'
+        assert b['x'] < lb['x'], f'{box_id} is not before its label'
+        row = page.locator(f'#{box_id}').locator('xpath=..')
+        assert _box(row)['height'] >= 43.5, f'the row of {box_id} is under 44 px'
+        assert _box(label)['height'] >= 40, f'the label of {box_id} is not a large tap target'
+        label.tap()
+        expect(box).to_be_checked()
+
+    # the category list has no bullets
+    assert page.locator('#categories li').first.evaluate('e => getComputedStyle(e).listStyleType') == 'none'
+    # one primary action: "Submit" is filled, "Save draft" is outlined
+    submit_bg = page.locator('#submit_now').evaluate('e => getComputedStyle(e).backgroundColor')
+    save_bg = page.locator('#save').evaluate('e => getComputedStyle(e).backgroundColor')
+    assert submit_bg != save_bg
+    assert save_bg == 'rgb(255, 255, 255)'
+
+    page.locator('#submit_now').tap()
+    expect(page.locator('main h1')).to_have_text(title)
+
+
+def test_radio_buttons_are_inline_on_the_topic_form(new_context, live):
+    page = new_context(viewport=PHONE, has_touch=True, is_mobile=True).new_page()
+    log_in(page, DEMO_RESIDENT, live.demo_password)
+    page.goto('/topics/new')
+    radio = page.locator('#area_kind-1')
+    label = page.locator('label[for="area_kind-1"]')
+    assert _box(radio)['width'] < 40
+    label.tap()
+    expect(radio).to_be_checked()
