@@ -33,7 +33,8 @@ def test_topic_form_checkboxes_are_clicked_by_their_labels_on_a_phone(new_contex
         box = page.locator(f'#{box_id}')
         label = page.locator(f'label[for="{box_id}"]')
         b, lb = _box(box), _box(label)
-        assert b['width'] < 40 and b['height'] < 40, f'{box_id} is drawn as a {b["width"]}x{b["height"]} box'
+        assert b['width'] < 40, f'{box_id} is drawn {b["width"]} px wide'
+        assert b['height'] < 40, f'{box_id} is drawn {b["height"]} px high'
         assert abs((b['y'] + b['height'] / 2) - (lb['y'] + lb['height'] / 2)) < 12, f'{box_id} is not beside its label'
         assert b['x'] < lb['x'], f'{box_id} is not before its label'
         row = page.locator(f'#{box_id}').locator('xpath=..')
