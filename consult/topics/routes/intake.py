@@ -220,6 +220,7 @@ def detail(topic_id: int):
         my_cosign=queries.active_cosign(topic.id, user.id) if user else None,
         exclusion=EXCLUSIONS.get(topic.exclusion_code or ''),
         action_labels=states.ACTION_LABELS,
+        step_label=states.step_label,
         form_labels=FORM_LABELS,
         channel_labels=CHANNEL_LABELS,
         category_label=category_label,
