@@ -64,3 +64,44 @@ def test_radio_buttons_are_inline_on_the_topic_form(new_context, live):
     assert _box(radio)['width'] < 40
     label.tap()
     expect(radio).to_be_checked()
+
+
+def test_a_step_that_cannot_be_undone_asks_first(new_context, live):
+    """Revoking a role asks in the reader's language; "No" changes nothing, "Yes" revokes."""
+    from tests.live_server import DEMO_ADMIN
+    from tests.live_server import DEMO_WAITING
+
+    reason = f'confirm test {secrets.token_hex(3)}'
+    admin = new_context().new_page()
+    log_in(admin, DEMO_ADMIN, live.demo_password)
+    admin.goto('/roles/grant')
+    admin.fill('#identifier', DEMO_WAITING)
+    admin.select_option('#role', 'expert')
+    admin.select_option('#community_id', label='东湖社区')
+    admin.fill('#reason', reason)
+    admin.locator('main form button[type=submit]').click()
+    row = admin.locator('tr.grant').filter(has_text=reason)
+    expect(row).to_have_count(1)
+    row.locator('input[name=reason]').fill('任期结束')
+
+    questions = []
+
+    def answer(accept):
+        def handle(dialog):
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return handle
+
+    admin.once('dialog', answer(False))
+    row.locator('form.revoke button[type=submit]').click()
+    admin.wait_for_timeout(500)
+    expect(row).to_have_count(1)
+    expect(row.locator('form.revoke button[type=submit]')).to_be_enabled()  # the form still works
+    assert '撤销' in questions[0]
+    assert '无法撤销' in questions[0]
+
+    admin.once('dialog', answer(True))
+    row.locator('form.revoke button[type=submit]').click()
+    expect(admin.locator('tr.grant').filter(has_text=reason)).to_have_count(0)
+    assert len(questions) == 2
