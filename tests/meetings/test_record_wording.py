@@ -19,3 +19,9 @@ def test_the_record_is_in_words(client, auth, db, cast, open_meeting):
     assert '（限议题涉及的区域）：新增1人' in page
     assert '3分钟' in page
     assert '列席' in page
+
+
+def test_each_room_link_names_its_meeting(client, auth, db, cast, open_meeting):
+    auth.login(cast.resident)
+    page = client.get('/meetings/mine').get_data(as_text=True)
+    assert f'aria-label="Enter the meeting room: {open_meeting.title}"' in page
