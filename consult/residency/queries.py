@@ -63,3 +63,23 @@ def households_of(building_id: int) -> list[Household]:
     return list(
         db.session.scalars(sa.select(Household).where(Household.building_id == building_id).order_by(Household.number))
     )
+
+
+def residence_standing(user, community) -> str:
+    """Where ``user`` stands as a resident of ``community``: ``verified``, ``elsewhere`` (verified in another
+    community), ``pending`` (a claim waits for review) or ``none``; for pages that say why a step is missing."""
+    if user is None or not getattr(user, 'is_authenticated', False):
+        return 'none'
+    statuses = db.session.execute(
+        sa.select(Membership.community_id, Membership.status).where(
+            Membership.user_id == user.id,
+            Membership.status.in_([MembershipStatus.VERIFIED, MembershipStatus.PENDING]),
+        )
+    ).all()
+    if any(s == MembershipStatus.VERIFIED and c == community.id for c, s in statuses):
+        return 'verified'
+    if any(s == MembershipStatus.PENDING for _c, s in statuses):
+        return 'pending'
+    if any(s == MembershipStatus.VERIFIED for _c, s in statuses):
+        return 'elsewhere'
+    return 'none'

@@ -189,6 +189,7 @@ def mine():
         'topics/mine.html',
         page=page,
         may_review=bool(community_ids_for(current_user, Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR)),
+        may_propose=bool(p.submittable_community_ids(current_user)),
         may_confirm=bool(p.party_community_ids(current_user)),
     )
 
