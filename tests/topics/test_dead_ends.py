@@ -13,7 +13,7 @@ def test_an_unverified_person_is_told_why_there_is_no_cosign_button(client, db, 
     topic = make_topic('submitted', submitter=cast.resident, channel=SourceChannel.ONLINE)
     auth.login(make_user())
     page = _zh(client, f'/topics/{topic.id}')
-    assert 'action="/topics/%d/cosign"' % topic.id not in page
+    assert f'action="/topics/{topic.id}/cosign"' not in page
     assert f'联署仅限{topic.community.name}已核验的居民' in page
     assert 'href="/residency/claim"' in page
 
