@@ -105,3 +105,34 @@ def test_a_step_that_cannot_be_undone_asks_first(new_context, live):
     row.locator('form.revoke button[type=submit]').click()
     expect(admin.locator('tr.grant').filter(has_text=reason)).to_have_count(0)
     assert len(questions) == 2
+
+
+def test_the_agenda_is_edited_as_rows_on_a_phone(new_context, live):
+    """No bar to type: each agenda item is a row with its title and minutes; the server gets the same lines."""
+    from tests.live_server import DEMO_STAFF
+
+    page = new_context(viewport=PHONE, has_touch=True, is_mobile=True).new_page()
+    log_in(page, DEMO_STAFF, live.demo_password)
+    page.goto('/topics/')
+    page.locator('a').filter(has_text='垃圾分类投放点调整').first.click()
+    page.locator('a[href*="/meetings/new/"]').click()
+    expect(page.locator('#agenda')).to_be_hidden()
+    title = f'议程测试 {secrets.token_hex(3)}'
+    page.fill('#title', title)
+    from datetime import date
+    from datetime import timedelta
+
+    page.locator('#starts_at').fill(f'{date.today() + timedelta(days=30)}T19:00')
+    page.fill('#place', '社区活动室')
+    page.locator('.agenda-row .agenda-title').first.fill('方案介绍')
+    page.locator('.agenda-row .agenda-minutes').first.fill('10')
+    page.locator('.agenda-add').tap()
+    expect(page.locator('.agenda-row')).to_have_count(2)
+    page.locator('.agenda-row .agenda-title').nth(1).fill('讨论｜表决')  # a full-width bar inside a title
+    page.locator('.agenda-row .agenda-minutes').nth(1).fill('30')
+    page.locator('main form button[type=submit].primary').tap()
+    expect(page.locator('main h1')).to_have_text(title)
+    items = page.locator('ol.agenda li')
+    expect(items).to_have_count(2)
+    expect(items.nth(0)).to_contain_text('方案介绍')
+    expect(items.nth(1)).to_contain_text('30')

@@ -25,3 +25,9 @@ def test_each_room_link_names_its_meeting(client, auth, db, cast, open_meeting):
     auth.login(cast.resident)
     page = client.get('/meetings/mine').get_data(as_text=True)
     assert f'aria-label="Enter the meeting room: {open_meeting.title}"' in page
+
+
+def test_the_agenda_accepts_a_full_width_bar():
+    from consult.meetings.operations import parse_agenda
+
+    assert parse_agenda('方案介绍｜10\n讨论 ｜ ３０\n表决') == [('方案介绍', 10), ('讨论', 30), ('表决', 15)]
