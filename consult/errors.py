@@ -1,6 +1,7 @@
 """Error pages: HTML or JSON by what the client accepts; never a stack trace."""
 
 import logging
+import time
 
 from flask import current_app
 from flask import jsonify
@@ -8,6 +9,7 @@ from flask import render_template
 from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -41,14 +43,43 @@ def _unavailable_message() -> str:
     return _('The service is temporarily unavailable. Please try again later.')
 
 
-def _render(code: int, message: str | None = None):
+def _wait_message(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext(
+            'Too many attempts. Please wait %(num)s second and try again.',
+            'Too many attempts. Please wait %(num)s seconds and try again.',
+            seconds,
+        )
+    minutes = -(-seconds // 60)
+    return ngettext(
+        'Too many attempts. Please wait %(num)s minute and try again.',
+        'Too many attempts. Please wait %(num)s minutes and try again.',
+        minutes,
+    )
+
+
+def _retry_after(exc) -> int:
+    """Seconds until the limit that was hit lets the client in again (at least 1)."""
+    from consult.extensions import limiter
+
+    current = limiter.current_limit
+    if current is not None and current.reset_at:
+        return max(1, int(current.reset_at - time.time()) + 1)
+    try:
+        return max(1, int(exc.limit.limit.get_expiry()))
+    except Exception:  # a limit without a window: say a minute
+        return 60
+
+
+def _render(code: int, message: str | None = None, headers: dict | None = None):
     """The error page in the site's layout; if the layout fails (it reads the user and the navigation, so the
     database), the same message on a page that needs no database."""
     message = message or _messages().get(code, _messages()[500])
+    headers = headers or {}
     if _wants_json():
-        return jsonify(error={'code': code, 'message': message}), code
+        return jsonify(error={'code': code, 'message': message}), code, headers
     try:
-        return render_template('errors/error.html', code=code, message=message), code
+        return render_template('errors/error.html', code=code, message=message), code, headers
     except Exception as exc:
         rollback_quietly()
         if unavailable(exc):
@@ -86,7 +117,8 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def _rate(exc):
-        return _render(429)
+        seconds = _retry_after(exc)
+        return _render(429, _wait_message(seconds), {'Retry-After': str(seconds)})
 
     @app.errorhandler(HTTPException)
     def _http(exc):

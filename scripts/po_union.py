@@ -17,16 +17,21 @@ def _load(path):
         return read_po(handle)
 
 
+def _translated(string) -> bool:
+    """Whether a msgstr (a plural message's is a tuple) has any text."""
+    return any(string) if isinstance(string, tuple | list) else bool(string)
+
+
 def main(target: str, *others: str) -> int:
     catalog = _load(target)
     sources = [_load(path) for path in others]
     filled = 0
     for message in catalog:
-        if not message.id or (message.string and message.string != ('', '') and not message.fuzzy):
+        if not message.id or (_translated(message.string) and not message.fuzzy):
             continue
         for source in sources:
             found = source.get(message.id, message.context)
-            if found is not None and found.string and not found.fuzzy:
+            if found is not None and _translated(found.string) and not found.fuzzy:
                 message.string = found.string
                 message.flags.discard('fuzzy')
                 filled += 1

@@ -125,3 +125,30 @@ def test_comment_period_status_migration_reads_each_period_s_history(tmp_path):
                 rows = dict(conn.execute(sa.text('SELECT id, status FROM comment_periods ORDER BY id')).all())
             assert rows == {1: 'open', 2: 'closed', 3: 'summarised'}
             db.engine.dispose()
+
+
+@pytest.mark.parametrize('kind', ['sqlite', pytest.param('postgresql', marks=pytest.mark.postgres)])
+def test_the_first_rule_set_summary_names_no_design_document(kind, tmp_path):
+    """Issue 12: the public rules history said "Defaults (domain.md section c)"; it says what the version is."""
+    with empty_database(kind, tmp_path) as url:
+        app = create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': url})
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision='4b91bba7313e')
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO cities (id, name) VALUES (1, '旧市')"))
+                conn.execute(sa.text("INSERT INTO central_communities (id, city_id, name) VALUES (1, 1, '旧中心')"))
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO communities (id, central_community_id, name, code) VALUES (1, 1, '旧社区', 'old')"
+                    )
+                )
+            upgrade(directory=MIGRATIONS, revision='e5b8d3c1f2a6'  # the migration before the rewording)
+            with db.engine.connect() as conn:
+                before = conn.execute(sa.text('SELECT summary FROM rule_sets WHERE community_id = 1')).scalar_one()
+            upgrade(directory=MIGRATIONS)
+            with db.engine.connect() as conn:
+                after = conn.execute(sa.text('SELECT summary FROM rule_sets WHERE community_id = 1')).scalar_one()
+            assert 'domain.md' in before
+            assert 'domain.md' not in after
+            assert after.startswith('默认规则')
+            db.engine.dispose()

@@ -56,11 +56,22 @@ def register():
             form.birth_date.data,
         )
         if refusal is not None:
-            form.identifier.errors.append(str(refusal))
+            _field_of(form, refusal).errors.append(str(refusal))
         else:
             flash(_('Welcome! Now tell us where you live so your committee can verify you.'), 'success')
             return redirect(url_for('residency.claim'))
     return render_template('accounts/register.html', form=form)
+
+
+def _field_of(form, refusal):
+    """The field a registration refusal is about, so its message appears under that field."""
+    if refusal.code == 'bad_birth_date':
+        return form.birth_date
+    if refusal.code == 'empty_name':
+        from consult.security import clean_text
+
+        return form.display_name if not clean_text(form.display_name.data) else form.real_name
+    return form.identifier
 
 
 def _register_and_log_in(*args):

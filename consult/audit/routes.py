@@ -8,6 +8,8 @@ from flask_login import current_user
 from flask_login import login_required
 
 from consult.audit import bp
+from consult.audit.labels import AUDIT_LABELS
+from consult.audit.labels import audit_subject
 from consult.audit.models import AuditEntry
 from consult.db import db
 from consult.inputs import int_arg
@@ -37,7 +39,7 @@ def index():
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    return render_template('audit/index.html', page=page)
+    return render_template('audit/index.html', page=page, audit_labels=AUDIT_LABELS, audit_subject=audit_subject)
 
 
 def _scope(user) -> set[int] | None:

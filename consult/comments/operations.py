@@ -46,7 +46,7 @@ WHO_COMMENTS = Rule(
         'representatives, NPC deputies and experts of the community take part'
     ),
 )
-COMMENT_PACE = Rule('comment_pace', _l('Consult design: comments are paced and not repeated'))
+COMMENT_PACE = Rule('comment_pace', _l('Platform rule: comments are paced and not repeated'))
 DUPLICATE_WINDOW = timedelta(minutes=1)
 
 

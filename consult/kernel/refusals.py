@@ -30,8 +30,13 @@ REPRESENTATIVE_IS_RESIDENT = Rule(
         "Village Committee Organisation Law art 25, by analogy: representatives are elected from the community's residents"
     ),
 )
-ONE_RESIDENCE = Rule('one_residence', _l('Consult design: a resident takes part in one community at a time'))
-REASON_REQUIRED = Rule('reason_required', _l('Consult design: every refusal, grant and revocation states its reason'))
+ONE_RESIDENCE = Rule('one_residence', _l('Platform rule: a resident takes part in one community at a time'))
+REASON_REQUIRED = Rule(
+    'reason_required',
+    _l(
+        'Platform rule, following the feedback duty of the Opinions on Strengthening Urban and Rural Community Consultation (2015): every refusal, grant and revocation states its reason'
+    ),
+)
 
 
 class Refusal(Exception):

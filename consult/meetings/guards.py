@@ -37,12 +37,12 @@ PROCEDURE = Rule(
     'meeting_procedure',
     _l('Longgang Community Governance Regulation art 12 (deliberation procedure): the steps of a session'),
 )
-CHAIR = Rule('meeting_chair', _l('Consult design: the chair gives the floor and moderates the room'))
+CHAIR = Rule('meeting_chair', _l('Platform rule: the chair gives the floor and moderates the room'))
 CHECKIN = Rule(
     'meeting_checkin',
     _l('Sign-in: the code shown in the room changes every few seconds and works only there and then'),
 )
-MESSAGES = Rule('live_messages', _l('Consult design: live messages are plain text, size-limited and rate-limited'))
+MESSAGES = Rule('live_messages', _l('Platform rule: live messages are plain text, size-limited and rate-limited'))
 VIDEO = Rule(
     'meeting_video',
     _l(

@@ -69,10 +69,13 @@ def _text(value, maximum: int, empty: str, too_long: str) -> str:
 
 
 def parse_agenda(lines: str) -> list[tuple[str, int]]:
-    """Agenda items, one per line as ``title | minutes`` (minutes default to 15)."""
+    """Agenda items, one per line as ``title | minutes`` (minutes default to 15).
+
+    The bar may be the full-width ``｜`` a Chinese input method types, and the minutes full-width digits.
+    """
     items = []
     for raw in (lines or '').splitlines():
-        line = clean_text(raw)
+        line = clean_text(raw).replace('｜', '|')
         if not line:
             continue
         title, _sep, minutes = line.rpartition('|') if '|' in line else (line, '', '15')

@@ -40,14 +40,14 @@ PETITION_RIGHT = Rule(
     'petition_right',
     _l("Urban Residents Committee Organisation Law arts 8-10: adult residents may petition for a residents' meeting"),
 )
-ONE_SIGNATURE = Rule('one_signature', _l('Consult design: one signature per resident and petition'))
+ONE_SIGNATURE = Rule('one_signature', _l('Platform rule: one signature per resident and petition'))
 PETITION_LAPSE = Rule(
     'petition_lapse',
-    _l("Consult design: a petition not met within the rule set's lapse period (default 90 days) lapses"),
+    _l("Platform rule: a petition not met within the rule set's lapse period (default 90 days) lapses"),
 )
 AGENDA_TOPIC = Rule(
     'petition_agenda_topic',
-    _l("Consult design: the meeting's agenda topic is a public topic of the petition's own community"),
+    _l("Platform rule: the meeting's agenda topic is a public topic of the petition's own community"),
 )
 CONVENE_DEADLINE = Rule(
     'convene_deadline',

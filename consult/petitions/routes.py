@@ -49,7 +49,7 @@ BASE_LABELS = {
     'groups': _l("residents' groups (buildings)"),
 }
 GROUPS_NOTE = _l(
-    "Consult design: a residents' group is taken to be a building; a building counts as petitioning when more "
+    "Platform rule: a residents' group is taken to be a building; a building counts as petitioning when more "
     'than half of its households with a verified adult resident have a petitioner. Source of the thresholds: '
     'Urban Residents Committee Organisation Law art 10.'
 )

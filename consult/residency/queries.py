@@ -1,5 +1,7 @@
 """Read-side queries for residence pages; each list page is a fixed number of queries."""
 
+from typing import NamedTuple
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -62,4 +64,30 @@ def buildings_of(community_id: int) -> list[Building]:
 def households_of(building_id: int) -> list[Household]:
     return list(
         db.session.scalars(sa.select(Household).where(Household.building_id == building_id).order_by(Household.number))
+    )
+
+
+class Standing(NamedTuple):
+    """Where a person stands as a resident of one community, for pages that say why a step is missing."""
+
+    verified_here: bool
+    pending: bool  # a claim waits for review
+    verified_elsewhere: bool
+
+
+def residence_standing(user, community) -> Standing:
+    """Where ``user`` stands as a resident of ``community`` (two columns of their current claims, one query)."""
+    if user is None or not getattr(user, 'is_authenticated', False):
+        return Standing(False, False, False)
+    rows = db.session.execute(
+        sa.select(Membership.community_id, Membership.status).where(
+            Membership.user_id == user.id,
+            Membership.status.in_([MembershipStatus.VERIFIED, MembershipStatus.PENDING]),
+        )
+    ).all()
+    verified = {c for c, s in rows if s == MembershipStatus.VERIFIED}
+    return Standing(
+        verified_here=community.id in verified,
+        pending=any(s == MembershipStatus.PENDING for _c, s in rows),
+        verified_elsewhere=bool(verified - {community.id}),
     )

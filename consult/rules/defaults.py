@@ -37,7 +37,9 @@ EXCLUSIONS = {
         'action': 'court',
         'label': _l('Disputes pending before a court or arbitration'),
         'redirect': _l('Redirected to the court or arbitration body.'),
-        'source': _l('Consult design: a court decides matters before it'),
+        'source': _l(
+            'Law on Deputies art 59, by analogy: matters before a court or arbitration body are decided there, not in consultation'
+        ),
     },
     'department_duty': {
         'action': 'whistle',
@@ -67,7 +69,7 @@ SOURCE_S2_26 = _l('Village Committee Organisation Law art 26, by analogy; sample
 SOURCE_S10 = _l('Sample community deliberation rules (local practice)')
 SOURCE_S8 = _l('Four deliberations, two disclosures (local practice)')
 SOURCE_S1_10 = _l('Urban Residents Committee Organisation Law art 10')
-SOURCE_DESIGN = _l('Consult design default; set your own')
+SOURCE_DESIGN = _l('Platform default (the law sets no figure); each community may set its own')
 SOURCE_S20 = _l(
     "Whistle-and-report time limits of Guangling, Yangzhou (local practice, not Longgang's; set Longgang's figures)"
 )
@@ -90,8 +92,8 @@ NUMBERS = {
     'petition_lapse_days': Number(
         90,
         _l(
-            'Consult design default; set your own. The law sets no period: 90 days gives residents a season to '
-            'gather signatures, and an old petition cannot be completed by people who never saw it'
+            'Platform default; each community may set its own. The law sets no period: 90 days gives residents a '
+            'season to gather signatures, and an old petition cannot be completed by people who never saw it'
         ),
     ),
 }

@@ -60,11 +60,11 @@ AUTHORITY = Rule(
     ),
 )
 #: The rule set's own procedure.
-ONE_PENDING = Rule('one_pending_proposal', _l('Consult design: one proposal at a time; a version is never edited'))
+ONE_PENDING = Rule('one_pending_proposal', _l('Platform rule: one proposal at a time; a version is never edited'))
 FROM_TODAY = Rule(
-    'effective_from_today', _l('Consult design: a new version takes effect today or later, never before the last')
+    'effective_from_today', _l('Platform rule: a new version takes effect today or later, never before the last')
 )
-SUMMARY_REQUIRED = Rule('summary_required', _l('Consult design: every version of the rules says why it was made'))
+SUMMARY_REQUIRED = Rule('summary_required', _l('Platform rule: every version of the rules says why it was made'))
 MAX_SUMMARY = 2000
 
 

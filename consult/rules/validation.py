@@ -37,7 +37,7 @@ MAX_DENOMINATOR = 1000
 MAX_COSIGN_COUNT = 100_000
 MAX_COSIGN_DENOMINATOR = 10_000
 
-BOUNDS = Rule('rule_set_bounds', _l('Consult design: rule set values stay within sensible bounds'))
+BOUNDS = Rule('rule_set_bounds', _l('Platform rule: rule set values stay within sensible bounds'))
 STATE_SECRETS = Rule('state_secrets_excluded', EXCLUSIONS['state_secret']['source'])
 RESIDENTS_MEETING_MAJORITY = Rule('residents_meeting_majority', SOURCE_S1_9)
 #: The residents' meeting is valid with more than half attending and decides by more than half of those

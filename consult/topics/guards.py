@@ -42,12 +42,12 @@ FORM_CHOSEN = Rule(
 PARTICIPANTS = Rule('participant_scope', _l('One matter, one deliberation, one set of participants (local practice)'))
 REVIEW_QUEUE = Rule(
     'review_queue',
-    _l("Consult design: residents' topics enter review when the rule set's co-signing threshold is met"),
+    _l("Platform rule: residents' topics enter review when the rule set's co-signing threshold is met"),
 )
 PRIVATE = Rule(
     'private_matter', _l('Personal Information Protection Law (2021): private matters are never made public')
 )
-SAME_COMMUNITY = Rule('merge_same_community', _l('Consult design: only topics of the same community are merged'))
+SAME_COMMUNITY = Rule('merge_same_community', _l('Platform rule: only topics of the same community are merged'))
 CROSS_COMMUNITY = Rule(
     'cross_community',
     _l(
@@ -55,12 +55,12 @@ CROSS_COMMUNITY = Rule(
         ' community joint Party committee'
     ),
 )
-ONE_COSIGN = Rule('one_cosign', _l('Consult design: each resident co-signs a topic once'))
+ONE_COSIGN = Rule('one_cosign', _l('Platform rule: each resident co-signs a topic once'))
 COSIGN_ELIGIBLE = Rule(
     'cosign_eligible',
     _l('Urban Residents Committee Organisation Law arts 8-9: verified adult residents of the community'),
 )
-NO_RULES = Rule('rules_in_force', _l('Consult design: a topic is judged under the rule set in force'))
+NO_RULES = Rule('rules_in_force', _l('Platform rule: a topic is judged under the rule set in force'))
 ACTIVE_SUBMITTER = Rule(
     'submitter_eligible',
     _l(
@@ -70,24 +70,22 @@ ACTIVE_SUBMITTER = Rule(
 
 ATTACHMENT_WHO = Rule(
     'attachment_who',
-    _l("Consult design: a topic's submitter attaches and removes files while the topic can be edited (before review)"),
+    _l("Platform rule: a topic's submitter attaches and removes files while the topic can be edited (before review)"),
 )
 ATTACHMENT_TYPE = Rule(
     'attachment_type',
     _l(
-        'Consult design: attachments are PDF, JPEG, PNG, WebP, plain text, DOCX, XLSX or ODT, recognised by '
+        'Platform rule: attachments are PDF, JPEG, PNG, WebP, plain text, DOCX, XLSX or ODT, recognised by '
         'their content; the file name and type must say the same'
     ),
 )
 ATTACHMENT_LIMITS = Rule(
     'attachment_limits',
     _l(
-        "Consult design: each file, the number of a topic's files and their total size stay within the platform's limits"
+        "Platform rule: each file, the number of a topic's files and their total size stay within the platform's limits"
     ),
 )
-ATTACHMENT_WHOLE = Rule(
-    'attachment_whole', _l('Consult design: a topic and its files are saved together or not at all')
-)
+ATTACHMENT_WHOLE = Rule('attachment_whole', _l('Platform rule: a topic and its files are saved together or not at all'))
 
 
 def require_reason(reason: str, message: str) -> None:

@@ -320,3 +320,25 @@ def log_step(topic: Topic, action: str, actor, reason: str = '') -> TopicEvent:
     db.session.flush()
     publish(TopicNoted(topic_id=topic.id, action=action, actor_id=event.actor_id, reason=event.reason))
     return event
+
+
+#: What a step's button says: a verb for the action (the timeline keeps the event, ``ACTION_LABELS``).
+STEP_LABELS = {
+    'submit': _l('Submit the topic'),
+    'accept': _l('Accept for topic selection'),
+    'reject': _l('Return: not accepted'),
+    'merge': _l('Merge into another topic'),
+    'confirm': _l('Confirm and announce'),
+    'refuse': _l('Return: not confirmed by the Party organisation'),
+    'escalate': _l('Escalate to the joint Party committee'),
+    'take_up': _l('Take up for the joint Party committee'),
+    'withdraw': _l('Withdraw the topic'),
+    'withdraw_by_committee': _l('Withdraw the topic for the committee'),
+    'open_comments': _l('Open the comment period'),
+    'conclude_comments': _l('Conclude the consultation'),
+}
+
+
+def step_label(action: str) -> str:
+    """The button label of ``action`` (a verb), or its event label for a step without one."""
+    return STEP_LABELS.get(action) or ACTION_LABELS.get(action, action)

@@ -46,6 +46,21 @@
     });
   }
 
+  // Steps that cannot be undone ask first: the form (or its button) carries data-confirm, the question in the
+  // reader's language. Runs in the capture phase, before sendFormsOnce, so a "No" leaves the form untouched.
+  function confirmFirst() {
+    document.addEventListener('submit', function (event) {
+      var form = event.target;
+      var submitter = event.submitter;
+      var question = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+      if (!question || form.dataset.sending) { return; }
+      if (!window.confirm(question)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    }, true);
+  }
+
   function release(form) {
     delete form.dataset.sending;
     form.querySelectorAll('[data-sending-disabled]').forEach(function (button) {
@@ -56,6 +71,7 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     autoSubmitLanguage();
+    confirmFirst();
     sendFormsOnce();
   });
 })();

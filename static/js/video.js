@@ -123,6 +123,15 @@
       if (inCall && mine && mine.sends !== sends) { rejoin(); }
     }
 
+    // getUserMedia's errors, in the reader's language (the page's data-t-camera-* attributes), never raw.
+    function mediaError(error) {
+      var name = error && error.name;
+      if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') { return t.tCameraDenied; }
+      if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'DevicesNotFoundError') { return t.tCameraMissing; }
+      if (name === 'NotReadableError' || name === 'AbortError' || name === 'TrackStartError') { return t.tCameraBusy; }
+      return t.tCameraFailed;
+    }
+
     function openMedia() {
       if (!sends) { return Promise.resolve(null); }
       return navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } })
@@ -150,7 +159,7 @@
         joinButton.hidden = true;
         leaveButton.hidden = false;
         say(sends ? '' : t.tReceiveOnly);
-        openMedia().catch(function (error) { say(t.tNoCamera + ' ' + error.message); })
+        openMedia().catch(function (error) { say(t.tNoCamera + ' ' + mediaError(error)); })
           .then(function () {
             ack.members.forEach(function (m) { members[m.sid] = m; });
             ack.members.forEach(function (m) { if (m.sid !== me) { offerTo(m.sid); } });
@@ -212,6 +221,7 @@
 
     // For the browser tests and for support: bytes received from each peer.
     window.consultVideo = {
+      mediaError: mediaError,
       received: function () {
         return Promise.all(Object.keys(peers).map(function (sid) {
           return peers[sid].getStats().then(function (stats) {

@@ -66,6 +66,7 @@ def test_a_revoked_role_reconnects_the_page_checked_afresh(new_context, live):
     row = admin.locator('tr.grant').filter(has_text='browser test: granted to be revoked')
     expect(row).to_have_count(1)
     row.locator('input[name=reason]').fill('browser test: revoked')
+    admin.once('dialog', lambda dialog: dialog.accept())  # revoking asks first (data-confirm)
     row.locator('form.revoke button[type=submit]').click()
     expect(admin.locator('tr.grant').filter(has_text='browser test: granted to be revoked')).to_have_count(0)
 

@@ -49,6 +49,7 @@ def _may_schedule(topic) -> bool:
 
 def _labels():
     from consult.meetings import models
+    from consult.meetings import record
 
     return {
         'meeting_kind': models.KIND_LABELS,
@@ -56,7 +57,14 @@ def _labels():
         'participant_kind': models.KIND_OF_PARTICIPANT_LABELS,
         'outcome': models.OUTCOME_LABELS,
         'event': models.EVENT_LABELS,
+        'method': record.METHOD_LABELS,
     }
+
+
+def _event_detail(event) -> str:
+    from consult.meetings.record import event_detail
+
+    return event_detail(event)
 
 
 def inject():
@@ -67,5 +75,6 @@ def inject():
         'topic_meetings': _topic_meetings,
         'may_schedule': _may_schedule,
         'meeting_labels': _labels(),
+        'meeting_event_detail': _event_detail,
         'form_label': lambda code: FORM_LABELS.get(code, code),
     }

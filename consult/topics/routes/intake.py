@@ -189,6 +189,7 @@ def mine():
         'topics/mine.html',
         page=page,
         may_review=bool(community_ids_for(current_user, Role.COMMITTEE_STAFF, Role.COMMITTEE_DIRECTOR)),
+        may_propose=bool(p.submittable_community_ids(current_user)),
         may_confirm=bool(p.party_community_ids(current_user)),
     )
 
@@ -220,6 +221,7 @@ def detail(topic_id: int):
         my_cosign=queries.active_cosign(topic.id, user.id) if user else None,
         exclusion=EXCLUSIONS.get(topic.exclusion_code or ''),
         action_labels=states.ACTION_LABELS,
+        step_label=states.step_label,
         form_labels=FORM_LABELS,
         channel_labels=CHANNEL_LABELS,
         category_label=category_label,

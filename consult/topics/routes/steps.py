@@ -120,5 +120,5 @@ def step(topic_id: int, action: str):
         action=action,
         form=form,
         fields=STEP_FIELDS[action],
-        label=states.ACTION_LABELS[action],
+        label=states.step_label(action),
     )

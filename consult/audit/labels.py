@@ -1,0 +1,55 @@
+"""What each audit action is called on the audit log page (entries with details have their own sentence in
+``templates/audit/_action.html``); an action missing here is shown by its code, and a test lists every code
+recorded by the operations.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+AUDIT_LABELS = {
+    'topics.create': _l('Created a topic'),
+    'topics.submit': _l('Submitted a topic'),
+    'topics.withdraw': _l('Withdrew a topic (submitter)'),
+    'topics.withdraw_by_committee': _l('Withdrew a topic (committee)'),
+    'topics.attach': _l('Attached files to a topic'),
+    'topics.remove_attachment': _l('Removed a file from a topic'),
+    'meeting.schedule': _l('Scheduled a meeting'),
+    'meeting.roster': _l('Added people to a meeting roster'),
+    'meeting.roster_remove': _l('Took someone off a meeting roster'),
+    'meeting.join_decided': _l('Decided a request to take part in a meeting'),
+    'meeting.open': _l('Opened a meeting session'),
+    'meeting.cancel': _l('Cancelled a meeting'),
+    'meeting.close': _l('Closed a meeting session'),
+    'comments.open': _l('Opened a comment period'),
+    'comments.close': _l('Closed a comment period early'),
+    'comments.hide': _l('Hid a comment'),
+    'comments.summary': _l('Wrote the summary of a comment period'),
+    'comments.conclude': _l('Concluded a consultation'),
+    'dispatch.propose': _l('Proposed dispatching a topic to a department'),
+    'dispatch.dispatch': _l('Signed off and dispatched an item to a department'),
+    'dispatch.decline': _l('Declined to sign off a dispatch'),
+    'dispatch.report': _l('Department acknowledged a dispatched item'),
+    'dispatch.handle': _l('Department started handling a dispatched item'),
+    'dispatch.note': _l('Posted progress on a dispatched item'),
+    'dispatch.close': _l('Department closed a dispatched item'),
+    'petition.withdraw': _l('Withdrew a petition'),
+    'petition.lapse': _l('A petition lapsed'),
+}
+
+#: The object an entry is about, from its details (no query per row): detail key -> (label, endpoint, arg).
+SUBJECT_KEYS = (
+    ('topic_id', _l('Topic #%(id)s'), 'topics.detail', 'topic_id'),
+    ('topic', _l('Topic #%(id)s'), 'topics.detail', 'topic_id'),
+    ('meeting_id', _l('Meeting #%(id)s'), 'meetings.detail', 'meeting_id'),
+    ('petition_id', _l('Petition #%(id)s'), 'petitions.detail', 'petition_id'),
+    ('ticket', _l('Dispatched item #%(id)s'), 'dispatch.detail', 'ticket_id'),
+)
+
+
+def audit_subject(entry) -> tuple[str, str, dict] | None:
+    """``(label, endpoint, url args)`` of what ``entry`` is about when it is no person, or ``None``."""
+    details = entry.details or {}
+    for key, label, endpoint, arg in SUBJECT_KEYS:
+        value = details.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(label) % {'id': value}, endpoint, {arg: value}
+    return None
