@@ -142,7 +142,7 @@ def test_the_first_rule_set_summary_names_no_design_document(kind, tmp_path):
                         "INSERT INTO communities (id, central_community_id, name, code) VALUES (1, 1, '旧社区', 'old')"
                     )
                 )
-            upgrade(directory=MIGRATIONS, revision='e5b8d3c1f2a6'  # the migration before the rewording)
+            upgrade(directory=MIGRATIONS, revision='e5b8d3c1f2a6')  # the migration before the rewording
             with db.engine.connect() as conn:
                 before = conn.execute(sa.text('SELECT summary FROM rule_sets WHERE community_id = 1')).scalar_one()
             upgrade(directory=MIGRATIONS)
