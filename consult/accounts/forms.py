@@ -73,8 +73,9 @@ class LoginForm(Form):
     password = PasswordField(_l('Password'), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
-class ChangePasswordForm(Form):
-    current = PasswordField(_l('Current password'), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+class ResetPasswordForm(Form):
+    """A new password, typed twice (setting it from a reset link; the base of the other password forms)."""
+
     password = PasswordField(
         _l('New password'),
         validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
@@ -84,6 +85,10 @@ class ChangePasswordForm(Form):
         _l('Repeat new password'),
         validators=[DataRequired(), EqualTo('password', message=_l('The two passwords differ.'))],
     )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current = PasswordField(_l('Current password'), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
 class SessionsForm(Form):
@@ -123,18 +128,6 @@ class ForgotPasswordForm(Form):
         _l('Mobile number or email'),
         validators=[DataRequired(), Length(max=254)],
         description=_l('The one you log in with. If the account has an email address, a link is sent there.'),
-    )
-
-
-class ResetPasswordForm(Form):
-    password = PasswordField(
-        _l('New password'),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
-        description=_l('At least 8 characters.'),
-    )
-    confirm = PasswordField(
-        _l('Repeat new password'),
-        validators=[DataRequired(), EqualTo('password', message=_l('The two passwords differ.'))],
     )
 
 
