@@ -28,9 +28,10 @@ ALLOWED: list[tuple[re.Pattern, str, str]] = []
 
 #: Links never followed and pages never revisited: they end the session, download a file or are not pages.
 SKIPPED_PATHS = re.compile(r'/logout\b|/socket\.io/|/static/|\.(csv|atom|ics|pdf|xlsx?|zip|png|jpe?g)$|/export\b')
-#: Pages audited as the test left them but never loaded again afterwards: opening them acts. The live room joins
-#: the room (and signs the person in to an online meeting), the sign-in page signs in, a reset link is used once;
-#: a reload would change what the next test finds. Their own tests audit them (``audit(page)``).
+#: Pages that act when opened: the live room joins the room (and signs the person in to an online meeting), the
+#: sign-in page signs in, a reset link is used once. The after-test audit checks them as the test left them but
+#: never loads them again, and the sweep never follows a link to them: either would change what later tests find
+#: in the demo data. Their own tests audit them (``audit(page)``: tests/browser/test_room_layout.py).
 NOT_RELOADED = re.compile(r'^/meetings/\d+/(room|checkin)$|^/account/reset/')
 
 RUN_AXE = """async (blocking) => {

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from consult.demo import ACCOUNTS
+from tests.browser.accessibility import NOT_RELOADED
 from tests.browser.accessibility import SKIPPED_PATHS
 from tests.browser.accessibility import audit
 from tests.browser.accessibility import report
@@ -68,7 +69,12 @@ def crawl(page, origin: str, audited: set[str]) -> tuple[list, set[str]]:
         for href in page.eval_on_selector_all('a[href]', 'links => links.map((a) => a.href)'):
             link = _normal(href)
             path = urlsplit(link).path
-            if not link.startswith(origin + '/') or link in visited or SKIPPED_PATHS.search(path):
+            if (
+                not link.startswith(origin + '/')
+                or link in visited
+                or SKIPPED_PATHS.search(path)
+                or NOT_RELOADED.search(path)
+            ):
                 continue
             route = _route(path)
             if routes[route] >= PER_ROUTE:
