@@ -80,6 +80,31 @@ class CommentPeriodMoved(StateChanged):
 
 
 @dataclass(frozen=True)
+class VoteMoved(StateChanged):
+    """A vote (表决) was opened, closed or cancelled (``consult.votes.states``)."""
+
+
+@dataclass(frozen=True)
+class VoteClosed(DomainEvent):
+    """A vote was closed and counted: its result is stored and public from this transaction on.
+
+    Published inside the closing transaction, so a listener moving the topic (a deciding vote passed or
+    failed) moves it with the close, or not at all.
+    """
+
+    vote_id: int
+    topic_id: int
+    #: The meeting the vote was held in, or ``None`` for a standalone online vote.
+    meeting_id: int | None
+    #: The vote decides a matter that needs a residents' (representatives') meeting vote (topic PENDING_VOTE).
+    decides: bool
+    #: The quorum conditions held (a failed quorum is a result too: nothing is adopted).
+    quorum_met: bool
+    #: The motion passed, or an option was adopted.
+    adopted: bool
+
+
+@dataclass(frozen=True)
 class TopicNoted(DomainEvent):
     """A topic's timeline gained an entry that does not change its state (a department's reply, an edit)."""
 

@@ -52,6 +52,30 @@ topic_page = _signals.signal(
     """,
 )
 
+meeting_motions = _signals.signal(
+    'meeting-motions',
+    doc="""The motions put to a vote in a meeting, with their results, for the meeting's structured minutes.
+
+    Sender: the ``Meeting``. A receiver returns a list of :class:`MotionLine` (votes: each vote held in the
+    meeting, in the order opened), read with a fixed number of statements.
+    """,
+)
+
+
+@dataclass(frozen=True)
+class MotionLine:
+    """One motion in the minutes: what was put, how it ended (no count before the vote closed)."""
+
+    title: str
+    #: The agenda item it was put under, or ``None``.
+    agenda_item_id: int | None
+    #: ``open``, ``closed`` or ``cancelled``.
+    status: str
+    #: The result in plain language ("Passed: 31 yes of 40 attending, more than 1/2 required"), or ``''``.
+    result: str
+    url: str
+
+
 mail_user = _signals.signal(
     'mail-user',
     doc="""Send an email to a user's address after the commit (a context below notifications cannot import it).
