@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import roles
     from consult import rules
     from consult import topics
+    from consult import votes
     from consult.accounts import reset_routes as _accounts_reset_routes  # noqa: F401
     from consult.accounts import routes as _accounts_routes  # noqa: F401 - registers views on the blueprint
     from consult.audit import routes as _audit_routes  # noqa: F401
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.roles import routes as _roles_routes  # noqa: F401
     from consult.rules import routes as _rules_routes  # noqa: F401
     from consult.topics import routes as _topics_routes  # noqa: F401
+    from consult.votes import routes as _votes_routes  # noqa: F401
 
     for module in (
         main,
@@ -156,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         petitions,
         topics,
         meetings,
+        votes,
         dispatch,
         comments,
         notifications,
@@ -168,11 +171,13 @@ def _register_blueprints(app: Flask) -> None:
     from consult.dispatch.cli import dispatch_cli
     from consult.petitions.cli import petitions_cli
     from consult.submissions import submissions_cli
+    from consult.votes.cli import votes_cli
 
     app.cli.add_command(demo.demo_cli)
     app.cli.add_command(dispatch_cli)
     app.cli.add_command(petitions_cli)
     app.cli.add_command(submissions_cli)
+    app.cli.add_command(votes_cli)
 
 
 def _plug_contexts() -> None:
@@ -190,6 +195,7 @@ def _plug_contexts() -> None:
     from consult.roles import wiring as roles_wiring
     from consult.rules import wiring as rules_wiring
     from consult.topics import wiring as topics_wiring
+    from consult.votes import wiring as votes_wiring
 
     for wiring in (
         roles_wiring,
@@ -201,6 +207,7 @@ def _plug_contexts() -> None:
         dispatch_wiring,
         comments_wiring,
         meetings_wiring,
+        votes_wiring,
     ):
         wiring.plug()
 
@@ -212,6 +219,7 @@ def _register_socket_handlers(app: Flask) -> None:
     from consult.socket_ends import GuardedEvents
     from consult.socket_limits import install as install_socket_limits
     from consult.topics.events import register as register_topic_events
+    from consult.votes.events import register as register_vote_events
     from consult.websocket import tune
 
     tune()
@@ -221,6 +229,7 @@ def _register_socket_handlers(app: Flask) -> None:
     events = GuardedEvents(socketio)
     register_topic_events(events)
     register_meeting_events(events)
+    register_vote_events(events)
     # Flask-SocketIO handles every socket event inside a request context made from the connection's
     # handshake request (``/socket.io/``). With no rule for that path, Werkzeug raised NotFound on every
     # event and the request kept the exception, its traceback and frames: cyclic garbage that made the
@@ -241,6 +250,9 @@ def _register_hooks(app: Flask) -> None:
     from consult.extensions import login_manager
     from consult.main.context import inject_globals
     from consult.security import set_security_headers
+    from consult.votes.wiring import init_app as start_votes_closer
+
+    start_votes_closer(app)
 
     login_manager.user_loader(load_user)
     app.after_request(set_security_headers)

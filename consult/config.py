@@ -132,6 +132,8 @@ class Config:
     STATIC_HASHED = False
     STATIC_BUILD_DIR = os.environ.get('STATIC_BUILD_DIR')
     STATIC_MAX_AGE = int(os.environ.get('STATIC_MAX_AGE', '300'))
+    #: Every server process opens and closes votes at their times, checking this often (seconds; 0: off).
+    VOTE_CLOSER_SECONDS = 2
 
 
 class DevelopmentConfig(Config):
@@ -169,6 +171,8 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     #: Presence and quorum pushes go out at once in tests (no trailing background push).
     LIVE_COALESCE_SECONDS = 0
+    # Tests open and close votes by calling the closer themselves.
+    VOTE_CLOSER_SECONDS = 0
 
 
 CONFIGS = {

@@ -20,6 +20,8 @@ Event names (server to client), one serializer each:
   codes the page labels; ``tally`` is ``{"for", "against", "neutral"}``).
 - ``comment_hidden``: to ``topic:<id>`` when the committee hides a comment;
   ``{"topic_id", "comment_id", "reason", "tally"}``.
+- ``vote:changed``: to ``vote:<id>`` and, for a meeting's vote, ``meeting:<id>``, when a vote opens, closes or
+  is cancelled; ``{"vote", "meeting", "status"}``. Pages then fetch the vote's panel (ballot or result).
 - ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up, except for
   ``session_ended``: the socket's login session ended (logout, password change, another device logged it out;
   ``consult.socket_ends``) and the server disconnects it. A message over ``SOCKETIO_MAX_MESSAGE_BYTES`` is
@@ -192,6 +194,16 @@ class MeetingSignal:
 
 
 @dataclass(frozen=True)
+class VoteChanged:
+    """A vote opened, closed (its result is public) or was cancelled. The page fetches the vote's panel in its
+    reader's language; no count travels before the close, and none in this event."""
+
+    vote: int
+    meeting: int | None
+    status: str
+
+
+@dataclass(frozen=True)
 class ErrorEvent:
     code: str
     message: str
@@ -212,6 +224,7 @@ EVENT_NAMES = {
     MeetingSignal: 'meeting:signal',
     CommentPosted: 'comment_posted',
     CommentHidden: 'comment_hidden',
+    VoteChanged: 'vote:changed',
     ErrorEvent: 'error',
 }
 

@@ -24,3 +24,8 @@ def login_room(key: str) -> str:
 def is_ending_room(room: str) -> bool:
     """Whether closing ``room`` ends its sockets (``consult.socket_ends``): a user's or a login session's room."""
     return room.startswith(('user:', 'login:'))
+
+
+def vote_room(vote_id: int) -> str:
+    """Everyone looking at a vote's page (joined after the vote's view check): told when it opens and closes."""
+    return f'vote:{vote_id}'

@@ -87,6 +87,8 @@ NUMBERS = {
     'whistle_simple_days': Number(1, SOURCE_S20),
     #: A complex dispatched item is closed within this many working days (Saturdays and Sundays skipped).
     'whistle_complex_working_days': Number(10, SOURCE_S20),
+    #: Written proxies (where the rule set allows them): at most this many per holder.
+    'proxy_max_per_holder': Number(3, _l('Electoral Law art 42, by analogy: a voter holds at most three proxies')),
     # The law sets no period for a petition (S1 art 10); without one, an old petition could be completed years
     # later by people who never saw it. 90 days gives residents a season to gather signatures.
     'petition_lapse_days': Number(

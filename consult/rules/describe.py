@@ -15,6 +15,8 @@ COUNTED_CLAUSES = {
     'attending': _l('%(share)s attend'),
     'yes': _l('%(share)s vote yes'),
     'no': _l('%(share)s vote no'),
+    # Ballots cast, blank ones included: a turnout condition ("more than 1/2 of eligible residents vote").
+    'votes_cast': _l('%(share)s vote'),
     'signatures': _l('%(share)s co-sign'),
     'petitioners': _l('%(share)s petition'),
     # A residents' group (a building) petitions when most of its households do (consult/petitions).
@@ -45,6 +47,7 @@ NUMBER_LABELS = {
     'cooling_off_months': _l('A decided matter is not reopened for'),
     'whistle_simple_days': _l('A simple item dispatched to a department is closed within'),
     'whistle_complex_working_days': _l('A complex item dispatched to a department is closed within'),
+    'proxy_max_per_holder': _l('Written proxies one person may hold in a vote, at most'),
     'petition_lapse_days': _l("A petition for a residents' meeting lapses unless met within"),
 }
 

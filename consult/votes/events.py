@@ -1,0 +1,116 @@
+"""Socket events of votes, with the predicates the routes use. Each answers through its acknowledgement, and
+with an ``error`` event on refusal; the connection stays up.
+
+- ``vote:join {vote}``: follow a vote's page (``vote:<id>``): told by ``vote:changed`` when it opens or closes.
+- ``vote:cast {vote, choice, for?}``: cast a ballot from the live room (``choice``: option positions in order;
+  ``for``: the elector whose written proxy the sender holds). The ack carries the receipt code.
+- ``vote:open {vote}``, ``vote:close {vote}``: the chair (or the committee) opens or closes a meeting's vote.
+"""
+
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import join_room
+
+from consult.db import db
+from consult.db import rollback_quietly
+from consult.inputs import socket_int
+from consult.kernel.actions import may
+from consult.kernel.refusals import Refusal
+from consult.kernel.rooms import vote_room
+from consult.realtime import send_error
+
+from .ballots import cast_ballot
+from .closer import settle
+from .closing import close_vote
+from .models import Channel
+from .models import Vote
+from .operations import open_vote
+from .pushes import changed
+
+
+def _refuse(code: str, message: str) -> dict:
+    send_error(code, message)
+    return {'ok': False, 'code': code, 'message': message}
+
+
+def _vote(data):
+    vote_id = socket_int(data, 'vote')
+    if vote_id is None:
+        return None, _refuse('bad_payload', _('The request is malformed.'))
+    vote = db.session.get(Vote, vote_id)
+    if vote is None or not may(current_user, 'vote.view', vote):
+        return None, _refuse('not_found', _('No such vote, or you may not see it.'))
+    settle(vote)
+    return vote, None
+
+
+def on_join(data=None):
+    vote, refusal = _vote(data)
+    if refusal is not None:
+        return refusal
+    join_room(vote_room(vote.id))
+    return {'ok': True, 'status': str(vote.status)}
+
+
+def _choice(data):
+    choice = data.get('choice') if isinstance(data, dict) else None
+    if (
+        not isinstance(choice, list)
+        or len(choice) > 64
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in choice)
+    ):
+        return None
+    return choice
+
+
+def on_cast(data=None):
+    vote, refusal = _vote(data)
+    if refusal is not None:
+        return refusal
+    choice = _choice(data)
+    if choice is None:
+        return _refuse('bad_payload', _('The ballot is malformed.'))
+    principal = socket_int(data, 'for') if isinstance(data, dict) and data.get('for') is not None else None
+    if isinstance(data, dict) and data.get('for') is not None and principal is None:
+        return _refuse('bad_payload', _('The ballot is malformed.'))
+    try:
+        receipt = cast_ballot(current_user, vote, choice, Channel.ROOM, principal)
+        db.session.commit()
+    except Refusal as exc:
+        rollback_quietly()
+        return _refuse(exc.code, str(exc))
+    return {'ok': True, 'receipt': receipt}
+
+
+def _step(data, operation):
+    vote, refusal = _vote(data)
+    if refusal is not None:
+        return refusal
+    try:
+        operation(current_user, vote)
+        changed(vote)
+        db.session.commit()
+    except Refusal as exc:
+        rollback_quietly()
+        return _refuse(exc.code, str(exc))
+    return {'ok': True, 'status': str(vote.status)}
+
+
+def on_open(data=None):
+    return _step(data, open_vote)
+
+
+def on_close(data=None):
+    return _step(data, close_vote)
+
+
+def register(sio) -> None:
+    from consult.inputs import checked
+
+    for name, handler in (
+        ('vote:join', on_join),
+        ('vote:cast', on_cast),
+        ('vote:open', on_open),
+        ('vote:close', on_close),
+    ):
+        sio.on_event(name, checked(handler))

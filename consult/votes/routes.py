@@ -1,0 +1,334 @@
+"""Vote pages: prepare, open and close, cast, the result and the published lists (after the close only)."""
+
+import csv
+import io
+import json
+from datetime import UTC
+
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+
+from consult.db import db
+from consult.inputs import int_arg
+from consult.kernel.actions import may
+from consult.kernel.clock import CITY_ZONE
+from consult.kernel.refusals import Refusal
+from consult.web import already_submitted
+from consult.web import attempt
+from consult.web import attempt_once
+
+from . import bp
+from . import queries
+from .ballots import cast_ballot
+from .closer import settle
+from .closing import close_vote
+from .counting import ChoiceError
+from .counting import ranking_from_ranks
+from .forms import CancelForm
+from .forms import ReceiptCheckForm
+from .forms import StepForm
+from .forms import VoteForm
+from .models import Channel
+from .models import Vote
+from .models import VoteKind
+from .operations import RULE_KINDS
+from .operations import cancel_vote
+from .operations import create_vote
+from .operations import open_vote
+from .pushes import changed
+from .sealing import normalise_receipt
+from .views import panel_context
+
+
+def load_vote(vote_id: int, action: str = 'vote.view') -> Vote:
+    vote = db.session.get(Vote, vote_id)
+    if vote is None or not may(current_user, 'vote.view', vote):
+        abort(404)
+    if action != 'vote.view' and not may(current_user, action, vote):
+        abort(403)
+    settle(vote)
+    return vote
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == 'application/json'
+
+
+@bp.route('/new', methods=['GET', 'POST'])
+@login_required
+def create():
+    from consult.meetings.models import Meeting
+    from consult.meetings.models import MeetingStatus
+    from consult.rules.defaults import MEETING_TYPES
+    from consult.topics.models import Topic
+
+    topic = db.session.get(Topic, int_arg('topic', None) or 0)
+    if topic is None or not may(current_user, 'topic.view', topic):
+        abort(404)
+    meeting_id = int_arg('meeting', None)
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
+    if meeting_id and (meeting is None or meeting.topic_id != topic.id):
+        abort(404)
+    if not may(current_user, 'vote.prepare', topic) and not (
+        meeting is not None and may(current_user, 'meeting.moderate', meeting)
+    ):
+        abort(403)
+    form = VoteForm()
+    form.rule_kind.choices = [(k, MEETING_TYPES[k]) for k in RULE_KINDS]
+    form.agenda_item_id.choices = [(0, _('None'))] + [
+        (item.id, item.title) for item in (meeting.items if meeting else [])
+    ]
+    if form.validate_on_submit():
+        data = {
+            'title': form.title.data,
+            'question': form.question.data or '',
+            'kind': form.kind.data,
+            'options': (form.options.data or '').splitlines(),
+            'max_choices': form.max_choices.data,
+            'decides': form.decides.data,
+            'agenda_item_id': form.agenda_item_id.data or None,
+            'minutes': form.minutes.data,
+            'rule_kind': form.rule_kind.data,
+            'electorate_mode': form.electorate_mode.data,
+            'opens_at': _utc(form.opens_at.data),
+            'closes_at': _utc(form.closes_at.data),
+        }
+        done = attempt_once(form, 'vote', create_vote, current_user, topic, data, meeting=meeting)
+        if done.earlier is not None:
+            return already_submitted(url_for('votes.detail', vote_id=done.earlier))
+        if done.refusal is None:
+            flash(_('The vote is prepared.'), 'success')
+            return redirect(url_for('votes.detail', vote_id=done.result.id))
+        flash(str(done.refusal), 'error')
+    return render_template(
+        'votes/new.html',
+        form=form,
+        topic=topic,
+        meeting=meeting,
+        standalone=meeting is None,
+        in_session=meeting is not None and meeting.status == MeetingStatus.OPEN,
+    )
+
+
+def _utc(value):
+    """A form's naive Beijing time as an aware UTC datetime."""
+    return value.replace(tzinfo=CITY_ZONE).astimezone(UTC) if value else None
+
+
+@bp.route('/<int:vote_id>')
+def detail(vote_id: int):
+    vote = load_vote(vote_id)
+    receipt = session.pop(f'receipt:{vote.id}', None)
+    check = ReceiptCheckForm(request.args, meta={'csrf': False})
+    found = None
+    if vote.is_closed and request.args.get('code'):
+        code = normalise_receipt(request.args.get('code', ''))
+        found = bool(code) and queries.has_receipt(vote, code)
+    return render_template(
+        'votes/detail.html',
+        vote=vote,
+        receipt=receipt,
+        check=check,
+        found=found,
+        step_form=StepForm(),
+        cancel_form=CancelForm(),
+        **panel_context(vote, current_user),
+    )
+
+
+@bp.route('/<int:vote_id>/panel')
+def panel(vote_id: int):
+    """The ballot or the result, as a fragment the vote page and the live room fetch when told of a change."""
+    vote = load_vote(vote_id)
+    return render_template('votes/_panel.html', vote=vote, step_form=StepForm(), **panel_context(vote, current_user))
+
+
+def read_choice(vote: Vote, values) -> object:
+    """The ballot as posted: ``choice`` (one or several option positions) or ``rank-<position>`` fields."""
+    if vote.kind == VoteKind.RANKED:
+        ranks = {}
+        for option in vote.options:
+            raw = (values.get(f'rank-{option.position}') or '').strip()
+            if raw:
+                if not raw.isdigit() or len(raw) > 3:
+                    raise Refusal(_('A rank is a whole number.'), code='bad_rank')
+                ranks[option.position] = int(raw)
+        try:
+            return list(ranking_from_ranks(ranks))
+        except ChoiceError as exc:
+            from .ballots import CHOICE_MESSAGES
+            from .guards import CHOICE
+
+            raise Refusal(
+                CHOICE_MESSAGES.get(exc.code, lambda: _('The ballot is malformed.'))(), CHOICE, code=exc.code
+            ) from None
+    chosen = values.getlist('choice') if hasattr(values, 'getlist') else values.get('choice', [])
+    try:
+        return [int(value) for value in chosen if str(value).strip()]
+    except (TypeError, ValueError):
+        raise Refusal(_('The ballot is malformed.'), code='bad_payload') from None
+
+
+@bp.route('/<int:vote_id>/cast', methods=['POST'])
+@login_required
+def cast(vote_id: int):
+    vote = load_vote(vote_id)
+    StepForm().validate_on_submit()  # CSRF is checked by the extension; the form has no other field
+
+    def _cast():
+        principal = int_arg('for', None, source=request.form)
+        return cast_ballot(current_user, vote, read_choice(vote, request.form), Channel.ONLINE, principal)
+
+    receipt, refusal = attempt(_cast)
+    if _wants_json():
+        if refusal is not None:
+            return jsonify(ok=False, code=refusal.code, message=str(refusal)), 409
+        return jsonify(ok=True, receipt=receipt)
+    if refusal is not None:
+        flash(str(refusal), 'error')
+    else:
+        session[f'receipt:{vote.id}'] = receipt
+        flash(_('Your ballot was cast. Keep your receipt code to find it in the published list.'), 'success')
+    return redirect(url_for('votes.detail', vote_id=vote.id) + '#ballot')
+
+
+def _step(vote_id: int, operation, success: str, *args):
+    vote = load_vote(vote_id)
+    form = StepForm()
+    if not form.validate_on_submit():
+        abort(400)
+
+    def _run():
+        operation(current_user, vote, *args)
+        changed(vote)
+
+    _done, refusal = attempt(_run)
+    flash(str(refusal) if refusal else success, 'error' if refusal else 'success')
+    target = request.form.get('next', '')
+    if target == 'room' and vote.meeting_id is not None:
+        return redirect(url_for('meetings.room_page', meeting_id=vote.meeting_id))
+    return redirect(url_for('votes.detail', vote_id=vote.id))
+
+
+@bp.route('/<int:vote_id>/open', methods=['POST'])
+@login_required
+def open_(vote_id: int):
+    return _step(vote_id, open_vote, _('The vote is open.'))
+
+
+@bp.route('/<int:vote_id>/close', methods=['POST'])
+@login_required
+def close(vote_id: int):
+    return _step(vote_id, close_vote, _('The vote is closed and counted.'))
+
+
+@bp.route('/<int:vote_id>/cancel', methods=['POST'])
+@login_required
+def cancel(vote_id: int):
+    vote = load_vote(vote_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_('Say why the vote is cancelled.'), 'error')
+        return redirect(url_for('votes.detail', vote_id=vote.id))
+
+    def _run():
+        cancel_vote(current_user, vote, form.reason.data)
+        changed(vote)
+
+    _done, refusal = attempt(_run)
+    flash(str(refusal) if refusal else _('The vote is cancelled.'), 'error' if refusal else 'success')
+    return redirect(url_for('votes.detail', vote_id=vote.id))
+
+
+def _closed_or_404(vote_id: int) -> Vote:
+    vote = load_vote(vote_id)
+    if not vote.is_closed:
+        abort(404)  # embargo: nothing of the count exists for anyone before the close
+    return vote
+
+
+@bp.route('/<int:vote_id>/receipts.txt')
+def receipts(vote_id: int):
+    vote = _closed_or_404(vote_id)
+    body = '\n'.join(queries.receipts(vote)) + '\n'
+    return Response(
+        body,
+        mimetype='text/plain',
+        headers={'Content-Disposition': f'attachment; filename=vote-{vote.id}-receipts.txt'},
+    )
+
+
+@bp.route('/<int:vote_id>/ballots.csv')
+def ballots(vote_id: int):
+    """The counted choices in random order (and, in an open vote, who cast each)."""
+    vote = _closed_or_404(vote_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    labels = [option.label for option in vote.options]
+    header = ['position', 'choice', 'choice_labels', 'weight']
+    if not vote.secret:
+        header.append('voter')
+    writer.writerow(header)
+    for ballot in queries.counted_ballots(vote):
+        row = [
+            ballot.position,
+            ' '.join(str(i) for i in ballot.choice),
+            ' > '.join(labels[i] for i in ballot.choice),
+            ballot.weight,
+        ]
+        if not vote.secret:
+            row.append(ballot.voter.display_name if ballot.voter else '')
+        writer.writerow(row)
+    return Response(
+        out.getvalue(),
+        mimetype='text/csv',
+        headers={'Content-Disposition': f'attachment; filename=vote-{vote.id}-ballots.csv'},
+    )
+
+
+@bp.route('/<int:vote_id>/result.json')
+def result_json(vote_id: int):
+    vote = _closed_or_404(vote_id)
+    body = {
+        'vote': vote.id,
+        'title': vote.title,
+        'kind': vote.kind,
+        'secret': vote.secret,
+        'max_choices': vote.max_choices,
+        'opened_at': vote.opened_at.isoformat(),
+        'closed_at': vote.closed_at.isoformat(),
+        **vote.result,
+    }
+    return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype='application/json')
+
+
+@bp.route('/meeting/<int:meeting_id>/panels')
+@login_required
+def meeting_panels(meeting_id: int):
+    """The votes of a meeting for its live room: open first, then prepared (for those who run them), then closed."""
+    from consult.meetings.models import Meeting
+
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not may(current_user, 'meeting.room', meeting):
+        abort(404)
+    votes = queries.votes_of_meeting(meeting.id)
+    for vote in votes:
+        settle(vote)
+    order = {'open': 0, 'draft': 1, 'closed': 2}
+    shown = sorted(
+        (v for v in votes if v.status != 'draft' or may(current_user, 'vote.run', v)),
+        key=lambda v: (order.get(v.status, 3), -(v.id)),
+    )
+    return render_template(
+        'votes/_panels.html', panels=[(v, panel_context(v, current_user)) for v in shown], step_form=StepForm()
+    )

@@ -1,0 +1,70 @@
+"""What votes connects when the app is built: its predicates, the topic page's votes section, the meeting's
+motions for its minutes, and the closer started with the first request of each server process."""
+
+from flask import current_app
+from flask import url_for
+
+from consult.kernel import actions
+from consult.kernel.signals import MotionLine
+from consult.kernel.signals import meeting_motions
+from consult.kernel.signals import topic_page
+
+from . import permissions as p
+from .states import MACHINE
+
+
+def _topic_page(topic, user=None, **_kwargs):
+    from .models import STATUS_LABELS
+    from .queries import votes_of_topic
+
+    return {
+        'topic_votes': [v for v in votes_of_topic(topic.id) if p.can_view_vote(user, v)],
+        'vote_status_labels': STATUS_LABELS,
+    }
+
+
+def _motions(meeting, **_kwargs):
+    from .queries import votes_of_meeting
+    from .views import _result
+
+    lines = []
+    for vote in votes_of_meeting(meeting.id):
+        result = _result(vote)
+        lines.append(
+            MotionLine(
+                title=vote.title,
+                agenda_item_id=vote.agenda_item_id,
+                status=str(vote.status),
+                result=(result['summary'] + ' ' + ' '.join(result['quorum'] + result['motion'])).strip()
+                if result
+                else '',
+                url=url_for('votes.detail', vote_id=vote.id),
+            )
+        )
+    return lines
+
+
+def _start_closer():
+    from .closer import ensure_started
+
+    ensure_started(current_app._get_current_object())
+
+
+def plug() -> None:
+    topic_page.connect(_topic_page, weak=False)
+    meeting_motions.connect(_motions, weak=False)
+    actions.register_all(
+        'vote',
+        {
+            'prepare': p.can_prepare,
+            'view': p.can_view_vote,
+            'run': p.runs_vote,
+            'cast': p.may_cast,
+        },
+    )
+    actions.register_machine(MACHINE)
+
+
+def init_app(app) -> None:
+    """Start the closer with the first request each server process serves (not at build: no side effects)."""
+    app.before_request(_start_closer)
