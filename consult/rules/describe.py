@@ -15,6 +15,8 @@ COUNTED_CLAUSES = {
     'attending': _l('%(share)s attend'),
     'yes': _l('%(share)s vote yes'),
     'no': _l('%(share)s vote no'),
+    # Ballots cast, blank ones included: a turnout condition ("more than 1/2 of eligible residents vote").
+    'votes_cast': _l('%(share)s vote'),
     'signatures': _l('%(share)s co-sign'),
     'petitioners': _l('%(share)s petition'),
     # A residents' group (a building) petitions when most of its households do (consult/petitions).

@@ -15,7 +15,7 @@ from dataclasses import field
 
 OPS = ('>', '>=')
 #: What may be counted, and what a count may be compared with.
-COUNTED = ('attending', 'yes', 'no', 'signatures', 'petitioners', 'groups_petitioning')
+COUNTED = ('attending', 'yes', 'no', 'votes_cast', 'signatures', 'petitioners', 'groups_petitioning')
 BASES = ('eligible', 'registered', 'attending', 'votes_cast', 'members', 'adults', 'households', 'groups', 'one')
 BY = ('head', 'household', 'weight')
 
@@ -128,12 +128,36 @@ class ConditionResult:
     required: int
     holds: bool
 
+    def to_dict(self) -> dict:
+        return {
+            'condition': self.condition.to_dict(),
+            'counted': self.counted,
+            'base': self.base,
+            'required': self.required,
+            'holds': self.holds,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> 'ConditionResult':
+        return cls(
+            Condition.from_dict(data['condition']), data['counted'], data['base'], data['required'], data['holds']
+        )
+
 
 @dataclass(frozen=True)
 class Outcome:
     met: bool
     #: One list per rule, one result per condition, in order: what the UI and the minutes show.
     results: tuple[tuple[ConditionResult, ...], ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        """The outcome as JSON, to store with a result (the counts it was evaluated on stay readable)."""
+        return {'met': self.met, 'results': [[r.to_dict() for r in row] for row in self.results]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> 'Outcome':
+        results = tuple(tuple(ConditionResult.from_dict(r) for r in row) for row in data['results'])
+        return cls(met=data['met'], results=results)
 
 
 def evaluate(threshold: Threshold, counts: Mapping[tuple[str, str], int]) -> Outcome:
