@@ -39,6 +39,9 @@ CHOICE_MESSAGES = {
     'rank_repeated': lambda: _('Two options have the same rank: give each a different rank.'),
     'rank_gap': lambda: _('The ranks skip a number: rank 1, 2, 3 … without gaps.'),
     'empty_motion': lambda: _('Choose for, against or abstain.'),
+    'not_a_list': lambda: _('The ballot is malformed.'),
+    'not_an_option': lambda: _('That option is not on this ballot.'),
+    'not_a_rank': lambda: _('A rank is a whole number from 1.'),
 }
 
 

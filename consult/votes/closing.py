@@ -82,7 +82,7 @@ def _write(vote: Vote, ballots: list[dict]) -> list[str]:
 def count(vote: Vote, ballots: list[tuple[tuple[int, ...], int]], seed: str) -> dict:
     """Tally ``ballots`` and judge them by the vote's rule: the stored result (JSON)."""
     rules = vote.rule_set
-    counted = tally(vote.kind, len(vote.options), ballots, seed=bytes.fromhex(seed))
+    counted = tally(vote.kind, len(vote.options), ballots, seed=bytes.fromhex(seed), max_choices=vote.max_choices)
     bases = totals(vote)
     decision = decide(
         vote.kind,

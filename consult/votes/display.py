@@ -7,7 +7,7 @@ itself, without numbers, is :func:`consult.rules.describe.describe`.
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _lp
+from flask_babel import lazy_pgettext
 from flask_babel import ngettext
 
 from consult.rules.describe import BY_LABELS
@@ -15,7 +15,11 @@ from consult.rules.describe import fraction
 from consult.rules.engine import ConditionResult
 
 #: The options of a motion, in order (consult.votes.counting.MOTION_OPTIONS).
-MOTION_OPTION_LABELS = (_lp('motion', 'Yes'), _lp('motion', 'No'), _lp('motion', 'Abstain'))
+MOTION_OPTION_LABELS = (
+    lazy_pgettext('motion', 'Yes'),
+    lazy_pgettext('motion', 'No'),
+    lazy_pgettext('motion', 'Abstain'),
+)
 
 #: How the runoff broke a tie for fewest votes (consult.votes.runoff.TIE_BREAKS).
 TIE_BREAK_LABELS = {
@@ -34,19 +38,19 @@ REASON_LABELS = {
 
 #: Each count or base, as the noun before its number ("赞成 31 票", "出席 40 人").
 QUANTITY_LABELS = {
-    'yes': _lp('count', 'yes'),
-    'no': _lp('count', 'no'),
-    'attending': _lp('count', 'attending'),
-    'votes_cast': _lp('count', 'votes cast'),
-    'signatures': _lp('count', 'co-signatures'),
-    'petitioners': _lp('count', 'petitioners'),
-    'groups_petitioning': _lp('count', "residents' groups petitioning"),
-    'eligible': _lp('count', 'eligible'),
-    'registered': _lp('count', 'registered'),
-    'members': _lp('count', 'members'),
-    'adults': _lp('count', 'verified adults'),
-    'households': _lp('count', 'households'),
-    'groups': _lp('count', "residents' groups"),
+    'yes': lazy_pgettext('count', 'yes'),
+    'no': lazy_pgettext('count', 'no'),
+    'attending': lazy_pgettext('count', 'attending'),
+    'votes_cast': lazy_pgettext('count', 'votes cast'),
+    'signatures': lazy_pgettext('count', 'co-signatures'),
+    'petitioners': lazy_pgettext('count', 'petitioners'),
+    'groups_petitioning': lazy_pgettext('count', "residents' groups petitioning"),
+    'eligible': lazy_pgettext('count', 'eligible'),
+    'registered': lazy_pgettext('count', 'registered'),
+    'members': lazy_pgettext('count', 'members'),
+    'adults': lazy_pgettext('count', 'verified adults'),
+    'households': lazy_pgettext('count', 'households'),
+    'groups': lazy_pgettext('count', "residents' groups"),
 }
 _VOTES = {'yes', 'no', 'votes_cast'}
 _GROUPS = {'groups', 'groups_petitioning'}

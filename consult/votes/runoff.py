@@ -24,7 +24,8 @@ The rule, as published with every ranked vote:
        the option with the smallest ticket is eliminated. Anyone holding the seed draws the same lot.
 
    When every continuing option is tied (e.g. the last two with equal votes) the same rule eliminates one.
-5. If every ballot is exhausted (or none ranked anything), there is no winner.
+5. If no ballot counts (every one blank, or none cast), there is no winner. Once one ballot counts, the
+   runoff ends with a winner: the last option left holds every ballot still counting.
 
 Every round is recorded (:class:`Round`). The runoff counts heads (one ballot, one vote); each round also
 carries the ballots' weight sums so that a rule counted by weight can be checked against the winner.

@@ -73,6 +73,11 @@ def test_a_single_compound_rule_needs_no_brackets(english):
     assert describe(threshold) == 'more than 1/2 of eligible residents attend and more than 0 vote no'
 
 
+def test_turnout_rule(english):
+    threshold = Threshold.all_of(Condition('votes_cast', '>', 1, 2, 'eligible'))
+    assert describe(threshold) == 'more than 1/2 of eligible residents vote'
+
+
 def test_weighted_rule(english):
     threshold = Threshold.all_of(Condition('yes', '>=', 2, 3, 'attending', by='weight'))
     assert describe(threshold) == 'at least 2/3 of those attending vote yes (counted by weight)'

@@ -145,3 +145,22 @@ def test_rules_in_force_picks_the_latest_confirmed_version_by_date(db, place):
     assert rules_in_force(place.a, date(2025, 6, 1)).number('topic_publicity_days') == 5
     assert rules_in_force(place.a, date(2025, 8, 1)).version == 2
     assert rules_in_force(place.a, date(2020, 1, 1)) is None
+
+
+def test_turnout_counts_votes_cast():
+    turnout = Threshold.all_of(Condition('votes_cast', '>', 1, 2, 'eligible'))
+    assert not evaluate(turnout, _counts(votes_cast__head=50, eligible__head=100)).met
+    assert evaluate(turnout, _counts(votes_cast__head=51, eligible__head=100)).met
+
+
+def test_an_outcome_is_kept_as_json():
+    import json
+
+    from consult.rules.engine import Outcome
+
+    threshold = Threshold.any_of(
+        Condition('yes', '>', 1, 2, 'attending'), Condition('yes', '>=', 2, 3, 'attending', by='weight')
+    )
+    outcome = evaluate(threshold, _counts(yes__head=5, attending__head=10, yes__weight=20, attending__weight=30))
+    assert Outcome.from_dict(json.loads(json.dumps(outcome.to_dict()))) == outcome
+    assert [r.holds for row in outcome.results for r in row] == [False, True]
