@@ -16,7 +16,6 @@ def _result(vote) -> dict | None:
         return None
     from .counting import Tally
     from .decide import Decision
-    from .display import TIE_BREAK_LABELS
     from .display import describe_result
 
     tally = Tally.from_dict(vote.result['tally'])
