@@ -9,7 +9,6 @@ import logging
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from consult.accounts.models import User
 from consult.db import db as _db
