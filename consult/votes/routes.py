@@ -38,6 +38,7 @@ from .forms import CancelForm
 from .forms import ReceiptCheckForm
 from .forms import StepForm
 from .forms import VoteForm
+from .guards import CHOICE
 from .models import Channel
 from .models import Vote
 from .models import VoteKind
@@ -161,13 +162,12 @@ def read_choice(vote: Vote, values) -> object:
             raw = (values.get(f'rank-{option.position}') or '').strip()
             if raw:
                 if not raw.isdigit() or len(raw) > 3:
-                    raise Refusal(_('A rank is a whole number.'), code='bad_rank')
+                    raise Refusal(_('A rank is a whole number.'), CHOICE, code='bad_rank')
                 ranks[option.position] = int(raw)
         try:
             return list(ranking_from_ranks(ranks))
         except ChoiceError as exc:
             from .ballots import CHOICE_MESSAGES
-            from .guards import CHOICE
 
             raise Refusal(
                 CHOICE_MESSAGES.get(exc.code, lambda: _('The ballot is malformed.'))(), CHOICE, code=exc.code
@@ -176,7 +176,7 @@ def read_choice(vote: Vote, values) -> object:
     try:
         return [int(value) for value in chosen if str(value).strip()]
     except (TypeError, ValueError):
-        raise Refusal(_('The ballot is malformed.'), code='bad_payload') from None
+        raise Refusal(_('The ballot is malformed.'), CHOICE, code='bad_payload') from None
 
 
 @bp.route('/<int:vote_id>/cast', methods=['POST'])
