@@ -164,6 +164,19 @@ MATRIX = [
     ('GET', '/comments/topic/{consulting}/close', {'staff_a', 'director_a'}),
     ('GET', '/comments/topic/{consulting}/summary', {'staff_a', 'director_a'}),
     ('GET', '/comments/topic/{consulting}/conclude', {'staff_a', 'director_a'}),
+    # Votes on {consulting}: {vote} prepared (standalone, opens in an hour), {open_vote} open (electors: the adult
+    # residents of A), {closed_vote} counted. A cast by anyone else is answered with a refusal naming the rule.
+    ('GET', '/votes/new?topic={consulting}', {'staff_a', 'director_a'}),
+    ('GET', '/votes/{vote}', EVERYONE),
+    ('GET', '/votes/{vote}/panel', EVERYONE),
+    ('POST', '/votes/{vote}/cancel', {'staff_a', 'director_a'}),
+    ('POST', '/votes/{vote}/open', {'staff_a', 'director_a'}),
+    ('POST', '/votes/{open_vote}/cast', ANY_USER),
+    ('POST', '/votes/{open_vote}/close', {'staff_a', 'director_a'}),
+    ('GET', '/votes/{closed_vote}/receipts.txt', EVERYONE),
+    ('GET', '/votes/{closed_vote}/ballots.csv', EVERYONE),
+    ('GET', '/votes/{closed_vote}/result.json', EVERYONE),
+    ('GET', '/votes/meeting/{meeting}/panels', MEETING_ROOM),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -211,6 +224,7 @@ def cast(db, place, make_user, make_resident, grant):
     petition = start_petition(people['resident'], place.a, 'Matrix petition', 'A matter.')
     topics = _topics(people, place)
     meeting = _meeting(people, place, topics['announced'], lambda: make_resident(households[-2]))
+    votes = _votes(people, topics['consulting'])
     db.session.commit()
     return people, {
         'claim': claim.id,
@@ -221,7 +235,32 @@ def cast(db, place, make_user, make_resident, grant):
         'petition': petition.id,
         **topics,
         **meeting,
+        **votes,
     }
+
+
+def _votes(people, topic_id) -> dict:
+    from datetime import timedelta
+
+    from consult.db import db
+    from consult.kernel.clock import utcnow
+    from consult.topics.models import Topic
+    from consult.votes import operations as votes
+    from consult.votes.closing import close_vote
+
+    topic = db.session.get(Topic, int(topic_id))
+    made = {}
+    for name, start in (('vote', timedelta(hours=1)), ('open_vote', timedelta()), ('closed_vote', timedelta())):
+        now = utcnow()
+        data = {'title': name, 'kind': 'motion', 'rule_kind': 'residents_meeting', 'electorate_mode': 'adults'}
+        data.update(opens_at=now + start, closes_at=now + start + timedelta(days=1))
+        vote = votes.create_vote(people['staff_a'], topic, data)
+        if name != 'vote':
+            votes.open_vote(None, vote)
+        if name == 'closed_vote':
+            close_vote(None, vote)
+        made[name] = f'{vote.id}'
+    return made
 
 
 def _meeting(people, place, topic_id, make_joiner) -> dict:
@@ -379,8 +418,11 @@ def test_every_route_is_in_the_matrix(app):
             'ticket': 1,
             'consulting': 1,
             'comment': 1,
+            'vote': 1,
+            'open_vote': 1,
+            'closed_vote': 1,
         }
-        endpoint, _ = adapter.match(path.format(**ids), method=method)
+        endpoint, _ = adapter.match(path.format(**ids).partition('?')[0], method=method)
         covered.add(endpoint)
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - covered - NOT_IN_MATRIX
     assert not missing, f'routes without a permission decision in the matrix: {sorted(missing)}'
@@ -471,6 +513,14 @@ ACTION_MATRIX = {
     'claim.reject': ('claim', {}, COMMITTEE_A),
     'claim.withdraw': ('claim', {}, {'claimant'}),
     'accounts.issue_reset_code': ('claim', {'status': 'verified'}, COMMITTEE_A),  # not the claimant themself
+    # Votes on {consulting}: {vote} prepared (standalone), {open_vote} open; electors: the adult residents of A.
+    'vote.prepare': ('consulting', {}, COMMITTEE_A),
+    'vote.view': ('vote', {}, EVERYONE | {'claimant'}),
+    'vote.run': ('vote', {}, COMMITTEE_A),
+    'vote.open': ('vote', {}, COMMITTEE_A),
+    'vote.cancel': ('vote', {}, COMMITTEE_A),
+    'vote.close': ('open_vote', {}, COMMITTEE_A),
+    'vote.cast': ('open_vote', {}, {'resident', 'representative'}),
     # Rules: {pending} is a version of A's rules proposed by its director.
     'rules.propose': ('community_a', {}, {'director_a'}),
     'rules.decide': ('pending', {}, {'party_org_a'}),
@@ -515,6 +565,9 @@ def _objects(place, ids) -> dict:
         community_a=place.a,
         nothing=None,
     )
+    from consult.votes.models import Vote
+
+    objects.update({name: db.session.get(Vote, int(ids[name])) for name in ('vote', 'open_vote', 'closed_vote')})
     return objects
 
 

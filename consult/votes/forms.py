@@ -55,7 +55,7 @@ def _when(label):
 class VoteForm(OnceForm):
     title = StringField(_l('Title'), validators=[DataRequired(), Length(max=TITLE_MAX)])
     question = TextAreaField(_l('The question put to the vote'), validators=[Optional(), Length(max=QUESTION_MAX)])
-    kind = SelectField(_l('Kind of vote'), choices=[(str(k), v) for k, v in KIND_LABELS.items()])
+    kind = SelectField(_l('Kind of vote'))
     options = TextAreaField(
         _l('Options, one per line'),
         validators=[Optional(), Length(max=MAX_OPTIONS * 210)],
@@ -69,10 +69,15 @@ class VoteForm(OnceForm):
     minutes = IntegerField(_l('Open for (minutes) once opened'), validators=[Optional(), NumberRange(1, 1440)])
     #: A standalone vote.
     rule_kind = SelectField(_l('Whose quorum and majority rules apply'))
-    electorate_mode = SelectField(_l('Who votes'), choices=list(ELECTORATE_LABELS.items()))
+    electorate_mode = SelectField(_l('Who votes'))
     opens_at = _when(_l('Opens at (Beijing time)'))
     closes_at = _when(_l('Closes at (Beijing time)'))
     decides = BooleanField(_l("This vote decides the matter (a residents' meeting vote the law requires)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(str(k), str(v)) for k, v in KIND_LABELS.items()]
+        self.electorate_mode.choices = [(k, str(v)) for k, v in ELECTORATE_LABELS.items()]
 
 
 class CancelForm(Form):

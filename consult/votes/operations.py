@@ -232,6 +232,12 @@ def open_vote(actor, vote: Vote, now: datetime | None = None) -> Vote:
             )
         closes_at = now + timedelta(minutes=vote.minutes or 10)
     else:
+        if actor is not None:
+            raise Refusal(
+                _('A standalone vote opens by itself at its opening time, set in advance.'),
+                g.OPEN_PERIOD,
+                code='opens_by_itself',
+            )
         closes_at = vote.closes_at
         if closes_at is None or closes_at <= now:
             raise Refusal(_('The closing time has passed.'), g.OPEN_PERIOD, code='bad_times')

@@ -203,7 +203,7 @@ def cast(vote_id: int):
 
 
 def _step(vote_id: int, operation, success: str, *args):
-    vote = load_vote(vote_id)
+    vote = load_vote(vote_id, 'vote.run')
     form = StepForm()
     if not form.validate_on_submit():
         abort(400)
@@ -235,7 +235,7 @@ def close(vote_id: int):
 @bp.route('/<int:vote_id>/cancel', methods=['POST'])
 @login_required
 def cancel(vote_id: int):
-    vote = load_vote(vote_id)
+    vote = load_vote(vote_id, 'vote.run')
     form = CancelForm()
     if not form.validate_on_submit():
         flash(_('Say why the vote is cancelled.'), 'error')
