@@ -271,6 +271,32 @@ def _load_demo_consultation(donghu, users) -> None:
         days_ago=4,
     )
     comments.open_period(users[Role.COMMITTEE_STAFF], topic, 14)
+    _load_demo_online_vote(users, topic)
+
+
+def _load_demo_online_vote(users, topic) -> None:
+    """A standalone online vote on the park, open for a week: every verified adult resident may vote."""
+    from datetime import timedelta
+
+    from consult.kernel.clock import utcnow
+    from consult.votes import operations as votes
+
+    now = utcnow()
+    vote = votes.create_vote(
+        users[Role.COMMITTEE_STAFF],
+        topic,
+        {
+            'title': '小公园改造优先建设项目',
+            'question': '预算有限，今年先建哪一项？',
+            'kind': 'single',
+            'options': ['健身器材区', '儿童游乐区', '休息凉亭和座椅'],
+            'rule_kind': 'residents_meeting',
+            'electorate_mode': 'adults',
+            'opens_at': now,
+            'closes_at': now + timedelta(days=7),
+        },
+    )
+    votes.open_vote(None, vote, now=now)
 
 
 def _load_demo_meeting(donghu, users) -> None:
@@ -315,6 +341,19 @@ def _load_demo_meeting(donghu, users) -> None:
     meetings.send_notice(staff, meeting, now=weeks_ago + timedelta(days=4))
     meetings.send_materials(staff, meeting, now=weeks_ago + timedelta(days=4))
     meetings.open_meeting(director, meeting)
+    from consult.votes import operations as votes
+
+    votes.create_vote(
+        director,
+        topic,
+        {
+            'title': '将投放点调整至2幢与3幢之间绿地旁',
+            'kind': 'motion',
+            'agenda_item_id': meeting.items[2].id,
+            'minutes': 10,
+        },
+        meeting=meeting,
+    )
 
 
 def _load_demo_dispatch(donghu, users) -> None:
