@@ -140,6 +140,14 @@ MATRIX = [
     ('POST', '/meetings/{meeting}/attendance/{resident_id}', MEETING_MANAGERS),
     ('POST', '/meetings/{meeting}/minutes', {'staff_a'}),
     ('GET', '/meetings/{meeting}/record', MEETING_ROOM),
+    # The minutes: read in the room's company; written by the secretary (staff_a), signed off by the chair
+    # (director_a), corrected by either. {meeting} is scheduled: the steps are refused with their rule (a redirect).
+    ('GET', '/meetings/{meeting}/minutes', MEETING_ROOM),
+    ('GET', '/meetings/{meeting}/minutes/edit', {'staff_a'}),
+    ('POST', '/meetings/{meeting}/minutes/edit', {'staff_a'}),
+    ('POST', '/meetings/{meeting}/minutes/sign', {'director_a'}),
+    ('POST', '/meetings/{meeting}/minutes/corrections', {'staff_a', 'director_a'}),
+    ('GET', '/meetings/{meeting}/minutes/signed.json', set()),  # nothing signed yet: 404 (tests/meetings cover it)
     # Attachments: downloads follow the topic page (can_view_topic); removal is the submitter's, before review.
     ('GET', '/topics/{topic}/attachments/{attachment}', EVERYONE),
     ('GET', '/topics/{draft}/attachments/{draft_attachment}', {'staff_a', 'resident'}),
@@ -487,6 +495,8 @@ ACTION_MATRIX = {
     'meeting.mark_present': ('meeting', {}, COMMITTEE_A),
     'meeting.checkin': ('meeting', {'status': 'open'}, ROSTER),
     'meeting.minute': ('meeting', {'status': 'open'}, {'staff_a'}),
+    'meeting.sign_minutes': ('meeting', {'status': 'closed'}, {'director_a'}),
+    'meeting.correct_minutes': ('meeting', {'status': 'closed', 'minutes_signed_at': 'now'}, COMMITTEE_A),
     'meeting.keep_minutes': ('meeting', {}, {'staff_a'}),
     'meeting.say': ('meeting', {'status': 'open'}, {*COMMITTEE_A, 'resident', 'representative'}),  # not observers
     'meeting.open': ('meeting', {}, COMMITTEE_A),

@@ -22,8 +22,15 @@ from consult.kernel.clock import CITY_ZONE
 from consult.kernel.clock import utcnow
 from consult.topics.models import FORM_LABELS
 
+from .minutes_models import CORRECTION_MAX
+from .minutes_models import CORRECTION_REASON_MAX
+from .models import DISSENT_BY_MAX
+from .models import DISSENT_MAX
+from .models import DISSENTS_MAX
+from .models import ITEM_NOTES_MAX
 from .models import KIND_LABELS
 from .models import KIND_OF_PARTICIPANT_LABELS
+from .models import MINUTES_MAX
 from .models import OUTCOME_LABELS
 from .models import PLACE_MAX
 from .models import STARTS_NOT_AFTER
@@ -136,3 +143,80 @@ class CloseForm(Form):
 class MinutesForm(Form):
     minutes = TextAreaField(_l('Minutes'), validators=[Optional()])
     rev = IntegerField(validators=[Optional()])
+
+
+class MinutesEditForm(Form):
+    """The structured minutes; :func:`minutes_form` adds a field per agenda item and per dissenting view."""
+
+    rev = IntegerField(validators=[Optional()])
+    minutes = TextAreaField(
+        _l('Other notes'),
+        validators=[Optional(), Length(max=MINUTES_MAX)],
+        description=_l('Anything the sections above do not hold. The live room saves this part too.'),
+    )
+
+
+def minutes_form(meeting, slots: int, **kwargs) -> MinutesEditForm:
+    """The minutes form of ``meeting``: notes per agenda item, ``slots`` dissenting views, the free text.
+
+    ``form.item_fields`` lists the items' fields in agenda order, ``form.dissent_fields`` the (view, whose
+    view) pairs in order.
+    """
+
+    class Minutes(MinutesEditForm):
+        pass
+
+    for item in meeting.items:
+        field = TextAreaField(
+            f'{item.position}. {item.title}',
+            validators=[Optional(), Length(max=ITEM_NOTES_MAX)],
+            description=_l('A summary of the discussion under this item.'),
+        )
+        setattr(Minutes, f'item_{item.id}', field)
+    for n in range(1, slots + 1):
+        setattr(Minutes, f'dissent_{n}_view', TextAreaField(_l('The view'), validators=[Length(max=DISSENT_MAX)]))
+        setattr(
+            Minutes,
+            f'dissent_{n}_by',
+            StringField(_l('Whose view (optional)'), validators=[Optional(), Length(max=DISSENT_BY_MAX)]),
+        )
+    form = Minutes(**kwargs)
+    form.item_fields = [form[f'item_{item.id}'] for item in meeting.items]
+    form.dissent_fields = [(form[f'dissent_{n}_view'], form[f'dissent_{n}_by']) for n in range(1, slots + 1)]
+    return form
+
+
+def dissent_slots(meeting, formdata=None) -> int:
+    """How many dissenting views the form shows: those kept and two blank ones, or as many as were posted."""
+    if formdata is not None:
+        posted = [key for key in formdata if key.startswith('dissent_') and key.endswith('_view')]
+        numbers = [int(key[len('dissent_') : -len('_view')]) for key in posted if key[8:-5].isdigit()]
+        return min(max(numbers, default=0), DISSENTS_MAX + 2)
+    return min(len(meeting.dissents or []) + 2, DISSENTS_MAX)
+
+
+def minutes_data(meeting, slots: int) -> dict:
+    """The form's initial values: the minutes as saved."""
+    data = {'rev': meeting.minutes_rev, 'minutes': meeting.minutes}
+    for item in meeting.items:
+        data[f'item_{item.id}'] = item.notes
+    for n, dissent in enumerate((meeting.dissents or [])[:slots], start=1):
+        data[f'dissent_{n}_view'] = dissent['view']
+        data[f'dissent_{n}_by'] = dissent.get('held_by', '')
+    return data
+
+
+class SignMinutesForm(Form):
+    #: The revision the chair read: a save in between makes them read again.
+    rev = IntegerField(validators=[Optional()])
+
+
+class CorrectionForm(OnceForm):
+    body = TextAreaField(
+        _l('Correction'),
+        validators=[DataRequired(), Length(max=CORRECTION_MAX)],
+        description=_l('What the signed minutes should have said. It is shown under them; they stay as signed.'),
+    )
+    reason = TextAreaField(
+        _l('Reason for the correction'), validators=[DataRequired(), Length(max=CORRECTION_REASON_MAX)]
+    )

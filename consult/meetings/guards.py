@@ -32,6 +32,20 @@ CLOSE_RECORD = Rule(
         'Longgang Community Governance Regulation art 12 (archives): online and on-site sessions keep a sign-in sheet and minutes'
     ),
 )
+MINUTES = Rule(
+    'meeting_minutes',
+    _l(
+        'Longgang Community Governance Regulation art 12 (archives): the secretary keeps the minutes, with dissenting'
+        ' views (Guidance on community consultation, 2015), and the chair signs them off after the session'
+    ),
+)
+ARCHIVES = Rule(
+    'minutes_archived',
+    _l(
+        'Measures for the Administration of Urban Community Archives (2015): records are kept centrally and may not be destroyed;'
+        ' minutes are archived as they were signed, and corrections are appended'
+    ),
+)
 QUORUM = Rule('meeting_quorum', _l("The rule set's quorum rule for the meeting type, against the frozen roster"))
 PROCEDURE = Rule(
     'meeting_procedure',

@@ -289,6 +289,7 @@ def give_floor(actor, meeting, user_id, minutes, now: datetime | None = None) ->
     turn.status = TurnStatus.SPEAKING
     turn.floor_at = now
     turn.ends_at = now + timedelta(minutes=minutes)
+    turn.agenda_item_id = meeting.current_item_id
     log(meeting, 'floor_given', actor, subject=turn.user, detail=f'{minutes} min')
     db.session.flush()
     _state_changed(meeting)

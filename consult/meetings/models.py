@@ -19,6 +19,12 @@ STARTS_NOT_BEFORE = timedelta(days=1)
 STARTS_NOT_AFTER = timedelta(days=730)
 MESSAGE_MAX = 2000
 MINUTES_MAX = 100_000
+#: The secretary's notes on one agenda item (a summary of its discussion).
+ITEM_NOTES_MAX = 20_000
+#: Dissenting views in the minutes: how many, how long each, and how long the name of whose view it is.
+DISSENTS_MAX = 30
+DISSENT_MAX = 2_000
+DISSENT_BY_MAX = 120
 CLIENT_ID_MAX = 64
 
 
@@ -120,6 +126,8 @@ EVENT_LABELS = {
     'muted': _l('Chat muted'),
     'unmuted': _l('Chat unmuted'),
     'item_started': _l('Agenda item started'),
+    'minutes_signed': _l('Minutes signed off'),
+    'minutes_corrected': _l('Correction appended to the minutes'),
 }
 
 #: Kinds that count toward quorum and vote. Experts advise (rule 9); observers attend (rule 13).
@@ -159,6 +167,11 @@ class Meeting(db.Model):
     #: Minutes by the secretary (plain text); ``minutes_rev`` guards against overwriting a newer save.
     minutes: so.Mapped[str] = so.mapped_column(sa.Text, default='')
     minutes_rev: so.Mapped[int] = so.mapped_column(default=0, server_default='0')
+    #: Dissenting views for the minutes (domain.md rule 21): ``[{"view": ..., "held_by": ...}]``, in order.
+    dissents: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: The chair signed the minutes off: from then on they are locked (``signed_minutes`` keeps the document).
+    minutes_signed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    minutes_signed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id'))
     #: The last live-room sequence number given out (messages and room events share the sequence).
     last_seq: so.Mapped[int] = so.mapped_column(default=0, server_default='0')
     #: The agenda item under way (an id among ``items``; no foreign key, the two tables point at each other).
@@ -201,6 +214,16 @@ class Meeting(db.Model):
         return self.status in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
 
     @property
+    def held(self) -> bool:
+        """The session opened (it is open or closed, not scheduled or cancelled): it has minutes."""
+        return self.status in (MeetingStatus.OPEN, MeetingStatus.CLOSED)
+
+    @property
+    def minutes_signed(self) -> bool:
+        """The chair signed the minutes off; they are archived as signed (corrections are appended)."""
+        return self.minutes_signed_at is not None
+
+    @property
     def frozen(self) -> bool:
         """The roster is frozen from opening on (domain.md rule 22: quorum against a fixed roster)."""
         return self.status != MeetingStatus.SCHEDULED
@@ -220,6 +243,8 @@ class AgendaItem(db.Model):
     minutes: so.Mapped[int]
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: The secretary's notes for the minutes: a summary of the discussion under this item.
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default='', server_default='')
 
     meeting = so.relationship('Meeting', foreign_keys=[meeting_id], back_populates='items')
 
@@ -382,6 +407,8 @@ class SpeakerTurn(db.Model):
     #: The end of the speaker's time box.
     ends_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: The agenda item under way when the floor was given (for the minutes' list of speakers).
+    agenda_item_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('agenda_items.id'))
 
     user = so.relationship('User', foreign_keys=[user_id])
 

@@ -175,9 +175,29 @@ def may_check_in(user, meeting) -> bool:
     return participant_of(user, meeting) is not None and sign_in_open(meeting, utcnow())
 
 
+def minutes_editable(meeting) -> bool:
+    """Minutes are written from the opening of the session until the chair signs them off."""
+    return meeting.held and not meeting.minutes_signed
+
+
 def may_minute(user, meeting) -> bool:
-    """The secretary writes the minutes while the session is open."""
-    return meeting.in_session and may_write_minutes(user, meeting)
+    """The secretary writes the minutes while the session is open and after it closed, until they are signed."""
+    return minutes_editable(meeting) and may_write_minutes(user, meeting)
+
+
+def keeps_record(user, meeting) -> bool:
+    """The secretary and whoever moderates the room (the chair, the committee director standing in)."""
+    return is_secretary(user, meeting) or moderates(user, meeting)
+
+
+def may_sign_minutes(user, meeting) -> bool:
+    """The chair signs the minutes off once the session is closed, once."""
+    return meeting.status == MeetingStatus.CLOSED and not meeting.minutes_signed and moderates(user, meeting)
+
+
+def may_correct_minutes(user, meeting) -> bool:
+    """The secretary or the chair appends a correction to signed minutes (they are never edited)."""
+    return meeting.minutes_signed and keeps_record(user, meeting)
 
 
 def may_say(user, meeting) -> bool:

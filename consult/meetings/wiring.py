@@ -66,7 +66,8 @@ def plug() -> None:
             # The live room and the meeting's record inside it, in any state: the route and the socket alike.
             'room': p.can_enter_room,
             'moderate': p.moderates,
-            # The minute-taker (the secretary); the operation refuses outside an open session, with its reason.
+            # The minute-taker (the secretary); the operation refuses before the session and after the sign-off,
+            # with its reason.
             'keep_minutes': p.may_write_minutes,
             'prepare': p.may_prepare,
             'enter': p.may_enter,
@@ -74,7 +75,10 @@ def plug() -> None:
             'show_code': p.may_show_code,
             'mark_present': p.may_mark_present,
             'checkin': p.may_check_in,
+            # The minutes now: written (open, or closed and not signed), signed off, corrected once signed.
             'minute': p.may_minute,
+            'sign_minutes': p.may_sign_minutes,
+            'correct_minutes': p.may_correct_minutes,
             'say': p.may_say,
         },
     )

@@ -104,7 +104,7 @@ def test_pages_load_only_from_this_server_without_errors(context, live):
         for path in pages:
             visit(path)
         expect(page.locator('#live-status')).to_have_attribute('data-state', 'connected')
-    for path in _meeting_pages(page):  # as staff: the demo meeting in session, its room and its record
+    for path in _meeting_pages(page):  # as staff: the demo meeting in session, its room, record and minutes
         visit(path)
     expect(page.locator('#room')).to_have_count(0)
 
@@ -118,7 +118,15 @@ def _meeting_pages(page) -> list[str]:
     page.goto('/topics/')
     page.locator('a').filter(has_text='垃圾分类投放点调整').first.click()
     meeting = page.locator('section.meetings a').first.get_attribute('href')
-    return [meeting, f'{meeting}/room', f'{meeting}/roster', f'{meeting}/record', f'{meeting}/checkin-display']
+    return [
+        meeting,
+        f'{meeting}/room',
+        f'{meeting}/roster',
+        f'{meeting}/record',
+        f'{meeting}/checkin-display',
+        f'{meeting}/minutes',
+        f'{meeting}/minutes/edit',
+    ]
 
 
 def test_meeting_room_fits_a_phone(new_context, live):

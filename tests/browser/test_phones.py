@@ -81,7 +81,7 @@ A4_POINTS = (595, 842)  # 210 x 297 mm
 
 
 def _printed_documents(page) -> dict[str, tuple[str, str]]:
-    """The demo's topic in public notice, its meeting's notice and record: path -> (document, heading)."""
+    """The demo's topic in public notice, its meeting's notice, record and minutes: path -> (document, heading)."""
     page.goto('/topics/')
     page.locator('.topic-item h2 a').filter(has_text='老旧小区改造方案征求意见').click()
     announcement = page.url
@@ -92,6 +92,7 @@ def _printed_documents(page) -> dict[str, tuple[str, str]]:
         announcement: ('东湖社区 · 议题公示', '老旧小区改造方案征求意见'),
         meeting: ('东湖社区 · 会议通知', page.locator('section.meetings a').first.inner_text().strip()),
         f'{meeting}/record': ('东湖社区 · 会议档案', '会议档案'),
+        f'{meeting}/minutes': ('东湖社区 · 会议记录', '会议记录'),
     }
 
 

@@ -48,6 +48,7 @@ def _may_schedule(topic) -> bool:
 
 
 def _labels():
+    from consult.meetings import minutes_models
     from consult.meetings import models
     from consult.meetings import record
 
@@ -58,6 +59,8 @@ def _labels():
         'outcome': models.OUTCOME_LABELS,
         'event': models.EVENT_LABELS,
         'method': record.METHOD_LABELS,
+        'badge': models.BADGE_LABELS,
+        'motion_status': minutes_models.MOTION_STATUS_LABELS,
     }
 
 
