@@ -34,6 +34,7 @@ from .ballots import lock_vote
 from .counting import tally
 from .decide import decide
 from .electorate import totals
+from .electorate import unit
 from .models import CountedBallot
 from .models import Receipt
 from .models import SealedBallot
@@ -90,6 +91,7 @@ def count(vote: Vote, ballots: list[tuple[tuple[int, ...], int]], seed: str) -> 
         quorum=rules.meeting_rule(vote.rule_kind, 'quorum'),
         approval=rules.meeting_rule(vote.rule_kind, 'approval'),
         bases=bases,
+        unit=unit(vote),
     )
     return {
         'tally': counted.to_dict(),

@@ -129,12 +129,16 @@ def decide(
     given = sorted({what for what, _ in bases} & set(FROM_TALLY))
     if given:
         raise ValueError(f'{", ".join(given)} come from the tally, not from the caller')
-    counts = {**bases, ('votes_cast', unit): tally.ballots, ('votes_cast', 'weight'): tally.weight_total}
+    # A household's ballot is also one person's: one per household counts the same by head.
+    units = ('head', 'household') if unit == 'household' else ('head',)
+    counts = {**bases, ('votes_cast', 'weight'): tally.weight_total}
+    counts |= {('votes_cast', u): tally.ballots for u in units}
     if kind == 'motion':
-        counts |= {('no', unit): tally.heads[NO], ('no', 'weight'): tally.weights[NO]}
+        counts |= {('no', 'weight'): tally.weights[NO]} | {('no', u): tally.heads[NO] for u in units}
 
     def approve(option: int | None, heads: int, weight: int) -> Approval:
-        return Approval(option, evaluate(approval, counts | {('yes', unit): heads, ('yes', 'weight'): weight}))
+        yes = {('yes', 'weight'): weight} | {('yes', u): heads for u in units}
+        return Approval(option, evaluate(approval, counts | yes))
 
     quorum_outcome = evaluate(quorum, counts)
     if not quorum_outcome.met:

@@ -86,3 +86,16 @@ def totals(vote) -> dict:
             bases[(base, by)] = int(everyone)
         bases[('attending', by)] = int(present)
     return bases
+
+
+def unit(vote) -> str:
+    """What one ballot stands for: ``household`` when the electorate is one person per household (一户一票),
+    so that a rule counting votes by household can be applied; ``head`` otherwise."""
+    electors, households, without = db.session.execute(
+        sa.select(
+            sa.func.count(Elector.id),
+            sa.func.count(sa.distinct(Elector.household_id)),
+            sa.func.count(Elector.id).filter(Elector.household_id.is_(None)),
+        ).where(Elector.vote_id == vote.id)
+    ).one()
+    return 'household' if electors and not without and electors == households else 'head'

@@ -259,8 +259,37 @@ def open_vote(actor, vote: Vote, now: datetime | None = None) -> Vote:
     db.session.refresh(vote)
     vote.electorate_size = freeze(vote)
     db.session.flush()
+    _check_countable(vote)
     record(actor, 'vote.open', community=vote.community, vote_id=vote.id, electorate=vote.electorate_size)
     return vote
+
+
+#: What a vote's rules may count, and compare with (the bases ``electorate.totals`` gives, and ``one``).
+_COUNTABLE = frozenset({'attending', 'yes', 'no', 'votes_cast'})
+_BASES = frozenset({'eligible', 'members', 'registered', 'attending', 'votes_cast', 'one'})
+_FROM_BALLOTS = frozenset({'yes', 'no', 'votes_cast'})
+
+
+def _check_countable(vote: Vote) -> None:
+    """Refuse now, not at the close, a rule the vote cannot apply: counts other than attendance and votes, or votes
+    counted by household over an electorate that is not one voter per household."""
+    from .electorate import unit
+
+    rules = vote.rule_set
+    one_per_household = unit(vote) == 'household'
+    for which in ('quorum', 'approval'):
+        for rule in rules.meeting_rule(vote.rule_kind, which).rules:
+            for c in rule.conditions:
+                by_household = c.by == 'household' and (c.counted in _FROM_BALLOTS or c.base in _FROM_BALLOTS)
+                if c.counted not in _COUNTABLE or c.base not in _BASES or (by_household and not one_per_household):
+                    raise Refusal(
+                        _(
+                            "The rule set's quorum or approval rule cannot be applied to this electorate (a rule"
+                            ' counting votes by household needs one voter per household).'
+                        ),
+                        g.MEETING_RULES,
+                        code='rule_not_applicable',
+                    )
 
 
 def cancel_vote(actor, vote: Vote, reason: str) -> Vote:
