@@ -14,9 +14,6 @@ from consult.votes.onsite_entries import confirm_entry
 from consult.votes.onsite_entries import enter_count
 from consult.votes.onsite_entries import enter_person
 from consult.votes.onsite_models import OnsiteEntry
-from tests.votes.onsite_support import meeting_rules  # noqa: F401
-from tests.votes.onsite_support import on_site  # noqa: F401
-from tests.votes.onsite_support import second  # noqa: F401
 
 
 def refused(db, call, *args, **kwargs) -> Refusal:
@@ -32,7 +29,7 @@ def via(db, vote, user) -> str | None:
 
 
 @pytest.fixture
-def paper(db, cast, make_vote, voters, on_site):  # noqa: F811
+def paper(db, cast, make_vote, voters, on_site):
     """An open secret motion: voters[0] voted online (for); voters[1:] signed in on site and marked on paper."""
     vote = make_vote()
     cast_ballot(voters[0], vote, [0])
@@ -43,7 +40,7 @@ def paper(db, cast, make_vote, voters, on_site):  # noqa: F811
     return vote
 
 
-def test_a_count_counts_once_a_second_member_confirms_it(db, cast, paper, voters, second):  # noqa: F811
+def test_a_count_counts_once_a_second_member_confirms_it(db, cast, paper, voters, second):
     entry = enter_count(cast.director, paper, [2, 1, 0])
     db.session.commit()
     confirm_entry(second, paper, entry.id)
@@ -69,7 +66,7 @@ def test_whoever_entered_a_count_cannot_confirm_it(db, cast, paper):
     assert db.session.get(OnsiteEntry, entry.id).confirmed_by_id is None
 
 
-def test_the_topics_submitter_and_originator_neither_enter_nor_confirm(db, cast, paper, second, grant):  # noqa: F811
+def test_the_topics_submitter_and_originator_neither_enter_nor_confirm(db, cast, paper, second, grant):
     from consult.roles.models import Role
 
     assert paper.topic.submitted_by_id == cast.staff.id
@@ -83,7 +80,7 @@ def test_the_topics_submitter_and_originator_neither_enter_nor_confirm(db, cast,
     assert refused(db, confirm_entry, cast.resident, paper, entry.id).code == 'conflict'
 
 
-def test_a_correction_is_appended_and_the_earlier_entry_stays(db, cast, paper, second):  # noqa: F811
+def test_a_correction_is_appended_and_the_earlier_entry_stays(db, cast, paper, second):
     first = enter_count(cast.director, paper, [1, 1, 0])
     db.session.commit()
     confirm_entry(second, paper, first.id)
@@ -107,7 +104,7 @@ def test_a_correction_is_appended_and_the_earlier_entry_stays(db, cast, paper, s
     assert entries[correction.id]['reason'] == '漏计一张'
 
 
-def test_an_unconfirmed_correction_leaves_the_confirmed_count_in_force(db, cast, paper, second):  # noqa: F811
+def test_an_unconfirmed_correction_leaves_the_confirmed_count_in_force(db, cast, paper, second):
     first = enter_count(cast.director, paper, [1, 1, 0])
     confirm_entry(second, paper, first.id)
     correction = enter_count(second, paper, [2, 1, 0], supersedes_id=first.id, reason='重新点票')
@@ -127,7 +124,7 @@ def test_an_unconfirmed_count_is_not_counted(db, cast, paper):
     assert paper.result['onsite']['not_counted'] == [entry.id]
 
 
-def test_a_second_correction_of_the_same_entry_is_refused_as_stale(db, cast, paper, second):  # noqa: F811
+def test_a_second_correction_of_the_same_entry_is_refused_as_stale(db, cast, paper, second):
     first = enter_count(cast.director, paper, [1, 1, 0])
     db.session.commit()
     enter_count(second, paper, [2, 1, 0], supersedes_id=first.id, reason='漏计')
@@ -151,10 +148,11 @@ def test_the_record_is_append_only(db, cast, paper):
     db.session.rollback()
 
 
-def test_a_count_over_the_voters_marked_on_site_is_refused(db, cast, paper, second):  # noqa: F811
+def test_a_count_over_the_voters_marked_on_site_is_refused(db, cast, paper, second):
     refusal = refused(db, enter_count, cast.director, paper, [3, 1, 0])
     assert refusal.code == 'over_marked'
-    assert 'marked' in str(refusal)
+    assert '4' in refusal.message  # the count
+    assert '3' in refusal.message  # the voters marked on site
     assert refusal.rule.code == 'vote_onsite_reconciliation'
     assert not db.session.scalar(sa.select(sa.func.count()).select_from(OnsiteEntry))
 
@@ -163,7 +161,7 @@ def test_a_voter_marked_on_paper_cannot_vote_online(db, paper, voters):
     assert refused(db, cast_ballot, voters[1], paper, [1]).code == 'already_voted'
 
 
-def test_an_online_voter_cannot_be_marked_on_paper(db, cast, paper, voters, on_site):  # noqa: F811
+def test_an_online_voter_cannot_be_marked_on_paper(db, cast, paper, voters, on_site):
     on_site(voters[0])
     assert refused(db, mark_voted, cast.director, paper, voters[0].id, 'paper').code == 'already_voted'
     assert via(db, paper, voters[0]) == 'online'
@@ -181,19 +179,19 @@ def test_only_voters_signed_in_on_site_are_marked(db, cast, make_vote, voters, o
     assert via(db, vote, voters[0]) is None
 
 
-def test_a_show_of_hands_is_refused_in_a_secret_vote(db, cast, make_vote, voters, on_site):  # noqa: F811
+def test_a_show_of_hands_is_refused_in_a_secret_vote(db, cast, make_vote, voters, on_site):
     vote = make_vote()
     on_site(voters[0])
     assert refused(db, mark_voted, cast.director, vote, voters[0].id, 'hand').code == 'hand_not_secret'
 
 
-def test_only_the_committee_marks(db, cast, make_vote, voters, on_site):  # noqa: F811
+def test_only_the_committee_marks(db, cast, make_vote, voters, on_site):
     vote = make_vote()
     on_site(voters[0])
     assert refused(db, mark_voted, voters[1], vote, voters[0].id, 'paper').code == 'forbidden'
 
 
-def test_marking_every_attendee_skips_those_who_voted_online(db, cast, make_vote, voters, on_site):  # noqa: F811
+def test_marking_every_attendee_skips_those_who_voted_online(db, cast, make_vote, voters, on_site):
     vote = make_vote()
     cast_ballot(voters[0], vote, [0])
     on_site(*voters)
@@ -210,7 +208,7 @@ def test_entries_are_made_while_the_vote_is_open(db, cast, paper):
     assert refused(db, mark_voted, cast.director, paper, 1, 'paper').code == 'not_open'
 
 
-def test_a_multiple_choice_count_keeps_its_ballots(db, cast, make_vote, voters, on_site, second):  # noqa: F811
+def test_a_multiple_choice_count_keeps_its_ballots(db, cast, make_vote, voters, on_site, second):
     vote = make_vote('multiple', max_choices=2)
     on_site(*voters)
     mark_attendees(cast.director, vote)
@@ -226,8 +224,14 @@ def test_a_multiple_choice_count_keeps_its_ballots(db, cast, make_vote, voters, 
 
 
 def test_a_roll_call_entry_marks_the_voter_and_counts_by_name(
-    db, cast, make_vote, voters, on_site, second, meeting_rules
-):  # noqa: F811
+    db,
+    cast,
+    make_vote,
+    voters,
+    on_site,
+    second,
+    meeting_rules,
+):
     meeting_rules(roll_call=True)
     vote = make_vote()
     assert vote.secret is False

@@ -10,9 +10,6 @@ from consult.votes.onsite import mark_voted
 from consult.votes.onsite_entries import confirm_entry
 from consult.votes.onsite_entries import enter_count
 from consult.votes.onsite_models import OnsiteEntry
-from tests.votes.onsite_support import meeting_rules  # noqa: F401
-from tests.votes.onsite_support import on_site  # noqa: F401
-from tests.votes.onsite_support import second  # noqa: F401
 
 
 def test_only_the_committee_opens_the_on_site_page(db, client, auth, cast, make_vote, voters):
@@ -29,8 +26,16 @@ def test_only_the_committee_opens_the_on_site_page(db, client, auth, cast, make_
 
 
 def test_marking_entering_and_confirming_through_the_pages(
-    db, client, auth, csrf, cast, make_vote, voters, on_site, second
-):  # noqa: F811
+    db,
+    client,
+    auth,
+    csrf,
+    cast,
+    make_vote,
+    voters,
+    on_site,
+    second,
+):
     vote = make_vote()
     on_site(*voters)
     auth.login(cast.director)
@@ -70,8 +75,15 @@ def test_a_bad_number_is_a_message_not_an_error(db, client, auth, csrf, cast, ma
 
 
 def test_nothing_of_the_on_site_count_shows_before_the_close(
-    db, client, auth, cast, make_vote, voters, on_site, second
-):  # noqa: F811
+    db,
+    client,
+    auth,
+    cast,
+    make_vote,
+    voters,
+    on_site,
+    second,
+):
     vote = make_vote()
     on_site(*voters)
     for user in voters:
@@ -89,8 +101,14 @@ def test_nothing_of_the_on_site_count_shows_before_the_close(
 
 
 def test_the_vote_page_and_result_file_show_what_was_counted_on_site(
-    db, client, cast, make_vote, voters, on_site, second
-):  # noqa: F811
+    db,
+    client,
+    cast,
+    make_vote,
+    voters,
+    on_site,
+    second,
+):
     vote = make_vote()
     on_site(*voters)
     for user in voters:
@@ -111,7 +129,7 @@ def test_the_vote_page_and_result_file_show_what_was_counted_on_site(
     assert body['tally']['heads'] == [3, 1, 0]
 
 
-def test_a_roll_call_voter_is_entered_by_name(db, client, auth, csrf, cast, make_vote, voters, on_site, meeting_rules):  # noqa: F811
+def test_a_roll_call_voter_is_entered_by_name(db, client, auth, csrf, cast, make_vote, voters, on_site, meeting_rules):
     meeting_rules(roll_call=True)
     vote = make_vote()
     on_site(voters[1])

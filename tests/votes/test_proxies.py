@@ -15,7 +15,6 @@ from consult.votes.models import VoteProxy
 from consult.votes.proxies import register_proxy
 from consult.votes.proxies import withdraw_proxy
 from consult.votes.queries import proxy_list
-from tests.votes.onsite_support import meeting_rules  # noqa: F401
 
 
 def refused(db, call, *args, **kwargs) -> Refusal:
@@ -49,7 +48,7 @@ def crowd(db, cast, open_meeting, make_resident):
 
 
 @pytest.fixture
-def draft(db, make_vote, meeting_rules):  # noqa: F811
+def draft(db, make_vote, meeting_rules):
     """A prepared (not yet open) vote of a residents' meeting whose rule set allows written proxies."""
     meeting_rules(proxies=True)
     vote = make_vote(opened=False)
@@ -79,7 +78,7 @@ def test_a_holder_holds_at_most_the_cap_and_the_fourth_is_refused(db, cast, draf
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VoteProxy)) == 3
 
 
-def test_the_cap_is_the_rule_sets(db, cast, draft, voters, meeting_rules):  # noqa: F811
+def test_the_cap_is_the_rule_sets(db, cast, draft, voters, meeting_rules):
     meeting_rules(proxies=True, proxy_max_per_holder=1)
     register_proxy(cast.director, draft, voters[1].id, voters[0].id, '委托书')
     db.session.commit()
@@ -152,7 +151,7 @@ def test_a_withdrawn_proxy_is_not_applied(db, cast, draft, voters):
     cast_ballot(voters[1], draft, [0])
 
 
-def test_a_proxy_over_the_cap_at_the_opening_is_dropped_with_a_record(db, cast, draft, voters, meeting_rules):  # noqa: F811
+def test_a_proxy_over_the_cap_at_the_opening_is_dropped_with_a_record(db, cast, draft, voters, meeting_rules):
     register_proxy(cast.director, draft, voters[1].id, voters[0].id, '委托书')
     late = register_proxy(cast.director, draft, voters[2].id, voters[0].id, '委托书')
     db.session.commit()

