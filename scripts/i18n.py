@@ -79,6 +79,7 @@ HANT_FIXES = (
     ('數據', '資料'),  # data
     ('導入', '匯入'),  # import (of a file)
     ('字符', '字元'),  # characters
+    ('錶決', '表決'),  # 名表決人, 記名表決: OpenCC reads 名表 as 名錶 (a watch)
     ('“', '「'),  # quotation marks: 「」 and 『』 in Traditional Chinese
     ('”', '」'),
     ('‘', '『'),

@@ -185,6 +185,16 @@ MATRIX = [
     ('GET', '/votes/{closed_vote}/ballots.csv', EVERYONE),
     ('GET', '/votes/{closed_vote}/result.json', EVERYONE),
     ('GET', '/votes/meeting/{meeting}/panels', MEETING_ROOM),
+    # The on-site page and written proxies: the committee of A only (the count made in the room is theirs before
+    # the close); a refused step (staff_a submitted the topic: no counting) still reaches the route.
+    ('GET', '/votes/{open_vote}/onsite', {'staff_a', 'director_a'}),
+    ('POST', '/votes/{open_vote}/onsite/mark', {'staff_a', 'director_a'}),
+    ('POST', '/votes/{open_vote}/onsite/count', {'staff_a', 'director_a'}),
+    ('POST', '/votes/{open_vote}/onsite/person', {'staff_a', 'director_a'}),
+    ('POST', '/votes/{open_vote}/onsite/1/confirm', {'staff_a', 'director_a'}),
+    ('GET', '/votes/{vote}/proxies', {'staff_a', 'director_a'}),
+    ('POST', '/votes/{vote}/proxies/1/withdraw', {'staff_a', 'director_a'}),
+    ('GET', '/residency/communities/{community_a}/weights', {'staff_a', 'director_a'}),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -531,6 +541,9 @@ ACTION_MATRIX = {
     'vote.cancel': ('vote', {}, COMMITTEE_A),
     'vote.close': ('open_vote', {}, COMMITTEE_A),
     'vote.cast': ('open_vote', {}, {'resident', 'representative'}),
+    'vote.onsite': ('open_vote', {}, COMMITTEE_A),
+    'vote.count_onsite': ('open_vote', {}, {'director_a'}),  # staff_a submitted the topic: no counting its votes
+    'vote.proxies': ('vote', {'proxies_allowed': True}, COMMITTEE_A),
     # Rules: {pending} is a version of A's rules proposed by its director.
     'rules.propose': ('community_a', {}, {'director_a'}),
     'rules.decide': ('pending', {}, {'party_org_a'}),

@@ -39,6 +39,14 @@ AUDIT_LABELS = {
     'dispatch.close': _l('Department closed a dispatched item'),
     'petition.withdraw': _l('Withdrew a petition'),
     'petition.lapse': _l('A petition lapsed'),
+    'vote.onsite_mark': _l('Marked a voter as voting on site'),
+    'vote.onsite_mark_all': _l('Marked the voters signed in on site as voting on site'),
+    'vote.onsite_entry': _l('Entered an on-site count or correction'),
+    'vote.onsite_confirm': _l('Confirmed an on-site count'),
+    'vote.proxy_register': _l('Registered a written proxy'),
+    'vote.proxy_withdraw': _l('Withdrew a written proxy'),
+    'vote.proxy_drop': _l('A written proxy was not applied at the opening'),
+    'residency.weights': _l('Imported household weights'),
 }
 
 #: The object an entry is about, from its details (no query per row): detail key -> (label, endpoint, arg).

@@ -95,6 +95,9 @@ class Household(db.Model):
     building_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('buildings.id'), index=True)
     #: The unit number within the building, e.g. ``1-302``.
     number: so.Mapped[str] = so.mapped_column(sa.String(32))
+    #: Counting by weight (e.g. the floor area in whole square metres), imported by the committee;
+    #: ``None``: none imported (each of the household's voters weighs 1).
+    weight: so.Mapped[int | None] = so.mapped_column()
 
     building: so.Mapped[Building] = so.relationship(back_populates='households')
 

@@ -70,3 +70,18 @@ class IssueCodesForm(Form):
 
 class IssueResetCodeForm(Form):
     """Issue a resident's password reset code: the CSRF token only."""
+
+
+class WeightsForm(Form):
+    weights = FileField(
+        _l('Household weights file (CSV)'),
+        validators=[
+            FileRequired(message=_l('Choose a CSV file to upload.')),
+            FileAllowed(['csv'], message=_l('Only .csv files can be imported.')),
+        ],
+        description=_l(
+            'One row per household: 权重 (a whole number from 1, e.g. the floor area in m²), and either 户ID or '
+            '网格, 楼栋 and 户号 as in the roster. Save from Excel as "CSV UTF-8"; GBK files work too.'
+        ),
+        render_kw={'accept': '.csv,text/csv'},
+    )

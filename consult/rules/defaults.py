@@ -124,6 +124,27 @@ MEETING_RULES = {
     },
 }
 
+#: How each meeting type votes, where the rule set says nothing: secret ballots (roll call only for the
+#: deliberative council, whose members vote by show of hands in the sample rules), and no written proxies.
+ROLL_CALL_MEETINGS = frozenset({'deliberative_council'})
+ROLL_CALL_SOURCE = _l(
+    'Personal Information Protection Law (2021): votes are secret unless the rule set makes them open (roll call);'
+    ' the sample deliberative-council rules vote by show of hands'
+)
+PROXIES_SOURCE = _l(
+    'Village Committee Organisation Law art 15 and Electoral Law art 42, by analogy: written proxies, off unless the'
+    ' community allows them; the list is published'
+)
+
+
+def voting_value(params: dict, meeting: str, key: str) -> bool:
+    """``roll_call`` or ``proxies`` of a meeting type; a version made before they existed had the defaults."""
+    value = ((params.get('meetings') or {}).get(meeting) or {}).get(key)
+    if value is None:
+        return meeting in ROLL_CALL_MEETINGS if key == 'roll_call' else False
+    return bool(value)
+
+
 #: Co-signing: 20 verified adult residents, or 1 % of them, whichever is reached first (design default).
 COSIGN_THRESHOLD = Threshold.any_of(
     Condition('signatures', '>=', 20, 1, 'one'),

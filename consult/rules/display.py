@@ -13,7 +13,11 @@ from consult.rules.defaults import MEETING_TYPES
 from consult.rules.defaults import NATIONAL_CATEGORIES
 from consult.rules.defaults import NUMBERS
 from consult.rules.defaults import PETITION_SOURCE
+from consult.rules.defaults import PROXIES_SOURCE
+from consult.rules.defaults import ROLL_CALL_MEETINGS
+from consult.rules.defaults import ROLL_CALL_SOURCE
 from consult.rules.defaults import number_value
+from consult.rules.defaults import voting_value
 from consult.rules.describe import NUMBER_LABELS
 from consult.rules.describe import describe
 from consult.rules.engine import Threshold
@@ -44,7 +48,15 @@ def number_rows(params: dict) -> list[Row]:
     rows = []
     for key, default in NUMBERS.items():
         value = number_value(params, key)
-        unit = 'months' if key.endswith('_months') else 'working_days' if key.endswith('_working_days') else 'days'
+        unit = (
+            'months'
+            if key.endswith('_months')
+            else 'working_days'
+            if key.endswith('_working_days')
+            else 'days'
+            if key.endswith('_days')
+            else 'count'
+        )
         rows.append(
             Row(key, NUMBER_LABELS[key], value, _source(value != default.value, default.value, default.source), unit)
         )
@@ -80,7 +92,33 @@ def threshold_rows(params: dict) -> list[Row]:
                     _source(threshold != default[which], describe(default[which]), default['source']),
                 )
             )
+        rows.append(_voting_row(params, meeting, label))
     return rows
+
+
+def _voting_text(roll_call: bool, proxies: bool, cap: int) -> str:
+    text = _('Open vote (roll call): names and choices published') if roll_call else _('Secret ballot')
+    return (
+        text
+        + '; '
+        + (_('written proxies allowed, at most %(num)s per holder', num=cap) if proxies else _('no proxies'))
+    )
+
+
+def _voting_row(params: dict, meeting: str, label) -> Row:
+    """How a meeting type votes: secret or open, and whether written proxies are allowed."""
+    roll_call, proxies = voting_value(params, meeting, 'roll_call'), voting_value(params, meeting, 'proxies')
+    default_roll_call = meeting in ROLL_CALL_MEETINGS
+    return Row(
+        f'{meeting}.voting',
+        _('%(meeting)s: how it votes', meeting=label),
+        _voting_text(roll_call, proxies, number_value(params, 'proxy_max_per_holder')),
+        _source(
+            roll_call != default_roll_call or proxies,
+            _voting_text(default_roll_call, False, 0),
+            f'{ROLL_CALL_SOURCE}; {PROXIES_SOURCE}',
+        ),
+    )
 
 
 def category_rows(params: dict) -> list[Row]:

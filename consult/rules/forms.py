@@ -5,6 +5,7 @@ The form checks types and bounds for quick feedback; :mod:`consult.rules.validat
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
@@ -32,6 +33,7 @@ from consult.rules.validation import MAX_DENOMINATOR
 from consult.rules.validation import MAX_WORK_ITEM_LENGTH
 from consult.rules.validation import MAX_WORK_ITEMS
 from consult.rules.validation import NUMBER_BOUNDS
+from consult.rules.validation import VOTING_KEYS
 
 WHICH = ('quorum', 'approval')
 OPERATORS = [SelectChoice('>', _l('more than')), SelectChoice('>=', _l('at least'))]
@@ -90,6 +92,8 @@ class ProposeForm(Form):
                 else _('working days')
                 if key.endswith('_working_days')
                 else _('days')
+                if key.endswith('_days')
+                else _('a number')
             )
             self[f'number_{key}'].description = _('%(unit)s, from %(low)s to %(high)s', unit=unit, low=low, high=high)
 
@@ -103,6 +107,9 @@ class ProposeForm(Form):
         self.cosign_count.data = choices['cosign']['count']
         self.cosign_num.data = choices['cosign']['num']
         self.cosign_den.data = choices['cosign']['den']
+        for meeting, flags in choices.get('voting', {}).items():
+            for key, value in flags.items():
+                self[f'{meeting}_{key}'].data = value
         for meeting, rules in choices['meetings'].items():
             for which, (op, num, den) in rules.items():
                 self[f'{meeting}_{which}_op'].data = op
@@ -129,6 +136,9 @@ class ProposeForm(Form):
                 }
                 for meeting in MEETING_TYPES
             },
+            'voting': {
+                meeting: {key: bool(self[f'{meeting}_{key}'].data) for key in VOTING_KEYS} for meeting in MEETING_TYPES
+            },
         }
 
 
@@ -140,6 +150,10 @@ for _key in NUMBERS:
         IntegerField(NUMBER_LABELS[_key], validators=[InputRequired(), NumberRange(_low, _high)]),
     )
 for _meeting in MEETING_TYPES:
+    setattr(
+        ProposeForm, f'{_meeting}_roll_call', BooleanField(_l('Open votes (roll call): names and choices published'))
+    )
+    setattr(ProposeForm, f'{_meeting}_proxies', BooleanField(_l('Written proxies allowed')))
     for _which in WHICH:
         setattr(ProposeForm, f'{_meeting}_{_which}_op', SelectField(_l('Comparison'), choices=OPERATORS))
         setattr(

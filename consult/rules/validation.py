@@ -17,6 +17,7 @@ from consult.rules.defaults import NATIONAL_CATEGORIES
 from consult.rules.defaults import NUMBERS
 from consult.rules.defaults import SOURCE_S1_9
 from consult.rules.defaults import number_value
+from consult.rules.defaults import voting_value
 from consult.rules.describe import NUMBER_LABELS
 from consult.rules.engine import Condition
 from consult.rules.engine import Threshold
@@ -30,7 +31,11 @@ NUMBER_BOUNDS = dict.fromkeys(NUMBERS, (0, 365)) | {
     'whistle_complex_working_days': (1, 90),
     # A positive whole number: a petition open for 0 days would lapse the second it starts.
     'petition_lapse_days': (1, 365),
+    # Electoral Law art 42 allows 3; a community may allow fewer, or a few more for its own meetings.
+    'proxy_max_per_holder': (1, 10),
 }
+#: Per meeting type: its votes are open (roll call); written proxies may be registered.
+VOTING_KEYS = ('roll_call', 'proxies')
 MAX_WORK_ITEMS = 50
 MAX_WORK_ITEM_LENGTH = 40
 MAX_DENOMINATOR = 1000
@@ -50,7 +55,8 @@ def build_params(current: dict, choices: dict) -> dict:
 
     ``choices`` holds ``categories`` and ``exclusions`` (lists of keys), ``work_items`` (text, one per line),
     ``numbers`` ({key: int}), ``cosign`` ({count, num, den}, each int or None) and ``meetings``
-    ({type: {'quorum'|'approval': (op, num, den)}}). The petition threshold is the law's and is kept.
+    ({type: {'quorum'|'approval': (op, num, den)}}), and ``voting`` ({type: {'roll_call': bool, 'proxies':
+    bool}}; absent: kept as they are). The petition threshold is the law's and is kept.
 
     :raises Refusal: a value out of bounds, a share weaker than the law, or state secrets switched off.
     """
@@ -70,7 +76,9 @@ def build_params(current: dict, choices: dict) -> dict:
         'numbers': _numbers(choices.get('numbers') or {}),
         'cosign': _cosign(choices.get('cosign') or {}).to_list(),
         'petition': current['petition'],
-        'meetings': _meetings(current['meetings'], choices.get('meetings') or {}),
+        'meetings': _voting(
+            _meetings(current['meetings'], choices.get('meetings') or {}), current, choices.get('voting')
+        ),
     }
 
 
@@ -190,6 +198,23 @@ def _meetings(current: dict, choices: dict) -> dict:
     return meetings
 
 
+def _voting(meetings: dict, current: dict, choices: dict | None) -> dict:
+    """Add each meeting type's ``roll_call`` and ``proxies`` (chosen, or as ``current`` has them).
+
+    A value ``current`` does not store and the choice leaves at its default is not written either: a version
+    made before these settings existed, proposed again unchanged, stays unchanged.
+    """
+    for meeting in MEETING_TYPES:
+        chosen = (choices or {}).get(meeting) or {}
+        stored = current['meetings'].get(meeting) or {}
+        for key in VOTING_KEYS:
+            now = voting_value(current, meeting, key)
+            value = bool(chosen[key]) if chosen.get(key) is not None else now
+            if key in stored or value != now:
+                meetings[meeting][key] = value
+    return meetings
+
+
 def _at_least_majority(op: str, share: Fraction) -> bool:
     """Whether "``op`` ``share``" is at least as strict as "more than 1/2"."""
     return share > Fraction(1, 2) or (op == '>' and share == Fraction(1, 2))
@@ -217,4 +242,7 @@ def choices_from(params: dict) -> dict:
         'numbers': {key: number_value(params, key) for key in NUMBERS},
         'cosign': cosign,
         'meetings': meetings,
+        'voting': {
+            meeting: {key: voting_value(params, meeting, key) for key in VOTING_KEYS} for meeting in MEETING_TYPES
+        },
     }

@@ -117,9 +117,11 @@ def close_vote(actor, vote: Vote, now: datetime | None = None) -> Vote:
     receipts = _write(vote, ballots)
     seed = publication_seed(receipts)
     counted = [(tuple(ballot['c']), int(ballot['w'])) for ballot in ballots]
+    published = {}
     for extra in contributions(onsite_ballots, vote):
         counted.extend(extra)
-    vote.result = count(vote, counted, seed)
+        published |= getattr(extra, 'record', None) or {}  # what the result publishes of them (a recount needs it)
+    vote.result = {**count(vote, counted, seed), **published}
     vote.seed = seed
     decision = vote.result['decision']
     vote.quorum_met = bool(decision['quorum_met'])

@@ -9,6 +9,7 @@ meeting's roster (``consult.residency.eligibility.voting_resident_criteria``), a
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from consult.communities.models import Household
 from consult.db import db
 from consult.kernel.refusals import Refusal
 from consult.meetings.models import VOTING_KINDS
@@ -39,8 +40,42 @@ def _rows(vote) -> list[tuple[int, int | None]]:
     return [(user_id, household_id) for user_id, household_id, _kind in chosen]
 
 
+def prospective_voters(vote) -> set[int]:
+    """The users who would be electors if ``vote`` opened now (registering written proxies asks)."""
+    return {user_id for user_id, _household_id in _rows(vote)}
+
+
+def weights(rows: list[tuple[int, int | None]]) -> list[int]:
+    """Each elector's weight: their household's imported weight, shared among its electors in this electorate.
+
+    A household with weight ``w`` and ``k`` electors gives them ``w // k`` each, and one more to the first
+    ``w % k`` (in roster order): the household weighs ``w`` in all, however many of its people vote, as a jointly
+    owned flat's area counts once. A household with no imported weight (and an elector with no household) weighs
+    1 per elector.
+    """
+    household_ids = {household_id for _user_id, household_id in rows if household_id is not None}
+    query = sa.select(Household.id, Household.weight).where(
+        Household.id.in_(household_ids), Household.weight.is_not(None)
+    )
+    imported = dict(db.session.execute(query).all())
+    sizes: dict[int, int] = {}
+    for _user_id, household_id in rows:
+        sizes[household_id] = sizes.get(household_id, 0) + 1
+    given: dict[int, int] = {}
+    result = []
+    for _user_id, household_id in rows:
+        if household_id not in imported:
+            result.append(1)
+            continue
+        share, extra = divmod(imported[household_id], sizes[household_id])
+        place = given.get(household_id, 0)
+        given[household_id] = place + 1
+        result.append(share + (1 if place < extra else 0))
+    return result
+
+
 def freeze(vote) -> int:
-    """Write the electorate of ``vote`` (at its opening); return its size.
+    """Write the electorate of ``vote`` (at its opening), with each elector's weight; return its size.
 
     :raises Refusal: nobody would vote.
     """
@@ -50,8 +85,8 @@ def freeze(vote) -> int:
     db.session.execute(
         sa.insert(Elector),
         [
-            {'vote_id': vote.id, 'user_id': user_id, 'household_id': household_id, 'weight': 1}
-            for user_id, household_id in rows
+            {'vote_id': vote.id, 'user_id': user_id, 'household_id': household_id, 'weight': weight}
+            for (user_id, household_id), weight in zip(rows, weights(rows), strict=True)
         ],
     )
     return len(rows)

@@ -64,3 +64,53 @@ DECIDING = Rule(
         " compact, fund-raising and subsidies are decided by a vote of the residents' meeting"
     ),
 )
+ONSITE_PRESENCE = Rule(
+    'vote_onsite_presence',
+    _l(
+        "Urban Residents Committee Organisation Law art 9: a meeting's ballot on paper or by show of hands is cast"
+        ' in the room, by a voter signed in there (QR code or staff)'
+    ),
+)
+TWO_COUNTERS = Rule(
+    'vote_two_counters',
+    _l(
+        'Electoral Law art 43, by analogy: ballots are counted by counters and checked by scrutineers; an on-site'
+        ' count stands once a second staff member, not the one who entered it, confirms it'
+    ),
+)
+COUNTER_CONFLICT = Rule(
+    'vote_counter_conflict',
+    _l(
+        'Electoral Law art 43, by analogy: the person a matter concerns (who raised or submitted it) does not count'
+        ' or check its votes'
+    ),
+)
+RECONCILIATION = Rule(
+    'vote_onsite_reconciliation',
+    _l(
+        'One person, one ballot (Urban Residents Committee Organisation Law art 9): the ballots counted on site never'
+        ' outnumber the voters marked as voting on site, none of whom voted online'
+    ),
+)
+RECORD_KEPT = Rule(
+    'vote_record_kept',
+    _l(
+        'Urban Community Archives Management Measures (2015): community records are kept whole and never destroyed;'
+        ' a count entered is never altered: a correction is added with its reason and the earlier entry stays'
+    ),
+)
+WEIGHTED_ONSITE = Rule(
+    'vote_weighted_onsite',
+    _l(
+        "Platform rule: in a vote counted by weight each ballot carries its household's weight; a secret count by"
+        ' heads on site cannot carry it'
+    ),
+)
+PROXIES = Rule(
+    'vote_proxies',
+    _l(
+        'Electoral Law art 42 and Village Committee Organisation Law art 15, by analogy: a written proxy, to a voter,'
+        ' at most as many per holder as the rule set allows, published with the result; only where the rule set'
+        ' allows proxies for the kind of meeting'
+    ),
+)

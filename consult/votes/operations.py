@@ -36,6 +36,8 @@ from .models import VoteOption
 from .models import VoteStatus
 from .permissions import can_prepare
 from .permissions import runs_vote
+from .proxies import apply_proxies
+from .rules import proxies_allowed
 from .rules import roll_call
 from .sealing import new_salt
 from .states import MACHINE
@@ -126,6 +128,7 @@ def create_vote(actor, topic, data: dict, meeting=None) -> Vote:
         raise Refusal(_('This community has no rule set in force.'), g.MEETING_RULES, code='no_rules')
     _check_rules(rules, vote.rule_kind)
     vote.secret = not roll_call(rules, vote.rule_kind)
+    vote.proxies_allowed = proxies_allowed(rules, vote.rule_kind)
     vote.options = [VoteOption(position=i, label=label) for i, label in enumerate(labels)]
     db.session.add(vote)
     db.session.flush()
@@ -258,6 +261,7 @@ def open_vote(actor, vote: Vote, now: datetime | None = None) -> Vote:
     )
     db.session.refresh(vote)
     vote.electorate_size = freeze(vote)
+    apply_proxies(actor, vote, rules)
     db.session.flush()
     _check_countable(vote)
     record(actor, 'vote.open', community=vote.community, vote_id=vote.id, electorate=vote.electorate_size)

@@ -68,3 +68,29 @@ def may_cast(user, vote) -> bool:
     if elector is not None and elector.voted_via is None and elector.proxy_holder_id is None:
         return True
     return bool(proxies_held(user, vote))
+
+
+def runs_onsite(user, vote) -> bool:
+    """The on-site channel: the committee of the vote's community marks who voted on site and sees the on-site
+    record while the vote is open (only they: it holds the hand count made in the room)."""
+    return _authenticated(user) and can_review(user, vote.community)
+
+
+def conflicted(user, vote) -> bool:
+    """The person a matter concerns (the topic's submitter or originator) does not count its votes."""
+    return _authenticated(user) and user.id in (vote.topic.submitted_by_id, vote.topic.originator_id)
+
+
+def counts_onsite(user, vote) -> bool:
+    """Enters or confirms on-site counts: the committee, unless conflicted."""
+    return runs_onsite(user, vote) and not conflicted(user, vote)
+
+
+def registers_proxies(user, vote) -> bool:
+    """Registers and withdraws written proxies: the committee, while the vote is prepared and allows them."""
+    return (
+        _authenticated(user)
+        and vote.status == VoteStatus.DRAFT
+        and vote.proxies_allowed
+        and can_review(user, vote.community)
+    )

@@ -6,23 +6,20 @@ the defaults in force: secret ballots (roll-call only for the deliberative counc
 hands in the sample rules), no proxies, and at most 3 proxies per holder (Electoral Law art 42, by analogy).
 """
 
+from consult.rules.defaults import ROLL_CALL_MEETINGS
 from consult.rules.defaults import number_value
+from consult.rules.defaults import voting_value
 
 #: Meeting types whose votes are roll-call unless the rule set says otherwise.
-ROLL_CALL_DEFAULT = frozenset({'deliberative_council'})
-
-
-def _meeting(rules, rule_kind: str) -> dict:
-    return (rules.params.get('meetings') or {}).get(rule_kind) or {}
+ROLL_CALL_DEFAULT = ROLL_CALL_MEETINGS
 
 
 def roll_call(rules, rule_kind: str) -> bool:
-    value = _meeting(rules, rule_kind).get('roll_call')
-    return rule_kind in ROLL_CALL_DEFAULT if value is None else bool(value)
+    return voting_value(rules.params, rule_kind, 'roll_call')
 
 
 def proxies_allowed(rules, rule_kind: str) -> bool:
-    return bool(_meeting(rules, rule_kind).get('proxies', False))
+    return voting_value(rules.params, rule_kind, 'proxies')
 
 
 def proxy_cap(rules) -> int:

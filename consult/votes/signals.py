@@ -9,6 +9,7 @@ onsite_ballots = _signals.signal(
     doc="""Ballots cast on site, confirmed by a second staff member, to be counted with the online ones.
 
     Sender: the ``Vote`` being closed. A receiver returns a list of ``(choice, weight)`` pairs (an aggregate
-    count of ``n`` for option ``i`` is ``n`` pairs ``((i,), 1)``).
+    count of ``n`` for option ``i`` is ``n`` pairs ``((i,), 1)``). A returned list with a ``record`` attribute (a
+    dict) adds its keys to the stored result (``onsite_count.OnsiteBallots``: the on-site record, for recounting).
     """,
 )

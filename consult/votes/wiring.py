@@ -63,6 +63,19 @@ def plug() -> None:
         },
     )
     actions.register_machine(MACHINE)
+    _plug_onsite()
+
+
+def _plug_onsite() -> None:
+    """The on-site channel and written proxies: their actions, and the on-site ballots counted at the close."""
+    from .onsite_count import ballots_at_close
+    from .signals import onsite_ballots
+
+    onsite_ballots.connect(ballots_at_close, weak=False)
+    actions.register_all(
+        'vote',
+        {'onsite': p.runs_onsite, 'count_onsite': p.counts_onsite, 'proxies': p.registers_proxies},
+    )
 
 
 def init_app(app) -> None:

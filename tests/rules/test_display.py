@@ -75,4 +75,4 @@ def test_changes_name_numbers_thresholds_categories_and_exclusions(english):
 def test_threshold_rows_cover_cosign_petition_and_every_meeting(english):
     keys = [row.key for row in threshold_rows(default_params())]
     assert keys[:2] == ['cosign', 'petition']
-    assert len(keys) == 2 + 4 * 2
+    assert len(keys) == 2 + 4 * 3  # quorum, approval, and how it votes (secret or roll call, proxies)

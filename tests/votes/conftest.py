@@ -14,6 +14,9 @@ from tests.topics.conftest import CONFIRM  # noqa: F401
 from tests.topics.conftest import cast  # noqa: F401
 from tests.topics.conftest import english  # noqa: F401
 from tests.topics.conftest import make_topic  # noqa: F401
+from tests.votes.onsite_support import meeting_rules  # noqa: F401 - on-site, proxy and weight tests
+from tests.votes.onsite_support import on_site  # noqa: F401
+from tests.votes.onsite_support import second  # noqa: F401
 
 
 @pytest.fixture

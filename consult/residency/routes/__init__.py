@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from consult.residency import bp
 from consult.residency.routes import claims  # noqa: F401 - registers the views on the blueprint
+from consult.residency.routes import household_weights  # noqa: F401
 from consult.residency.routes import resets  # noqa: F401
 from consult.residency.routes import staff  # noqa: F401
 
