@@ -55,7 +55,7 @@ def standalone_vote(app, voters: int, prefix: str, suffix: str, kind: str = 'mot
                 **data,
             },
         )
-        vops.open_vote(staff, vote)
+        vops.open_vote(None, vote)
         session.commit()
         result = vote.id, people[1:]
         _db.session.remove()
