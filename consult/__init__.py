@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import main
     from consult import meetings
     from consult import notifications
+    from consult import outcomes
     from consult import petitions
     from consult import residency
     from consult import roles
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.main import routes as _main_routes  # noqa: F401
     from consult.meetings import routes as _meetings_routes  # noqa: F401
     from consult.notifications import routes as _notifications_routes  # noqa: F401
+    from consult.outcomes import routes as _outcomes_routes  # noqa: F401
     from consult.petitions import routes as _petitions_routes  # noqa: F401
     from consult.residency import routes as _residency_routes  # noqa: F401
     from consult.roles import routes as _roles_routes  # noqa: F401
@@ -161,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         topics,
         meetings,
         votes,
+        outcomes,
         dispatch,
         comments,
         notifications,
@@ -192,6 +195,7 @@ def _plug_contexts() -> None:
     from consult.dispatch import wiring as dispatch_wiring
     from consult.meetings import wiring as meetings_wiring
     from consult.notifications import wiring as notifications_wiring
+    from consult.outcomes import wiring as outcomes_wiring
     from consult.petitions import wiring as petitions_wiring
     from consult.residency import wiring as residency_wiring
     from consult.roles import wiring as roles_wiring
@@ -210,6 +214,7 @@ def _plug_contexts() -> None:
         comments_wiring,
         meetings_wiring,
         votes_wiring,
+        outcomes_wiring,
     ):
         wiring.plug()
 

@@ -195,6 +195,12 @@ MATRIX = [
     ('GET', '/votes/{vote}/proxies', {'staff_a', 'director_a'}),
     ('POST', '/votes/{vote}/proxies/1/withdraw', {'staff_a', 'director_a'}),
     ('GET', '/residency/communities/{community_a}/weights', {'staff_a', 'director_a'}),
+    # {opinion}: its opinion formed and recorded; {checked_opinion}: the opinion of a topic that passed its legality
+    # check. staff_a typed both in for the resident: neither records their opinion or check (rule 25).
+    ('GET', '/topics/{opinion}', EVERYONE),
+    ('GET', '/outcomes/topic/{opinion}/opinion', {'director_a'}),
+    ('GET', '/outcomes/topic/{opinion}/legality', {'director_a'}),
+    ('GET', '/outcomes/opinion/{checked_opinion}/correct', {'director_a'}),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -352,6 +358,36 @@ def _topics(people, place) -> dict:
             made['comment'] = f'{comments.post_comment(people["resident"], topic, "意见", "for").id}'
         made[name] = f'{topic.id}'
     made.update(_tickets(people, place, content))
+    made.update(_opinions(people, place, content))
+    return made
+
+
+def _opinions(people, place, content) -> dict:
+    """A topic whose opinion the director recorded, and the opinion of one that passed its legality check."""
+    from consult.comments import operations as comments
+    from consult.outcomes import operations as outcomes
+    from consult.topics import operations as topics
+    from consult.topics import states
+    from tests.topics.conftest import CONFIRM
+    from tests.topics.conftest import end_publicity
+
+    made = {}
+    for name in ('opinion', 'checked'):
+        topic = topics.create_draft(people['staff_a'], place.a, 'counter', content, originator=people['resident'])
+        topics.submit_topic(people['staff_a'], topic)
+        states.apply(topic, 'accept', people['staff_a'])
+        states.apply(topic, 'confirm', people['party_org_a'], **CONFIRM)
+        end_publicity(topic)
+        comments.open_period(people['staff_a'], topic, 14)
+        comments.close_early(people['staff_a'], topic, 'matrix')
+        comments.write_summary(people['staff_a'], topic, '多数赞成')
+        comments.conclude(people['staff_a'], topic)
+        opinion = outcomes.record_opinion(people['director_a'], topic, True, '同意')
+        if name == 'checked':
+            outcomes.check_legality(people['director_a'], topic, 'pass')
+            made['checked_opinion'] = f'{opinion.id}'
+        else:
+            made['opinion'] = f'{topic.id}'
     return made
 
 
@@ -439,6 +475,8 @@ def test_every_route_is_in_the_matrix(app):
             'vote': 1,
             'open_vote': 1,
             'closed_vote': 1,
+            'opinion': 1,
+            'checked_opinion': 1,
         }
         endpoint, _ = adapter.match(path.format(**ids).partition('?')[0], method=method)
         covered.add(endpoint)
@@ -479,6 +517,13 @@ ACTION_MATRIX = {
     'topic.defer': ('consulting', {}, {*COMMITTEE_A, 'party_org_a'}),
     'topic.reschedule': ('consulting', {}, {*COMMITTEE_A, 'party_org_a'}),
     'topic.conclude_comments': ('consulting', {}, COMMITTEE_A),
+    # The legality check of {opinion}'s opinion: the committee, not staff_a who typed the topic in (rule 25).
+    'topic.legality_pass': ('opinion', {}, {'director_a'}),
+    'topic.legality_fail': ('opinion', {}, {'director_a'}),
+    'topic.legality_needs_vote': ('opinion', {}, {'director_a'}),
+    # The opinion: recorded until checked ({opinion}), corrected after ({checked_opinion}).
+    'opinion.record': ('opinion', {}, {'director_a'}),
+    'opinion.correct': ('checked_opinion', {}, {'director_a'}),
     # Topics' other actions.
     'topic.view': ('private', {}, {*COMMITTEE_A, 'resident', 'admin'}),
     'topic.edit': ('draft', {}, {'staff_a'}),
@@ -565,6 +610,7 @@ def _objects(place, ids) -> dict:
     from consult.db import db
     from consult.dispatch.models import DispatchTicket
     from consult.meetings.models import Meeting
+    from consult.outcomes.models import Opinion
     from consult.petitions.models import Petition
     from consult.residency.models import Membership
     from consult.rules.models import RuleSet
@@ -572,10 +618,11 @@ def _objects(place, ids) -> dict:
 
     objects = {
         name: db.session.get(Topic, int(ids[name]))
-        for name in ('topic', 'draft', 'screening', 'private', 'announced', 'consulting')
+        for name in ('topic', 'draft', 'screening', 'private', 'announced', 'consulting', 'opinion')
     }
     objects.update(
         comment=db.session.get(Comment, int(ids['comment'])),
+        checked_opinion=db.session.get(Opinion, int(ids['checked_opinion'])),
         period=latest_period(int(ids['consulting'])),
         meeting=db.session.get(Meeting, ids['meeting']),
         petition=db.session.get(Petition, ids['petition']),

@@ -269,7 +269,7 @@ def open_meeting(actor, meeting, now: datetime | None = None) -> Meeting:
     opening_checks(meeting, rules, now)
     MACHINE.apply(meeting, 'open', actor, values={'opened_at': now, 'rule_set_id': rules.id})
     db.session.refresh(meeting)
-    if meeting.topic.status in (TopicStatus.ANNOUNCED, TopicStatus.DEFERRED):
+    if meeting.topic.status in states.TRANSITIONS['open_session'].sources:  # announced, deferred or returned
         states.apply(meeting.topic, 'open_session', actor)
     if meeting.items:
         meeting.items[0].started_at = now

@@ -14,8 +14,19 @@ from .models import CHAT_KINDS
 from .models import MeetingStatus
 from .models import Participant
 
-#: Topic states in which a meeting may be scheduled (a new round after deferral or a failed quorum too).
-SCHEDULABLE = frozenset({TopicStatus.ANNOUNCED, TopicStatus.IN_CONSULTATION, TopicStatus.DEFERRED})
+#: Topic states in which a meeting may be scheduled: a new round after deferral, a failed quorum, or a failed
+#: legality check (RETURNED: opening the session takes the topic back into consultation), and the residents'
+#: (representatives') meeting that votes on a matter the law reserves to it (PENDING_VOTE; reconvened after a
+#: failed quorum).
+SCHEDULABLE = frozenset(
+    {
+        TopicStatus.ANNOUNCED,
+        TopicStatus.IN_CONSULTATION,
+        TopicStatus.DEFERRED,
+        TopicStatus.RETURNED,
+        TopicStatus.PENDING_VOTE,
+    }
+)
 
 
 def _authenticated(user) -> bool:

@@ -16,7 +16,8 @@ from consult.kernel.clock import utcnow
 
 
 class TopicStatus(enum.StrEnum):
-    """The states of domain.md (b); implemented up to ANNOUNCED, and on to OPINION_FORMED by comment periods."""
+    """The states of domain.md (b); implemented up to LEGALITY_REVIEWED and CLOSED_NOT_ADOPTED (the result ready to
+    be published: its publication is the next step)."""
 
     DRAFT = 'draft'
     SUBMITTED = 'submitted'
@@ -51,12 +52,12 @@ STATUS_LABELS = {
     TopicStatus.ESCALATED: _l('Escalated to the joint Party committee'),
     TopicStatus.ANNOUNCED: _l('Topic announced'),
     TopicStatus.IN_CONSULTATION: _l('In consultation'),
-    TopicStatus.OPINION_FORMED: _l('Consultation opinion formed'),
+    TopicStatus.OPINION_FORMED: _l('Consultation opinion formed, awaiting the legality check'),
     TopicStatus.DEFERRED: _l('Deferred'),
-    TopicStatus.LEGALITY_REVIEWED: _l('Legality review'),
-    TopicStatus.RETURNED: _l('Returned for correction'),
-    TopicStatus.PENDING_VOTE: _l('Pending vote'),
-    TopicStatus.CLOSED_NOT_ADOPTED: _l('Not adopted'),
+    TopicStatus.LEGALITY_REVIEWED: _l('Legality check passed, result to be published'),
+    TopicStatus.RETURNED: _l('Failed the legality check, returned to be consulted again'),
+    TopicStatus.PENDING_VOTE: _l("Awaiting the vote of the residents' meeting"),
+    TopicStatus.CLOSED_NOT_ADOPTED: _l('Not adopted by the vote, result to be published'),
     TopicStatus.RESULT_PUBLISHED: _l('Result disclosure'),
     TopicStatus.REPORTED_TO_GOV: _l('Reported to the entrusting department'),
     TopicStatus.IMPLEMENTING: _l('Implementation'),

@@ -47,7 +47,14 @@ def notify_step(topic, action: str, actor_id: int | None) -> None:
         from consult.topics.states import ACTION_LABELS
 
         subject = f'[Consult] {topic.title}: {ACTION_LABELS.get(action, action)}'
-        queue_mail(user_ids, subject, url_for('topics.detail', topic_id=topic.id, _external=True))
+        queue_mail(user_ids, subject, _link(topic))
+
+
+def _link(topic) -> str:
+    try:
+        return url_for('topics.detail', topic_id=topic.id, _external=True)
+    except RuntimeError:  # a system step outside a request (the vote closer, the CLI); SERVER_NAME may be unset
+        return f'/topics/{topic.id}'
 
 
 def on_topic_moved(event: TopicMoved) -> None:

@@ -67,6 +67,16 @@ def is_submitter(user, topic) -> bool:
     return _authenticated(user) and user.id == topic.submitted_by_id
 
 
+def is_party_to(user, topic) -> bool:
+    """The submitter, or the resident a topic was submitted for: a party to the matter (domain.md rule 25)."""
+    return _authenticated(user) and user.id in (topic.submitted_by_id, topic.originator_id)
+
+
+def can_check_legality(user, topic) -> bool:
+    """The legality check (domain.md rule 5): committee staff or director, never a party to the matter (rule 25)."""
+    return can_review(user, topic.community) and not is_party_to(user, topic)
+
+
 def can_edit_topic(user, topic) -> bool:
     """The submitter edits a draft, or a submitted topic before it enters review."""
     editable = topic.status == TopicStatus.DRAFT or (topic.status == TopicStatus.SUBMITTED and topic.queued_at is None)

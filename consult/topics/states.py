@@ -11,6 +11,12 @@ and the ticket it opens to ``redirect``; comments adds the period's checks and i
 ``open_comments`` and ``conclude_comments``; meetings lets a meeting's chair take the session steps. This
 module imports none of them.
 
+The steps after the consultation opinion (``legality_pass``, ``legality_fail``, ``legality_needs_vote``, and the
+system's ``vote_passed``, ``vote_failed``, ``vote_quorum_failed``) are defined here with who takes them; the
+outcomes context plugs in their checks (an opinion recorded, no vote skipped where the law requires one, a
+deciding vote's result) and their records (the legality check, the opinion locked). A returned topic is
+consulted again through ``open_session`` (a meeting opens) or ``open_comments`` (a comment period opens).
+
 ``queue`` keeps the status (SUBMITTED) and puts the topic in the admissibility review queue: at once for
 topics from staff, departments and deputies; for residents' own topics when the co-sign threshold is met.
 """
@@ -18,7 +24,6 @@ topics from staff, departments and deputies; for residents' own topics when the 
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from consult.db import db
 from consult.kernel.clock import today
@@ -36,6 +41,9 @@ from consult.security import clean_text
 from consult.topics import guards as g
 from consult.topics import logger
 from consult.topics import permissions as p
+from consult.topics.labels import ACTION_LABELS as ACTION_LABELS
+from consult.topics.labels import STEP_LABELS as STEP_LABELS
+from consult.topics.labels import step_label as step_label
 from consult.topics.models import Topic
 from consult.topics.models import TopicEvent
 from consult.topics.models import TopicStatus as S
@@ -60,6 +68,11 @@ def _principal(actor, topic):
 
 def _joint(actor, topic):
     return topic.escalated_to_id is not None and p.is_joint_committee(actor, topic)
+
+
+def _legality_checker(actor, topic):
+    """Committee staff or director, not the submitter or the resident it is for (domain.md rules 5, 25)."""
+    return p.can_check_legality(actor, topic)
 
 
 def _session_lead(actor, topic):
@@ -152,6 +165,9 @@ MACHINE = machine(
 )
 
 _OPEN = frozenset({S.SUBMITTED, S.SCREENING, S.ESCALATED, S.ANNOUNCED})
+#: States a consultation (a session or a comment period) starts from: announced, deferred, or returned after a
+#: failed legality check (domain.md (b): RETURNED -> IN_CONSULTATION).
+_CONSULTABLE = frozenset({S.ANNOUNCED, S.DEFERRED, S.RETURNED})
 
 MACHINE.define(
     Transition(
@@ -196,9 +212,7 @@ MACHINE.define(
         _on_escalate,
     ),
     Transition('take_up', frozenset({S.ESCALATED}), S.SCREENING, _joint),
-    Transition(
-        'open_session', frozenset({S.ANNOUNCED, S.DEFERRED}), S.IN_CONSULTATION, _session_lead, (g.publicity_ended,)
-    ),
+    Transition('open_session', _CONSULTABLE, S.IN_CONSULTATION, _session_lead, (g.publicity_ended,)),
     Transition('form_opinion', frozenset({S.IN_CONSULTATION}), S.OPINION_FORMED, _session_lead, (g.reason_given,)),
     Transition('defer', frozenset({S.IN_CONSULTATION}), S.DEFERRED, _session_lead, (g.reason_given,)),
     Transition('reschedule', frozenset({S.IN_CONSULTATION}), S.ANNOUNCED, _session_lead, (g.reason_given,)),
@@ -206,7 +220,7 @@ MACHINE.define(
     Transition('withdraw_by_committee', _OPEN, S.WITHDRAWN, _committee, (g.reason_given,), _on_refuse),
     Transition(
         'open_comments',
-        frozenset({S.ANNOUNCED, S.IN_CONSULTATION}),
+        frozenset({S.ANNOUNCED, S.IN_CONSULTATION, S.RETURNED}),
         S.IN_CONSULTATION,
         _committee,
         (g.publicity_ended,),
@@ -217,44 +231,37 @@ MACHINE.define(
         S.OPINION_FORMED,
         _committee,
     ),
+    # The legality check of the opinion (domain.md rule 5); outcomes adds its checks and records.
+    Transition('legality_pass', frozenset({S.OPINION_FORMED}), S.LEGALITY_REVIEWED, _legality_checker),
+    Transition('legality_fail', frozenset({S.OPINION_FORMED}), S.RETURNED, _legality_checker, (g.reason_given,)),
+    Transition('legality_needs_vote', frozenset({S.OPINION_FORMED}), S.PENDING_VOTE, _legality_checker),
+    # Only a deciding vote's result leaves PENDING_VOTE (domain.md rule 3): the system takes these steps when the
+    # vote closes; outcomes checks the vote.
+    Transition('vote_passed', frozenset({S.PENDING_VOTE}), S.LEGALITY_REVIEWED, system=True),
+    Transition('vote_failed', frozenset({S.PENDING_VOTE}), S.CLOSED_NOT_ADOPTED, system=True),
+    Transition('vote_quorum_failed', frozenset({S.PENDING_VOTE}), S.PENDING_VOTE, system=True),
 )
 
 #: The table (action -> Transition), read by pages and tests.
 TRANSITIONS = MACHINE.transitions
 
-#: Steps taken through their own pages, not the topic's step page: the dispatch proposal and sign-off, and
-#: the session steps (opening and closing a meeting, ``consult.meetings.operations``).
-ELSEWHERE = frozenset({'redirect', 'open_session', 'form_opinion', 'defer', 'reschedule'})
-
-ACTION_LABELS = {
-    'create': _l('Draft created'),
-    'edit': _l('Edited'),
-    'submit': _l('Submitted'),
-    'queue': _l('Entered the admissibility review queue'),
-    'accept': _l('Accepted for topic selection'),
-    'reject': _l('Not accepted'),
-    'merge': _l('Merged into another topic'),
-    'redirect': _l('Redirected to a city department (whistle signed off)'),
-    'dispatch_reported': _l('The department acknowledged the dispatched item'),
-    'dispatch_closed': _l('The department closed the dispatched item with its reply'),
-    'confirm': _l('Confirmed by the Party organisation and announced'),
-    'refuse': _l('Not confirmed by the Party organisation'),
-    'escalate': _l('Escalated to the joint Party committee'),
-    'take_up': _l('Taken up by the joint Party committee'),
-    'withdraw': _l('Withdrawn by the submitter'),
-    'withdraw_by_committee': _l('Withdrawn by the committee'),
-    'cosigns_carried': _l('Co-signs carried over from a merged topic'),
-    'open_session': _l('Consultation session opened'),
-    'form_opinion': _l('Consultation opinion formed'),
-    'defer': _l('No consensus: deferred for another round'),
-    'reschedule': _l('Quorum not reached: session to be rescheduled'),
-    'meeting_notice': _l('Meeting notice: you are on the roster'),
-    'meeting_materials': _l('Meeting materials sent'),
-    'open_comments': _l('Comment period opened'),
-    'close_comments': _l('Comment period closed early'),
-    'summarise_comments': _l('Summary of the comment period written'),
-    'conclude_comments': _l('Consultation concluded: consultation opinion formed'),
-}
+#: Steps taken through their own pages, not the topic's step page: the dispatch proposal and sign-off, the
+#: session steps (opening and closing a meeting, ``consult.meetings.operations``), and the legality check (one
+#: form with its three results, ``consult.outcomes``).
+ELSEWHERE = frozenset(
+    {
+        'redirect',
+        'open_session',
+        'form_opinion',
+        'defer',
+        'reschedule',
+        'legality_pass',
+        'legality_fail',
+        'legality_needs_vote',
+    }
+)
+#: The legality check's steps, by its result.
+LEGALITY_STEPS = {'pass': 'legality_pass', 'fail': 'legality_fail', 'needs_vote': 'legality_needs_vote'}
 
 
 def actor_role(actor, topic) -> str:
@@ -320,25 +327,3 @@ def log_step(topic: Topic, action: str, actor, reason: str = '') -> TopicEvent:
     db.session.flush()
     publish(TopicNoted(topic_id=topic.id, action=action, actor_id=event.actor_id, reason=event.reason))
     return event
-
-
-#: What a step's button says: a verb for the action (the timeline keeps the event, ``ACTION_LABELS``).
-STEP_LABELS = {
-    'submit': _l('Submit the topic'),
-    'accept': _l('Accept for topic selection'),
-    'reject': _l('Return: not accepted'),
-    'merge': _l('Merge into another topic'),
-    'confirm': _l('Confirm and announce'),
-    'refuse': _l('Return: not confirmed by the Party organisation'),
-    'escalate': _l('Escalate to the joint Party committee'),
-    'take_up': _l('Take up for the joint Party committee'),
-    'withdraw': _l('Withdraw the topic'),
-    'withdraw_by_committee': _l('Withdraw the topic for the committee'),
-    'open_comments': _l('Open the comment period'),
-    'conclude_comments': _l('Conclude the consultation'),
-}
-
-
-def step_label(action: str) -> str:
-    """The button label of ``action`` (a verb), or its event label for a step without one."""
-    return STEP_LABELS.get(action) or ACTION_LABELS.get(action, action)

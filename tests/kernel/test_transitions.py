@@ -38,7 +38,14 @@ TABLES = {
 }
 
 #: Steps only the system takes (no person may): they are no actions.
-SYSTEM_ONLY = {('topic', 'queue'), ('petition', 'meet'), ('petition', 'lapse')}
+SYSTEM_ONLY = {
+    ('topic', 'queue'),
+    ('topic', 'vote_passed'),
+    ('topic', 'vote_failed'),
+    ('topic', 'vote_quorum_failed'),
+    ('petition', 'meet'),
+    ('petition', 'lapse'),
+}
 
 
 @pytest.mark.parametrize('name', sorted(TABLES))

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 
 from consult.comments import operations as comments
 from consult.kernel.clock import utcnow
+from consult.outcomes import operations as outcomes
 from consult.roles.models import Role
 from consult.rules.defaults import default_params
 from consult.rules.engine import Condition
@@ -110,6 +111,10 @@ def make_topic(db, cast):
             'in_consultation': ['submit', 'accept', 'confirm', 'comments'],
             'opinion_formed': ['submit', 'accept', 'confirm', 'comments', 'conclude'],
             'deferred': ['submit', 'accept', 'confirm', 'comments', 'defer'],
+            # After the opinion (consult.outcomes): recorded by the committee, then checked for legality.
+            'legality_reviewed': [*_FORMED, 'opinion', 'legality_pass'],
+            'returned': [*_FORMED, 'opinion', 'legality_fail'],
+            'pending_vote': [*_FORMED, 'opinion', 'legality_needs_vote'],
             'rejected': ['submit', 'reject'],
             'withdrawn': ['withdraw'],
             'redirected': ['submit', 'redirect'],
@@ -146,10 +151,29 @@ def make_topic(db, cast):
                 run_comment_period(topic, cast.staff)
             elif action == 'conclude':
                 comments.conclude(cast.staff, topic)
+            elif action == 'opinion':
+                outcomes.record_opinion(_checker(cast, topic), topic, True, '同意加装电梯。')
+            elif action.startswith('legality_'):
+                result = action.removeprefix('legality_')
+                outcomes.check_legality(_checker(cast, topic), topic, result, **LEGALITY[result])
         db.session.commit()
         return topic
 
     return make
+
+
+_FORMED = ('submit', 'accept', 'confirm', 'comments', 'conclude')
+#: What each legality result needs besides itself.
+LEGALITY = {
+    'pass': {},
+    'fail': {'law': '《城市居民委员会组织法》第十五条', 'reason': '与居民公约的备案规定相抵触'},
+    'needs_vote': {'matter': 'fund_raising'},
+}
+
+
+def _checker(cast, topic):
+    """Who records the opinion and its legality check: the director, or staff when the director submitted it."""
+    return cast.staff if topic.submitted_by_id == cast.director.id else cast.director
 
 
 CONFIRM = {

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
+from consult.outcomes.queries import current_opinion
 from consult.topics import states
 from consult.topics.models import TopicEvent
 from tests.topics.conftest import CONFIRM
@@ -41,6 +42,9 @@ STATES = [
     'in_consultation',
     'deferred',
     'opinion_formed',
+    'returned',
+    'pending_vote',
+    'legality_reviewed',
     'rejected',
     'withdrawn',
     'redirected',
@@ -63,13 +67,21 @@ EXPECTED = {
     'take_up': {'escalated': {'joint'}},
     'withdraw': {state: {'staff'} for state in ('draft', 'submitted', 'screening', 'escalated')},
     'withdraw_by_committee': dict.fromkeys(('submitted', 'screening', 'escalated', 'announced'), COMMITTEE),
-    'open_session': dict.fromkeys(('announced', 'deferred'), SESSION_LEADS),
+    'open_session': dict.fromkeys(('announced', 'deferred', 'returned'), SESSION_LEADS),
     'form_opinion': {'in_consultation': SESSION_LEADS},
     'defer': {'in_consultation': SESSION_LEADS},
     'reschedule': {'in_consultation': SESSION_LEADS},
     # The announced topic's publicity period is over (see the test); in_consultation has a summarised period.
-    'open_comments': dict.fromkeys(('announced', 'in_consultation'), COMMITTEE),
+    'open_comments': dict.fromkeys(('announced', 'in_consultation', 'returned'), COMMITTEE),
     'conclude_comments': {'in_consultation': COMMITTEE},
+    # The legality check: the committee, but not the submitter (staff) nor the resident it is for (rule 25).
+    'legality_pass': {'opinion_formed': {'director'}},
+    'legality_fail': {'opinion_formed': {'director'}},
+    'legality_needs_vote': {'opinion_formed': {'director'}},
+    # Only the system takes a deciding vote's result (tests/outcomes/test_deciding_vote.py).
+    'vote_passed': {},
+    'vote_failed': {},
+    'vote_quorum_failed': {},
 }
 
 
@@ -86,6 +98,10 @@ def _data(action, other):
         return {'department': _department(other), 'kind': 'simple'}
     if action == 'open_comments':
         return {'days': 14}
+    if action == 'legality_fail':
+        return {'law': '《城市居民委员会组织法》第十五条'}
+    if action == 'legality_needs_vote':
+        return {'matter': 'compact'}
     return {}
 
 
@@ -103,6 +119,9 @@ def test_transition_by_role_and_state(db, cast, make_topic, action, state):
         topic.publicity_ends_at = utcnow() - timedelta(seconds=1)
     if state == 'announced':
         end_publicity(topic)
+        db.session.commit()
+    if state == 'opinion_formed':  # the comment period's draft, with the consensus stated by the committee
+        current_opinion(topic.id).consensus = True
         db.session.commit()
     other = make_topic('submitted')
     allowed = EXPECTED[action].get(state, set())

@@ -6,14 +6,17 @@ escalation) with every confirmation field set, SCREENING only by committee accep
 REDIRECTED only from the review queue by the director (with a dispatched ticket signed off by them),
 IN_CONSULTATION only once the publicity period is over (``time_passes`` dates it back), by the committee
 opening a comment period or a session lead opening a session, OPINION_FORMED only after a closed and
-summarised comment period or by a session lead with a reason, and every status change left exactly one
-timeline entry.
+summarised comment period or by a session lead with a reason, LEGALITY_REVIEWED only by the committee's
+legality check of a recorded opinion on a matter no vote is required for, PENDING_VOTE only by naming such a
+matter and never left by a person, RETURNED only with the law it conflicts with, and every status change left
+exactly one timeline entry.
 """
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck
 from hypothesis import event
+from hypothesis import example
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -23,6 +26,8 @@ from consult.comments.queries import latest_period
 from consult.dispatch.queries import live_ticket
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
+from consult.outcomes import operations as outcomes
+from consult.outcomes.queries import current_opinion
 from consult.topics import operations
 from consult.topics import states
 from consult.topics.models import SourceChannel
@@ -53,6 +58,7 @@ ACTIONS = [
     'time_passes',
     'close_comments',
     'summarise',
+    'record_opinion',
 ]
 DATA = st.sampled_from(
     [
@@ -68,6 +74,9 @@ DATA = st.sampled_from(
         {'reason': '', 'whistle': 'simple'},
         {'reason': 'duty', 'whistle': 'unknown'},
         {'days': 14},
+        {'reason': 'conflicts', 'law': '《城市居民委员会组织法》第十五条'},
+        {'reason': '', 'matter': 'compact'},
+        {'reason': 'fund', 'matter': 'fund_raising', 'law': '第十六条'},
     ]
 )
 #: The people who would usually take each step, drawn more often so walks get far; anyone else still may be.
@@ -94,6 +103,13 @@ LIKELY = {
     'time_passes': ['staff'],
     'close_comments': ['staff'],
     'summarise': ['staff'],
+    'record_opinion': ['director'],
+    'legality_pass': ['staff', 'director'],
+    'legality_fail': ['staff', 'director'],
+    'legality_needs_vote': ['staff', 'director'],
+    'vote_passed': ['staff'],
+    'vote_failed': ['staff'],
+    'vote_quorum_failed': ['staff'],
 }
 
 
@@ -128,6 +144,7 @@ PREFIXES['summarised'] = [
     ('summarise', 'staff', {'reason': 'summary'}),
 ]
 PREFIXES['concluded'] = [*PREFIXES['summarised'], ('conclude_comments', 'staff', {})]
+PREFIXES['opinion_recorded'] = [*PREFIXES['concluded'], ('record_opinion', 'director', {})]
 #: Forward steps are drawn more often than the rest, so walks reach announcement as well as dead ends.
 WEIGHTED = [
     *ACTIONS,
@@ -146,12 +163,20 @@ WEIGHTED = [
     'summarise',
     'conclude_comments',
     'conclude_comments',
+    'record_opinion',
+    *['legality_pass', 'legality_fail', 'legality_needs_vote'] * 3,
 ]
 STEPS = st.lists(st.sampled_from(WEIGHTED).flatmap(_step), max_size=30)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS, declared=st.booleans(), start=st.sampled_from(sorted(PREFIXES)))
+# The legality check's three results, always walked (random walks reach them less often than the earlier states).
+@example(steps=[('legality_pass', 'director', {})], declared=True, start='opinion_recorded')
+@example(
+    steps=[('legality_fail', 'staff', {'reason': 'x', 'law': '第十五条'})], declared=True, start='opinion_recorded'
+)
+@example(steps=[('legality_needs_vote', 'director', {'matter': 'compact'})], declared=True, start='opinion_recorded')
 def test_no_sequence_skips_selection_approval_or_a_guard(db, cast, cosign_rule_once, steps, declared, start):
     savepoint = db.session.begin_nested()
     try:
@@ -185,8 +210,12 @@ def _run(db, cast, steps, declared):
                 comments.close_early(actor, topic, data.get('reason', ''))
             elif action == 'summarise':
                 comments.write_summary(actor, topic, data.get('reason', ''))
+            elif action == 'record_opinion':
+                outcomes.record_opinion(actor, topic, True, data.get('reason') or '同意')
             else:
                 extra = {key: value for key, value in data.items() if key not in ('reason', 'merge', 'whistle')}
+                opinion_before = current_opinion(topic.id)
+                complete_before = opinion_before is not None and opinion_before.complete
                 if data.get('merge'):
                     extra['target'] = other
                 if data.get('whistle'):
@@ -228,7 +257,7 @@ def _run(db, cast, steps, declared):
             assert ticket.deadline_at > ticket.dispatched_at
         if after == TopicStatus.IN_CONSULTATION and before != after:
             event('reached in_consultation')
-            assert before in (TopicStatus.ANNOUNCED, TopicStatus.DEFERRED)
+            assert before in (TopicStatus.ANNOUNCED, TopicStatus.DEFERRED, TopicStatus.RETURNED)
             assert topic.publicity_ends_at <= utcnow(), 'consultation opened during the topic announcement'
             if action == 'open_comments':
                 assert role in ('staff', 'director')
@@ -236,7 +265,7 @@ def _run(db, cast, steps, declared):
             else:
                 assert action == 'open_session'
                 assert role in ('staff', 'director', 'party')
-        if after == TopicStatus.OPINION_FORMED:
+        if after == TopicStatus.OPINION_FORMED and after != before:
             event('reached opinion_formed')
             assert before == TopicStatus.IN_CONSULTATION
             if action == 'conclude_comments':
@@ -247,6 +276,22 @@ def _run(db, cast, steps, declared):
             else:
                 assert action == 'form_opinion'
                 assert role in ('staff', 'director', 'party')
+        if before == TopicStatus.PENDING_VOTE:
+            assert after == before, 'a pending vote was left without its vote'
+        if after in (TopicStatus.LEGALITY_REVIEWED, TopicStatus.RETURNED, TopicStatus.PENDING_VOTE) and after != before:
+            event(f'reached {after}')
+            assert before == TopicStatus.OPINION_FORMED
+            assert action.startswith('legality_')
+            assert role in ('staff', 'director')
+            assert complete_before, 'checked without a recorded opinion'
+            assert current_opinion(topic.id).locked
+        if after == TopicStatus.LEGALITY_REVIEWED:
+            assert not data.get('matter'), "passed a matter the residents' meeting must decide"
+        if after == TopicStatus.PENDING_VOTE:
+            assert data.get('matter')
+        if after == TopicStatus.RETURNED:
+            assert data.get('law')
+            assert data.get('reason')
         if after in (TopicStatus.REJECTED, TopicStatus.MERGED) or action == 'withdraw_by_committee':
             assert topic.decision_reason
     logged = db.session.scalars(

@@ -1,0 +1,71 @@
+"""What each step of a topic is called: its timeline entry (``ACTION_LABELS``) and its button (``STEP_LABELS``).
+
+Kept apart from the machine (``consult.topics.states``, which re-exports them); notifications register
+``ACTION_LABELS`` as their kinds, so a step without a label would be told by its code.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+#: What happened, on the timeline and in notifications (steps of the machine and entries that keep the state).
+ACTION_LABELS = {
+    'create': _l('Draft created'),
+    'edit': _l('Edited'),
+    'submit': _l('Submitted'),
+    'queue': _l('Entered the admissibility review queue'),
+    'accept': _l('Accepted for topic selection'),
+    'reject': _l('Not accepted'),
+    'merge': _l('Merged into another topic'),
+    'redirect': _l('Redirected to a city department (whistle signed off)'),
+    'dispatch_reported': _l('The department acknowledged the dispatched item'),
+    'dispatch_closed': _l('The department closed the dispatched item with its reply'),
+    'confirm': _l('Confirmed by the Party organisation and announced'),
+    'refuse': _l('Not confirmed by the Party organisation'),
+    'escalate': _l('Escalated to the joint Party committee'),
+    'take_up': _l('Taken up by the joint Party committee'),
+    'withdraw': _l('Withdrawn by the submitter'),
+    'withdraw_by_committee': _l('Withdrawn by the committee'),
+    'cosigns_carried': _l('Co-signs carried over from a merged topic'),
+    'open_session': _l('Consultation session opened'),
+    'form_opinion': _l('Consultation opinion formed'),
+    'defer': _l('No consensus: deferred for another round'),
+    'reschedule': _l('Quorum not reached: session to be rescheduled'),
+    'meeting_notice': _l('Meeting notice: you are on the roster'),
+    'meeting_materials': _l('Meeting materials sent'),
+    'open_comments': _l('Comment period opened'),
+    'close_comments': _l('Comment period closed early'),
+    'summarise_comments': _l('Summary of the comment period written'),
+    'conclude_comments': _l('Consultation concluded: consultation opinion formed'),
+    'opinion_recorded': _l('Consultation opinion recorded'),
+    'opinion_corrected': _l('Correction to the consultation opinion appended'),
+    'legality_pass': _l('Legality check passed: the result is ready to be published'),
+    'legality_fail': _l('Legality check failed: returned for correction'),
+    'legality_needs_vote': _l("Legality check: the matter goes to a vote of the residents' meeting"),
+    'vote_passed': _l('The deciding vote passed: the result is ready to be published'),
+    'vote_failed': _l('The deciding vote did not pass: the matter is not adopted'),
+    'vote_quorum_failed': _l('The deciding vote did not reach its quorum: the meeting is to be reconvened'),
+}
+
+
+#: What a step's button says: a verb for the action (the timeline keeps the event, ``ACTION_LABELS``).
+STEP_LABELS = {
+    'submit': _l('Submit the topic'),
+    'accept': _l('Accept for topic selection'),
+    'reject': _l('Return: not accepted'),
+    'merge': _l('Merge into another topic'),
+    'confirm': _l('Confirm and announce'),
+    'refuse': _l('Return: not confirmed by the Party organisation'),
+    'escalate': _l('Escalate to the joint Party committee'),
+    'take_up': _l('Take up for the joint Party committee'),
+    'withdraw': _l('Withdraw the topic'),
+    'withdraw_by_committee': _l('Withdraw the topic for the committee'),
+    'open_comments': _l('Open the comment period'),
+    'conclude_comments': _l('Conclude the consultation'),
+    'legality_pass': _l('Pass the legality check'),
+    'legality_fail': _l('Return: fails the legality check'),
+    'legality_needs_vote': _l("Put to a vote of the residents' meeting"),
+}
+
+
+def step_label(action: str) -> str:
+    """The button label of ``action`` (a verb), or its event label for a step without one."""
+    return STEP_LABELS.get(action) or ACTION_LABELS.get(action, action)
