@@ -28,6 +28,7 @@ from .forms_onsite import ConfirmForm
 from .forms_onsite import CountForm
 from .forms_onsite import MarkForm
 from .forms_onsite import PersonForm
+from .guards import RECORD_KEPT
 from .models import VoteKind
 from .models import VoteStatus
 from .onsite import is_weighted
@@ -152,7 +153,9 @@ def onsite_person(vote_id: int):
         latest = latest_entry(vote, EntryKind.PERSON, form.voter.data)
         if latest is not None and not form.correct.data:
             raise Refusal(
-                _('This voter already has an entry: tick "corrects the latest entry" and say why.'), code='stale'
+                _('This voter already has an entry: tick "corrects the latest entry" and say why.'),
+                RECORD_KEPT,
+                code='stale',
             )
         supersedes = latest.id if latest is not None else None
         choice = read_choice(vote, request.form)
