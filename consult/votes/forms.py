@@ -75,6 +75,10 @@ class VoteForm(OnceForm):
     closes_at = _when(_l('Closes at (Beijing time)'))
     decides = BooleanField(_l("This vote decides the matter (a residents' meeting vote the law requires)"))
 
+    #: The fields of one kind of vote only (the route removes the others from the form).
+    MEETING_ONLY = ('agenda_item_id', 'minutes')
+    STANDALONE_ONLY = ('rule_kind', 'electorate_mode', 'opens_at', 'closes_at')
+
 
 class CancelForm(Form):
     reason = TextAreaField(_l('Why is the vote cancelled?'), validators=[DataRequired(), Length(max=2000)])

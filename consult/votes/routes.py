@@ -85,11 +85,18 @@ def create():
     ):
         abort(403)
     form = VoteForm()
-    form.rule_kind.choices = [SelectChoice(k, MEETING_TYPES[k]) for k in RULE_KINDS]
-    form.agenda_item_id.choices = [SelectChoice(0, _('None'))] + [
-        SelectChoice(item.id, item.title) for item in (meeting.items if meeting else [])
-    ]
+    # A meeting's vote takes its rules, electorate and times from the meeting; a standalone one has no agenda
+    # item and no minutes. The fields a page does not show are not on its form (they would fail unseen).
+    for name in VoteForm.STANDALONE_ONLY if meeting else VoteForm.MEETING_ONLY:
+        delattr(form, name)
+    if meeting is None:
+        form.rule_kind.choices = [SelectChoice(k, MEETING_TYPES[k]) for k in RULE_KINDS]
+    else:
+        form.agenda_item_id.choices = [SelectChoice(0, _('None'))] + [
+            SelectChoice(item.id, item.title) for item in meeting.items
+        ]
     if form.validate_on_submit():
+        value = {name: field.data for name, field in form._fields.items()}.get
         data = {
             'title': form.title.data,
             'question': form.question.data or '',
@@ -97,12 +104,12 @@ def create():
             'options': (form.options.data or '').splitlines(),
             'max_choices': form.max_choices.data,
             'decides': form.decides.data,
-            'agenda_item_id': form.agenda_item_id.data or None,
-            'minutes': form.minutes.data,
-            'rule_kind': form.rule_kind.data,
-            'electorate_mode': form.electorate_mode.data,
-            'opens_at': _utc(form.opens_at.data),
-            'closes_at': _utc(form.closes_at.data),
+            'agenda_item_id': value('agenda_item_id') or None,
+            'minutes': value('minutes'),
+            'rule_kind': value('rule_kind'),
+            'electorate_mode': value('electorate_mode'),
+            'opens_at': _utc(value('opens_at')),
+            'closes_at': _utc(value('closes_at')),
         }
         done = attempt_once(form, 'vote', create_vote, current_user, topic, data, meeting=meeting)
         if done.earlier is not None:
