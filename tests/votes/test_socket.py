@@ -45,14 +45,14 @@ def cast_ballot(sio, vote, choice, **extra):
 
 
 def sealed(db, vote) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(SealedBallot).where(SealedBallot.vote_id == vote.id))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(SealedBallot).where(SealedBallot.vote_id == vote.id)
+    )
 
 
 def marked(db, vote, user):
     db.session.expire_all()
-    return db.session.scalar(
-        sa.select(Elector.voted_via).where(Elector.vote_id == vote.id, Elector.user_id == user.id)
-    )
+    return db.session.scalar(sa.select(Elector.voted_via).where(Elector.vote_id == vote.id, Elector.user_id == user.id))
 
 
 def errors(sio):
@@ -148,7 +148,9 @@ def test_an_observer_in_the_room_cannot_vote(db, cast, make_vote, open_meeting, 
     assert observer.is_connected()
     assert sealed(db, vote) == 0
     assert not db.session.scalar(
-        sa.select(sa.func.count()).select_from(Elector).where(Elector.vote_id == vote.id, Elector.user_id == cast.deputy.id)
+        sa.select(sa.func.count())
+        .select_from(Elector)
+        .where(Elector.vote_id == vote.id, Elector.user_id == cast.deputy.id)
     )
 
 
