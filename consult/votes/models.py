@@ -136,6 +136,14 @@ class Vote(db.Model):
     def is_closed(self) -> bool:
         return self.status == VoteStatus.CLOSED
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VoteStatus.DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == VoteStatus.CANCELLED
+
     def __repr__(self):
         return f'<Vote {self.id} {self.kind} {self.status}>'
 

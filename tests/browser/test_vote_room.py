@@ -63,7 +63,7 @@ def _desk(new_context, **options):
 def _open_motion(chair, title: str) -> int:
     """The chair prepares a motion from the room, comes back and opens it there; the vote's id."""
     room = chair.url
-    chair.locator('#room-votes .room-votes-prepare a').click()
+    chair.locator('#room-votes a.room-votes-prepare').click()
     chair.fill('#title', title)
     chair.fill('#question', '是否同意将投放点迁至2幢与3幢之间绿地旁？')
     chair.locator('main form button[type=submit]').click()
