@@ -148,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.roles import routes as _roles_routes  # noqa: F401
     from consult.rules import routes as _rules_routes  # noqa: F401
     from consult.topics import routes as _topics_routes  # noqa: F401
+    from consult.votes import fragment_routes as _votes_fragment_routes  # noqa: F401
     from consult.votes import routes as _votes_routes  # noqa: F401
     from consult.votes import routes_onsite as _votes_onsite_routes  # noqa: F401
     from consult.votes import routes_proxies as _votes_proxies_routes  # noqa: F401

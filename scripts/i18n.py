@@ -56,8 +56,8 @@ LOCALES = ('zh_Hans', 'zh_Hant', 'en')
 #: Catalogues that ``check`` requires to be complete.
 CHECKED_LOCALES = ('zh_Hans', 'zh_Hant', 'en')
 
-#: Keywords besides pybabel's defaults (_, gettext, ngettext, pgettext, ...): Flask-Babel's lazy variants.
-KEYWORDS = ('_l', 'lazy_gettext', 'lazy_ngettext:1,2', 'lazy_pgettext:1c,2', 'lazy_npgettext:1c,2,3')
+#: Keywords besides pybabel's defaults (_, gettext, ngettext, pgettext, ...): Flask-Babel's lazy variants (and _lp).
+KEYWORDS = ('_l', 'lazy_gettext', 'lazy_ngettext:1,2', 'lazy_pgettext:1c,2', '_lp:1c,2', 'lazy_npgettext:1c,2,3')
 
 #: Regular-expression substitutions applied in order after OpenCC ``s2t``. s2t yields OpenCC's etymological forms
 #: (爲, 審覈, 啓), which readers in Hong Kong, Macao and Taiwan rarely see; these give the forms both regions print,

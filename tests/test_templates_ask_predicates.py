@@ -20,6 +20,7 @@ from consult.petitions.models import PetitionStatus
 from consult.residency.models import MembershipStatus
 from consult.rules.models import RuleSetStatus
 from consult.topics.models import TopicStatus
+from consult.votes.models import VoteStatus
 
 TEMPLATES = Path(__file__).resolve().parent.parent / 'templates'
 STATUS_ENUMS: tuple[type[enum.StrEnum], ...] = (
@@ -31,6 +32,7 @@ STATUS_ENUMS: tuple[type[enum.StrEnum], ...] = (
     JoinStatus,
     TurnStatus,
     RuleSetStatus,
+    VoteStatus,
 )
 STATUS_VALUES = sorted({str(value) for cls in STATUS_ENUMS for value in cls}, key=len, reverse=True)
 

@@ -9,6 +9,7 @@ from wtforms import DateTimeLocalField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
@@ -55,7 +56,7 @@ def _when(label):
 class VoteForm(OnceForm):
     title = StringField(_l('Title'), validators=[DataRequired(), Length(max=TITLE_MAX)])
     question = TextAreaField(_l('The question put to the vote'), validators=[Optional(), Length(max=QUESTION_MAX)])
-    kind = SelectField(_l('Kind of vote'))
+    kind = SelectField(_l('Kind of vote'), choices=[SelectChoice(str(k), v) for k, v in KIND_LABELS.items()])
     options = TextAreaField(
         _l('Options, one per line'),
         validators=[Optional(), Length(max=MAX_OPTIONS * 210)],
@@ -69,15 +70,14 @@ class VoteForm(OnceForm):
     minutes = IntegerField(_l('Open for (minutes) once opened'), validators=[Optional(), NumberRange(1, 1440)])
     #: A standalone vote.
     rule_kind = SelectField(_l('Whose quorum and majority rules apply'))
-    electorate_mode = SelectField(_l('Who votes'))
+    electorate_mode = SelectField(_l('Who votes'), choices=[SelectChoice(k, v) for k, v in ELECTORATE_LABELS.items()])
     opens_at = _when(_l('Opens at (Beijing time)'))
     closes_at = _when(_l('Closes at (Beijing time)'))
     decides = BooleanField(_l("This vote decides the matter (a residents' meeting vote the law requires)"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind.choices = [(str(k), str(v)) for k, v in KIND_LABELS.items()]
-        self.electorate_mode.choices = [(k, str(v)) for k, v in ELECTORATE_LABELS.items()]
+    #: The fields of one kind of vote only (the route removes the others from the form).
+    MEETING_ONLY = ('agenda_item_id', 'minutes')
+    STANDALONE_ONLY = ('rule_kind', 'electorate_mode', 'opens_at', 'closes_at')
 
 
 class CancelForm(Form):

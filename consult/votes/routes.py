@@ -17,6 +17,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
 
 from consult.db import db
 from consult.inputs import int_arg
@@ -85,11 +86,18 @@ def create():
     ):
         abort(403)
     form = VoteForm()
-    form.rule_kind.choices = [(k, MEETING_TYPES[k]) for k in RULE_KINDS]
-    form.agenda_item_id.choices = [(0, _('None'))] + [
-        (item.id, item.title) for item in (meeting.items if meeting else [])
-    ]
+    # A meeting's vote takes its rules, electorate and times from the meeting; a standalone one has no agenda
+    # item and no minutes. The fields a page does not show are not on its form (they would fail unseen).
+    for name in VoteForm.STANDALONE_ONLY if meeting else VoteForm.MEETING_ONLY:
+        delattr(form, name)
+    if meeting is None:
+        form.rule_kind.choices = [SelectChoice(k, MEETING_TYPES[k]) for k in RULE_KINDS]
+    else:
+        form.agenda_item_id.choices = [SelectChoice(0, _('None'))] + [
+            SelectChoice(item.id, item.title) for item in meeting.items
+        ]
     if form.validate_on_submit():
+        value = {name: field.data for name, field in form._fields.items()}.get
         data = {
             'title': form.title.data,
             'question': form.question.data or '',
@@ -97,12 +105,12 @@ def create():
             'options': (form.options.data or '').splitlines(),
             'max_choices': form.max_choices.data,
             'decides': form.decides.data,
-            'agenda_item_id': form.agenda_item_id.data or None,
-            'minutes': form.minutes.data,
-            'rule_kind': form.rule_kind.data,
-            'electorate_mode': form.electorate_mode.data,
-            'opens_at': _utc(form.opens_at.data),
-            'closes_at': _utc(form.closes_at.data),
+            'agenda_item_id': value('agenda_item_id') or None,
+            'minutes': value('minutes'),
+            'rule_kind': value('rule_kind'),
+            'electorate_mode': value('electorate_mode'),
+            'opens_at': _utc(value('opens_at')),
+            'closes_at': _utc(value('closes_at')),
         }
         done = attempt_once(form, 'vote', create_vote, current_user, topic, data, meeting=meeting)
         if done.earlier is not None:
@@ -147,13 +155,6 @@ def detail(vote_id: int):
     )
 
 
-@bp.route('/<int:vote_id>/panel')
-def panel(vote_id: int):
-    """The ballot or the result, as a fragment the vote page and the live room fetch when told of a change."""
-    vote = load_vote(vote_id)
-    return render_template('votes/_panel.html', vote=vote, step_form=StepForm(), **panel_context(vote, current_user))
-
-
 def read_choice(vote: Vote, values) -> object:
     """The ballot as posted: ``choice`` (one or several option positions) or ``rank-<position>`` fields."""
     if vote.kind == VoteKind.RANKED:
@@ -185,9 +186,12 @@ def cast(vote_id: int):
     vote = load_vote(vote_id)
     StepForm().validate_on_submit()  # CSRF is checked by the extension; the form has no other field
 
+    # The live room sends its ballots by socket; over HTTP only when its socket is down (still cast in the room).
+    channel = Channel.ROOM if request.form.get('channel') == 'room' and vote.meeting_id else Channel.ONLINE
+
     def _cast():
         principal = int_arg('for', None, source=request.form)
-        return cast_ballot(current_user, vote, read_choice(vote, request.form), Channel.ONLINE, principal)
+        return cast_ballot(current_user, vote, read_choice(vote, request.form), channel, principal)
 
     receipt, refusal = attempt(_cast)
     if _wants_json():
@@ -213,6 +217,10 @@ def _step(vote_id: int, operation, success: str, *args):
         changed(vote)
 
     _done, refusal = attempt(_run)
+    if _wants_json():  # the vote page and the live room (when their socket is down) take the step by fetch
+        if refusal is not None:
+            return jsonify(ok=False, code=refusal.code, message=str(refusal)), 409
+        return jsonify(ok=True, status=str(vote.status))
     flash(str(refusal) if refusal else success, 'error' if refusal else 'success')
     target = request.form.get('next', '')
     if target == 'room' and vote.meeting_id is not None:
@@ -310,25 +318,3 @@ def result_json(vote_id: int):
         **vote.result,
     }
     return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype='application/json')
-
-
-@bp.route('/meeting/<int:meeting_id>/panels')
-@login_required
-def meeting_panels(meeting_id: int):
-    """The votes of a meeting for its live room: open first, then prepared (for those who run them), then closed."""
-    from consult.meetings.models import Meeting
-
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not may(current_user, 'meeting.room', meeting):
-        abort(404)
-    votes = queries.votes_of_meeting(meeting.id)
-    for vote in votes:
-        settle(vote)
-    order = {'open': 0, 'draft': 1, 'closed': 2}
-    shown = sorted(
-        (v for v in votes if v.status != 'draft' or may(current_user, 'vote.run', v)),
-        key=lambda v: (order.get(v.status, 3), -(v.id)),
-    )
-    return render_template(
-        'votes/_panels.html', panels=[(v, panel_context(v, current_user)) for v in shown], step_form=StepForm()
-    )

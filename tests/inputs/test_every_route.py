@@ -50,11 +50,27 @@ QUERY_KEYS = [
     'code',
     'next',
     'identifier',
+    'topic',
+    'meeting',
+    'on',
 ]
 QUERY_VALUES = [HUGE, str(2**31), '-1', '\x00', '%ED%A0%80']
 FIELD_VALUES = [HUGE, str(2**31), '-99999999999', '\x00', '0001-01-01T00:00', '9999-12-31T23:59', '0001-01-01']
 #: Fields read from ``request.form`` without a form class.
-PLAIN_FIELDS = ['withdraw', 'decision', 'stance', 'parent_id', 'community_id']
+PLAIN_FIELDS = [
+    'withdraw',
+    'decision',
+    'stance',
+    'parent_id',
+    'community_id',
+    'choice',
+    'for',
+    'channel',
+    'rank-0',
+    'next',
+]
+#: Routes that build their form only with these query arguments: the member's requests to them carry them.
+ROUTE_QUERIES = {'votes.create': 'topic={meeting_topic_id}&meeting={meeting_id}'}
 _PARAM = re.compile(r'<(?:(\w+):)?(\w+)>')
 
 
@@ -63,8 +79,8 @@ def world(db, cast, make_topic, make_meeting, make_user, make_resident, grant):
     """Something behind each id a route takes, and a director of the community who may reach most routes.
 
     A topic in its comment period with a comment; an open meeting the director chairs and minutes, with an
-    added participant and a request to join; a petition; a pending residence claim; an expert's grant; a
-    ticket signed off to the department.
+    added participant and a request to join, and an open vote in it, with a closed one; a petition; a pending
+    residence claim; an expert's grant; a ticket signed off to the department.
     """
     place, director = cast.place, cast.director
     for role in (Role.COMMITTEE_STAFF, Role.PARTY_ORG):
@@ -79,6 +95,7 @@ def world(db, cast, make_topic, make_meeting, make_user, make_resident, grant):
     homes = place.households(place.a)
     join = roster.request_to_join(make_resident(homes[-2]), meeting, '我住隔壁')
     meetings.open_meeting(director, meeting)
+    vote = _vote(director, meeting)
     petition = start_petition(cast.resident, place.a, '请愿', '召开居民会议')
     claim = claim_residence(make_user(), homes[-1])
     expert = grant(make_user(), Role.EXPERT, community=place.a)
@@ -96,12 +113,28 @@ def world(db, cast, make_topic, make_meeting, make_user, make_resident, grant):
         'membership_id': claim.id,
         'grant_id': expert.id,
         'ticket_id': ticket.id,
+        'vote_id': vote.id,
+        'meeting_topic_id': meeting.topic_id,
         'community_id': place.a.id,
         'code': place.a.code,
         'number': 1,
         'action': 'accept',
     }
     return director, meeting, values
+
+
+def _vote(director, meeting):
+    """An open motion in ``meeting``, after a closed one (its result and published lists): the sweep reaches both."""
+    from consult.votes import operations as votes
+    from consult.votes.closing import close_vote
+
+    data = {'title': '表决', 'kind': 'motion', 'minutes': 30}
+    closed = votes.create_vote(director, meeting.topic, data, meeting=meeting)
+    votes.open_vote(director, closed)
+    close_vote(director, closed)
+    vote = votes.create_vote(director, meeting.topic, data, meeting=meeting)
+    votes.open_vote(director, vote)
+    return vote
 
 
 def _path(rule, values, bad=None) -> str:
@@ -150,12 +183,17 @@ def _sweep_rule(sweep, rule, values, fields=None):
     if 'POST' not in methods:
         return
     names = sorted((fields or set()) | set(PLAIN_FIELDS))
+    query = _route_query(rule, values) if fields is not None else ''
     for value in FIELD_VALUES:
-        sweep.send('POST', path, data=dict.fromkeys(names, value))
+        sweep.send('POST', path, query, data=dict.fromkeys(names, value))
     if fields:
         for name in sorted(fields):
             for value in FIELD_VALUES:
-                sweep.send('POST', path, data={name: value})
+                sweep.send('POST', path, query, data={name: value})
+
+
+def _route_query(rule, values) -> str:
+    return ROUTE_QUERIES.get(rule.endpoint, '').format(**values)
 
 
 def _isolated(db):
@@ -214,7 +252,7 @@ def test_no_route_fails_on_bad_input(app, db, world, form_fields):
         with scope():
             # A first plain request shows which forms the route builds; then every field of them is fuzzed.
             for method in sorted(rule.methods & {'GET', 'POST'}):
-                member_sweep.send(method, _path(rule, values))
+                member_sweep.send(method, _path(rule, values), _route_query(rule, values))
             _sweep_rule(member_sweep, rule, values, form_fields.get(rule.endpoint, set()))
     assert member_sweep.sent > 1000
     # The director reached the forms named in the issue, so their fields were fuzzed one by one.
@@ -225,6 +263,8 @@ def test_no_route_fails_on_bad_input(app, db, world, form_fields):
     assert 'effective_from' in form_fields['rules.propose']
     assert 'reason' in form_fields['residency.reject']
     assert 'reason' in form_fields['meetings.decide_request']
+    assert 'options' in form_fields['votes.create']
+    assert 'reason' in form_fields['votes.cancel']
     assert len(form_fields) > 30
     assert anonymous_sweep.failures == []
     assert member_sweep.failures == []
@@ -247,30 +287,39 @@ SOCKET_KEYS = [
     'to',
     'kind',
     'data',
+    'vote',
+    'choice',
+    'for',
 ]
 
 
-def _payloads(meeting_id):
+def _payloads(meeting_id, vote_id=None):
     yield from (None, 'x', 12, [], {}, {'meeting': True}, {'meeting': '\x00'}, ['\ud800'])
     for value in BAD_VALUES:
         yield dict.fromkeys(SOCKET_KEYS, value)
         for key in SOCKET_KEYS:
             yield {'meeting': meeting_id, 'topic_id': 1, 'client_id': 'c-1', 'body': 'hi', key: value}
+    if vote_id is not None:
+        for value in BAD_VALUES:
+            for key in ('vote', 'choice', 'for'):
+                yield {'vote': vote_id, 'choice': [0], key: value}
+            yield {'vote': vote_id, 'choice': [value]}
 
 
 def test_no_socket_event_fails_on_bad_input(app, db, world, sockets):
-    director, meeting, _ = world
+    director, meeting, values = world
     sio = sockets(director)
     handlers = [e for e in socketio.server.handlers['/'] if e not in ('connect', 'disconnect')]
     assert 'meeting:say' in handlers
     assert 'join_topic' in handlers
+    assert 'vote:cast' in handlers
     failures, sent = [], 0
     # Leaving last: every other event is sent from inside the room.
     for event in sorted(handlers, key=lambda e: e == 'meeting:leave'):
         seats.reset()
         assert sio.emit('meeting:join', {'meeting': meeting.id}, callback=True)['ok']
         sio.get_received()
-        for payload in _payloads(meeting.id):
+        for payload in _payloads(meeting.id, values['vote_id']):
             sent += 1
             ack = sio.emit(event, payload, callback=True)
             errors = [e['args'][0] for e in sio.get_received() if e['name'] == 'error']
