@@ -138,6 +138,7 @@ class Vote(db.Model):
 
     @property
     def is_draft(self) -> bool:
+        """Prepared, not opened yet."""
         return self.status == VoteStatus.DRAFT
 
     @property
@@ -221,3 +222,74 @@ class Receipt(db.Model):
 
     vote_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('votes.id', ondelete='CASCADE'), primary_key=True)
     code: so.Mapped[str] = so.mapped_column(sa.String(RECEIPT_LENGTH), primary_key=True)
+
+
+class ProxyStatus(enum.StrEnum):
+    #: Registered while the vote is being prepared.
+    REGISTERED = 'registered'
+    #: Applied at the opening: the holder casts the principal's ballot (``Elector.proxy_holder_id``).
+    APPLIED = 'applied'
+    #: Withdrawn by staff before the opening (the principal revoked it, or it was entered by mistake).
+    REVOKED = 'revoked'
+    #: Not applied at the opening: the principal or the holder was not in the frozen electorate, or the rule set
+    #: in force at the opening no longer allows it.
+    DROPPED = 'dropped'
+
+
+PROXY_STATUS_LABELS = {
+    ProxyStatus.REGISTERED: _l('Registered'),
+    ProxyStatus.APPLIED: _l('In force'),
+    ProxyStatus.REVOKED: _l('Withdrawn'),
+    ProxyStatus.DROPPED: _l('Not applied'),
+}
+#: The proxies that count against a holder's cap and stop a principal from giving a second one.
+LIVE_PROXY = (ProxyStatus.REGISTERED, ProxyStatus.APPLIED)
+PROXY_DOCUMENT_MAX = 500
+
+
+class VoteProxy(db.Model):
+    """A written proxy (委托书) for one vote, registered by the committee before it opens."""
+
+    __tablename__ = 'vote_proxies'
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    vote_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('votes.id', ondelete='CASCADE'), index=True)
+    #: The elector who gives the proxy (and does not vote himself).
+    principal_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id'))
+    #: The elector who casts the principal's ballot.
+    holder_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id'), index=True)
+    #: The written document: what it is, its date, where the paper is kept.
+    document: so.Mapped[str] = so.mapped_column(sa.Text)
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default=ProxyStatus.REGISTERED)
+    registered_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey('users.id'))
+    registered_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: Withdrawn or dropped: when, by whom (``None``: the system, at the opening), and why.
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    ended_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id'))
+    end_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    principal = so.relationship('User', foreign_keys=[principal_id])
+    holder = so.relationship('User', foreign_keys=[holder_id])
+    registered_by = so.relationship('User', foreign_keys=[registered_by_id])
+
+    __table_args__ = (
+        sa.Index(
+            'uq_vote_proxies_one_per_principal',
+            'vote_id',
+            'principal_id',
+            unique=True,
+            sqlite_where=sa.text("status IN ('registered', 'applied')"),
+            postgresql_where=sa.text("status IN ('registered', 'applied')"),
+        ),
+    )
+
+    @property
+    def withdrawable(self) -> bool:
+        """Registered and not yet applied: the committee may still withdraw it (while the vote is prepared)."""
+        return self.status == ProxyStatus.REGISTERED
+
+    def __repr__(self):
+        return f'<VoteProxy {self.id} {self.principal_id}->{self.holder_id} {self.status}>'
+
+
+from . import onsite_models  # noqa: E402,F401 - the on-site record's table is known wherever the votes' are

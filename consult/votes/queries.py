@@ -73,4 +73,4 @@ def channel_counts(vote: Vote) -> dict[str, int]:
         .where(Elector.vote_id == vote.id, Elector.voted_via.is_not(None))
         .group_by(Elector.voted_via)
     )
-    return dict(rows.all())  # not dict(rows): a Result has keys(), so dict() took it for a mapping
+    return dict(rows.all())
