@@ -207,7 +207,12 @@ def cast(vote_id: int):
 
 
 def _step(vote_id: int, operation, success: str, *args):
-    vote = load_vote(vote_id, 'vote.run')
+    vote = load_vote(vote_id)
+    if not may(current_user, 'vote.run', vote):
+        if _wants_json():
+            message = _('The chair or the committee opens and closes votes.')
+            return jsonify(ok=False, code='forbidden', message=message), 403
+        abort(403)
     form = StepForm()
     if not form.validate_on_submit():
         abort(400)

@@ -123,7 +123,7 @@ def test_the_chairs_steps_answer_json_to_the_pages_fetch(db, cast, make_vote, vo
     refused = voter.post(
         f'/votes/{vote.id}/close', data={'csrf_token': csrf_token(voter, f'/votes/{vote.id}')}, headers=JSON
     )
-    assert (refused.status_code, refused.get_json()['code']) == (409, 'forbidden')
+    assert (refused.status_code, refused.get_json()['code']) == (403, 'forbidden')
     closed = chair.post(f'/votes/{vote.id}/close', data={'csrf_token': token}, headers=JSON)
     assert closed.get_json() == {'ok': True, 'status': 'closed'}
 
