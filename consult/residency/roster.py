@@ -4,8 +4,6 @@ The file is all or nothing: every row is validated first, and one refused row im
 bulk-inserted, and households are looked up in one query, so a 20,000-row roster imports in about a second.
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,7 +12,6 @@ from datetime import date
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from consult.accounts.models import User
 from consult.audit.operations import record
@@ -27,6 +24,9 @@ from consult.kernel.clock import today as china_today
 from consult.kernel.refusals import Refusal
 from consult.residency import logger
 from consult.residency import operations
+from consult.residency.csv_files import MAX_ROWS
+from consult.residency.csv_files import accepted_name
+from consult.residency.csv_files import read_rows
 from consult.residency.hooks import batched
 from consult.residency.models import Membership
 from consult.residency.models import MembershipStatus
@@ -38,7 +38,6 @@ from consult.security import clean_text
 #: The roster's columns, in the order of the template file (any order is accepted).
 NAME, BIRTH_DATE, GRID, BUILDING, HOUSEHOLD = '姓名', '出生日期', '网格', '楼栋', '户号'
 HEADERS = (NAME, BIRTH_DATE, GRID, BUILDING, HOUSEHOLD)
-MAX_ROWS = 20_000
 MAX_NAME_LENGTH = 40
 #: Tried in this order; utf-8-sig also reads UTF-8 without a BOM. Excel on Chinese Windows saves GBK.
 ENCODINGS = (('utf-8-sig', 'utf-8'), ('gbk', 'gbk'))
@@ -80,13 +79,13 @@ def import_roster(actor, community: Community, filename: str, data: bytes, *, ma
     :return: the new import (flushed, not committed), with ``row_count`` and ``verified_count``.
     :raises RosterRejected: if the file or any row is refused; nothing is written then.
     """
-    filename = clean_text(filename.replace('\\', '/').rsplit('/', 1)[-1])[:255]
-    if not filename.lower().endswith('.csv'):
-        raise RosterRejected(_('Only .csv files can be imported. In Excel, use "Save as" and choose "CSV UTF-8".'))
-    if len(data) > max_bytes:
-        raise RosterRejected(
-            _('The file is larger than %(size)s KB. Split the roster into smaller files.', size=max_bytes // 1024)
-        )
+    filename = accepted_name(
+        filename,
+        data,
+        max_bytes,
+        lambda kb: _('The file is larger than %(size)s KB. Split the roster into smaller files.', size=kb),
+        RosterRejected,
+    )
     text, encoding = decode_roster(data)
     rows = parse_roster(text, household_index(community.id), china_today())
     roster = RosterImport(
@@ -172,56 +171,28 @@ def household_index(community_id: int) -> dict[HouseholdKey, int]:
 
 
 def parse_roster(text: str, households: dict[HouseholdKey, int], today: date) -> list[Row]:
-    """Validate every row of the roster and return the rows, or refuse the whole file.
-
-    Rows whose cells are all empty (Excel leaves them at the end) are skipped but keep their row number.
+    """Validate every row of the roster and return the rows, or refuse the whole file (``csv_files.read_rows``).
 
     :param households: the community's households, from :func:`household_index`.
     :param today: birth dates after this day are refused.
     :raises RosterRejected: listing every refused row, or naming a file-level problem.
     """
-    reader = csv.reader(io.StringIO(text, newline=''))
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise RosterRejected(_('The file is empty.'))
-        columns = _columns(header)
-        grids = {key[0] for key in households}
-        buildings = {key[:2] for key in households}
-        rows: list[Row] = []
-        problems: list[Problem] = []
-        first_row_of: dict[Row, int] = {}
-        data_rows = 0
-        for number, cells in enumerate(reader, start=2):
-            if not ''.join(cells).strip():
-                continue
-            data_rows += 1
-            if data_rows > MAX_ROWS:
-                raise RosterRejected(
-                    _('The roster has more than %(max)s rows. Split it into smaller files.', max=MAX_ROWS)
-                )
-            row, reasons = _parse_row(cells, columns, households, grids, buildings, today)
-            if row in first_row_of:
-                reasons.append(_('The same person is already on row %(row)s.', row=first_row_of[row]))
-            elif row is not None:
-                first_row_of[row] = number
-                rows.append(row)
-            if reasons:
-                problems.append(Problem(number, tuple(reasons)))
-    except csv.Error as exc:
-        raise RosterRejected(_('The file could not be read as CSV near row %(row)s.', row=reader.line_num)) from exc
-    if problems:
-        raise RosterRejected(
-            ngettext(
-                '%(num)s row was refused, so nothing was imported. Correct it and upload the file again.',
-                '%(num)s rows were refused, so nothing was imported. Correct them and upload the file again.',
-                len(problems),
-            ),
-            problems,
-        )
-    if not rows:
-        raise RosterRejected(_('The file has a header but no rows.'))
-    return rows
+    grids = {key[0] for key in households}
+    buildings = {key[:2] for key in households}
+
+    def parse(cells, columns):
+        row, reasons = _parse_row(cells, columns, households, grids, buildings, today)
+        return row, row, reasons
+
+    return read_rows(
+        text,
+        _columns,
+        parse,
+        duplicate=lambda first: _('The same person is already on row %(row)s.', row=first),
+        too_many=_('The roster has more than %(max)s rows. Split it into smaller files.', max=MAX_ROWS),
+        rejected=RosterRejected,
+        problem=Problem,
+    )
 
 
 def _columns(header: list[str]) -> dict[str, int]:

@@ -8,12 +8,8 @@ its household by ``户ID`` (the household's number on the platform) or by ``网�
 the roster, and gives ``权重``, a whole number from 1. Households not in the file keep their weight.
 """
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from consult.audit.operations import record
 from consult.communities.models import Building
@@ -21,9 +17,11 @@ from consult.communities.models import Community
 from consult.communities.models import Grid
 from consult.communities.models import Household
 from consult.db import db
-from consult.security import clean_text
 
 from . import logger
+from .csv_files import MAX_ROWS
+from .csv_files import accepted_name
+from .csv_files import read_rows
 from .roster import BUILDING
 from .roster import GRID
 from .roster import HOUSEHOLD
@@ -35,7 +33,6 @@ from .roster import household_index
 HOUSEHOLD_ID, WEIGHT = '户ID', '权重'
 HEADERS = (HOUSEHOLD_ID, GRID, BUILDING, HOUSEHOLD, WEIGHT)
 MAX_WEIGHT = 1_000_000
-MAX_ROWS = 20_000
 
 
 def import_weights(actor, community: Community, filename: str, data: bytes, *, max_bytes: int) -> int:
@@ -43,13 +40,13 @@ def import_weights(actor, community: Community, filename: str, data: bytes, *, m
 
     :raises RosterRejected: the file or any row is refused (``problems`` lists every refused row); nothing is saved.
     """
-    filename = clean_text(filename.replace('\\', '/').rsplit('/', 1)[-1])[:255]
-    if not filename.lower().endswith('.csv'):
-        raise RosterRejected(_('Only .csv files can be imported. In Excel, use "Save as" and choose "CSV UTF-8".'))
-    if len(data) > max_bytes:
-        raise RosterRejected(
-            _('The file is larger than %(size)s KB. Split it into smaller files.', size=max_bytes // 1024)
-        )
+    filename = accepted_name(
+        filename,
+        data,
+        max_bytes,
+        lambda kb: _('The file is larger than %(size)s KB. Split it into smaller files.', size=kb),
+        RosterRejected,
+    )
     text, _encoding = decode_roster(data)
     rows = parse_weights(text, household_index(community.id), _household_ids(community.id))
     db.session.execute(sa.update(Household), [{'id': household_id, 'weight': weight} for household_id, weight in rows])
@@ -134,41 +131,17 @@ def _row(cells, columns, households, ids) -> tuple[tuple[int, int] | None, list[
 
 def parse_weights(text: str, households: dict, ids: set[int]) -> list[tuple[int, int]]:
     """Validate every row; return ``(household id, weight)`` pairs, or refuse the whole file listing every bad row."""
-    reader = csv.reader(io.StringIO(text, newline=''))
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise RosterRejected(_('The file is empty.'))
-        columns = _columns(header)
-        rows: list[tuple[int, int]] = []
-        problems: list[Problem] = []
-        first_row_of: dict[int, int] = {}
-        for number, cells in enumerate(reader, start=2):
-            if not ''.join(cells).strip():
-                continue
-            if len(rows) + len(problems) >= MAX_ROWS:
-                raise RosterRejected(
-                    _('The file has more than %(max)s rows. Split it into smaller files.', max=MAX_ROWS)
-                )
-            row, reasons = _row(cells, columns, households, ids)
-            if row is not None and row[0] in first_row_of:
-                reasons.append(_('The same household is already on row %(row)s.', row=first_row_of[row[0]]))
-            elif row is not None:
-                first_row_of[row[0]] = number
-                rows.append(row)
-            if reasons:
-                problems.append(Problem(number, tuple(reasons)))
-    except csv.Error as exc:
-        raise RosterRejected(_('The file could not be read as CSV near row %(row)s.', row=reader.line_num)) from exc
-    if problems:
-        raise RosterRejected(
-            ngettext(
-                '%(num)s row was refused, so nothing was imported. Correct it and upload the file again.',
-                '%(num)s rows were refused, so nothing was imported. Correct them and upload the file again.',
-                len(problems),
-            ),
-            problems,
-        )
-    if not rows:
-        raise RosterRejected(_('The file has a header but no rows.'))
-    return rows
+
+    def parse(cells, columns):
+        row, reasons = _row(cells, columns, households, ids)
+        return row, row[0] if row is not None else None, reasons
+
+    return read_rows(
+        text,
+        _columns,
+        parse,
+        duplicate=lambda first: _('The same household is already on row %(row)s.', row=first),
+        too_many=_('The file has more than %(max)s rows. Split it into smaller files.', max=MAX_ROWS),
+        rejected=RosterRejected,
+        problem=Problem,
+    )

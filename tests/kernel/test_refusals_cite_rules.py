@@ -27,7 +27,6 @@ NOT_A_RULE = {
     ('residency/codes.py', 'household_code'): WRONG_PASSWORD,  # mistyped, another household's, used or expired
     ('residency/codes.py', 'no_households'): MALFORMED,
     ('residency/roster.py', 'RosterRejected'): MALFORMED,  # the uploaded CSV file, row by row
-    ('residency/weights.py', 'RosterRejected'): MALFORMED,  # the uploaded weights CSV file, row by row
     ('votes/routes_onsite.py', 'bad_ballots'): MALFORMED,  # an empty number of ballots in the count form
     ('votes/routes_onsite.py', 'bad_counts'): MALFORMED,  # a count that is not a whole number
     ('petitions/operations.py', 'invalid'): MALFORMED,  # an empty or too long text, a missing or future date

@@ -1,20 +1,17 @@
 """Committee staff import household weights (e.g. floor areas) that votes counted by weight use."""
 
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_login import login_required
 
-from consult.db import db
-from consult.kernel.refusals import Refusal
 from consult.residency import bp
 from consult.residency import weights
 from consult.residency.forms import WeightsForm
 from consult.residency.routes.staff import get_community_or_404
+from consult.residency.routes.staff import import_upload
 
 
 @bp.route('/communities/<int:community_id>/weights', methods=['GET', 'POST'])
@@ -24,17 +21,8 @@ def weights_import(community_id: int):
     form = WeightsForm()
     refusal = None
     if form.validate_on_submit():
-        upload = form.weights.data
-        max_bytes = current_app.config['ROSTER_MAX_BYTES']
-        try:
-            count = weights.import_weights(
-                current_user, community, upload.filename or '', upload.stream.read(max_bytes + 1), max_bytes=max_bytes
-            )
-        except Refusal as exc:
-            db.session.rollback()
-            refusal = exc
-        else:
-            db.session.commit()
+        count, refusal = import_upload(form.weights.data, weights.import_weights, community)
+        if refusal is None:
             flash(_('Weights imported for %(num)s households.', num=count), 'success')
             return redirect(url_for('residency.weights_import', community_id=community.id))
     return render_template(

@@ -97,6 +97,22 @@ def reject(membership_id: int):
     return render_template('residency/reject.html', membership=membership, form=form, mask_mobile=mask_mobile)
 
 
+def import_upload(upload, importer, community):
+    """Run ``importer`` on an uploaded CSV (read up to one byte past the limit) and commit, or roll back.
+
+    :return: ``(result, None)`` or ``(None, refusal)``.
+    """
+    max_bytes = current_app.config['ROSTER_MAX_BYTES']
+    data = upload.stream.read(max_bytes + 1)
+    try:
+        result = importer(current_user, community, upload.filename or '', data, max_bytes=max_bytes)
+    except Refusal as exc:
+        db.session.rollback()
+        return None, exc
+    db.session.commit()
+    return result, None
+
+
 @bp.route('/communities/<int:community_id>/roster', methods=['GET', 'POST'])
 @login_required
 def roster_import(community_id: int):
@@ -104,17 +120,8 @@ def roster_import(community_id: int):
     form = RosterForm()
     refusal = None
     if form.validate_on_submit():
-        upload = form.roster.data
-        max_bytes = current_app.config['ROSTER_MAX_BYTES']
-        try:
-            result = roster.import_roster(
-                current_user, community, upload.filename or '', upload.stream.read(max_bytes + 1), max_bytes=max_bytes
-            )
-        except Refusal as exc:
-            db.session.rollback()
-            refusal = exc
-        else:
-            db.session.commit()
+        result, refusal = import_upload(form.roster.data, roster.import_roster, community)
+        if refusal is None:
             flash(
                 _(
                     'Roster imported: %(rows)s rows. Waiting claims that matched and were verified: %(verified)s.',
