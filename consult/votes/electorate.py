@@ -82,14 +82,28 @@ def freeze(vote) -> int:
     rows = _rows(vote)
     if not rows:
         raise Refusal(_('Nobody is eligible to vote: the electorate is empty.'), g.ELECTORATE, code='no_electorate')
+    # Weights are fixed only where the rule set counts by weight: elsewhere a ballot carries none, so a weight
+    # that only one household has cannot single out its ballot in the published list.
+    shares = weights(rows) if counts_by_weight(vote) else [1] * len(rows)
     db.session.execute(
         sa.insert(Elector),
         [
             {'vote_id': vote.id, 'user_id': user_id, 'household_id': household_id, 'weight': weight}
-            for (user_id, household_id), weight in zip(rows, weights(rows), strict=True)
+            for (user_id, household_id), weight in zip(rows, shares, strict=True)
         ],
     )
     return len(rows)
+
+
+def counts_by_weight(vote) -> bool:
+    """Whether the rule applied to ``vote`` (its rule set in force at the opening) counts anything by weight."""
+    rules = vote.rule_set
+    return any(
+        c.by == 'weight'
+        for which in ('quorum', 'approval')
+        for rule in rules.meeting_rule(vote.rule_kind, which).rules
+        for c in rule.conditions
+    )
 
 
 def totals(vote) -> dict:

@@ -31,6 +31,33 @@ def key(household) -> str:
 
 
 @pytest.fixture
+def weighted_rules(db, place):
+    """Community A's rules count the residents' meeting's approval by weight (else votes carry no weights)."""
+    from datetime import date
+
+    from consult.rules.defaults import default_params
+    from consult.rules.engine import Condition
+    from consult.rules.engine import Threshold
+    from consult.rules.models import RuleSet
+    from consult.rules.models import RuleSetStatus
+
+    params = default_params()
+    params['meetings']['residents_meeting']['approval'] = Threshold.all_of(
+        Condition('yes', '>', 1, 2, 'attending', by='weight')
+    ).to_list()
+    db.session.add(
+        RuleSet(
+            community_id=place.a.id,
+            version=2,
+            effective_from=date(2024, 1, 1),
+            status=RuleSetStatus.CONFIRMED,
+            params=params,
+        )
+    )
+    db.session.commit()
+
+
+@pytest.fixture
 def housemate(db, cast, make_resident):
     """A second adult in the resident's household (on the meeting's roster: made before the meeting)."""
     return make_resident(cast.place.households(cast.place.a)[0])
@@ -71,7 +98,9 @@ def test_a_header_without_a_weight_is_refused(db, cast):
     assert refused.value.problems[0].row == 1
 
 
-def test_weights_are_fixed_into_the_electorate_and_shared_in_a_household(db, cast, housemate, make_vote, voters):
+def test_weights_are_fixed_into_the_electorate_and_shared_in_a_household(
+    db, cast, housemate, make_vote, voters, weighted_rules
+):
     homes = cast.place.households(cast.place.a)
     assert weigh(db, cast.staff, cast.place.a, f'户ID,权重\n{homes[0].id},91\n{homes[1].id},60\n') == 2
     vote = make_vote()
@@ -89,7 +118,7 @@ def test_weights_are_fixed_into_the_electorate_and_shared_in_a_household(db, cas
     assert vote.result['tally']['heads'] == [1, 1, 0]
 
 
-def test_a_weighted_secret_vote_takes_no_count_by_heads_on_site(db, cast, make_vote, voters, on_site):
+def test_a_weighted_secret_vote_takes_no_count_by_heads_on_site(db, cast, make_vote, voters, on_site, weighted_rules):
     homes = cast.place.households(cast.place.a)
     weigh(db, cast.staff, cast.place.a, f'户ID,权重\n{homes[0].id},91\n')
     vote = make_vote()
@@ -111,7 +140,10 @@ def test_a_roll_call_ballot_on_site_carries_the_voters_weight(
 ):
     homes = cast.place.households(cast.place.a)
     weigh(db, cast.staff, cast.place.a, f'户ID,权重\n{homes[1].id},75\n')
-    meeting_rules(roll_call=True)
+    meeting_rules(
+        roll_call=True,
+        approval=[[{'counted': 'yes', 'op': '>', 'num': 1, 'den': 2, 'base': 'attending', 'by': 'weight'}]],
+    )
     vote = make_vote()
     on_site(cast.neighbour)
     entry = enter_person(cast.director, vote, cast.neighbour.id, [0], 'hand')
@@ -137,3 +169,11 @@ def test_the_committee_imports_weights_on_a_page(db, client, auth, csrf, cast):
     assert 'Weights imported for 1 households.' in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Household, homes[3].id).weight == 88
+
+
+def test_weights_are_not_fixed_where_the_rules_do_not_count_by_weight(db, cast, make_vote):
+    """A ballot carries no weight the count does not use: a weight one household alone has cannot single it out."""
+    homes = cast.place.households(cast.place.a)
+    weigh(db, cast.staff, cast.place.a, f'户ID,权重\n{homes[0].id},91\n')
+    vote = make_vote()
+    assert set(db.session.scalars(sa.select(Elector.weight).where(Elector.vote_id == vote.id))) == {1}
