@@ -152,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.votes import routes as _votes_routes  # noqa: F401
     from consult.votes import routes_onsite as _votes_onsite_routes  # noqa: F401
     from consult.votes import routes_proxies as _votes_proxies_routes  # noqa: F401
+    from consult.votes import routes_published as _votes_published_routes  # noqa: F401
 
     for module in (
         main,
