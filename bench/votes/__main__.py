@@ -8,7 +8,7 @@ and recreated), Redis ``BENCH_REDIS_URL``), seeded with the demo data and ``--vo
 whose login sessions are forged (bench/live/auth.py). Per round (one per ``--workers`` value; by default 1 worker,
 then 2 if 1 missed the target): a new standalone vote is opened, the server started, the socket voters connect,
 then every voter casts at once, half through ``vote:cast`` and half through ``POST /votes/<id>/cast``, with
-duplicates sent at the same moment; then the same number of bare single-row INSERTs through psycopg on the same
+duplicates sent at the same moment (a voter told "temporarily unavailable" presses again); then the same number of bare single-row INSERTs through psycopg on the same
 database (at the clients' and at the app's pool concurrency); then the server stops, the vote is closed and
 counted in-process, and every ballot is checked to be counted exactly once. Prints a table and writes
 bench/results/votes-<time>.json. Target (issue 13): at least 1,000 ballots/s, every ballot counted exactly once.

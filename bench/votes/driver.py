@@ -9,9 +9,10 @@ cookie and the signed CSRF token in ``auth``, as the page sends them), in batche
 processes; the HTTP voters need nothing beforehand. On ``go``, each process starts all its attempts at once:
 ``vote:cast {vote, choice}`` with an acknowledgement, or ``POST /votes/<id>/cast`` with ``Accept:
 application/json`` and the ``X-CSRFToken`` header (what ``static/js/site.js`` sends with every fetch), each HTTP
-voter on its own connection (``--http-limit`` caps the connections of a process). Every attempt records its send
-and answer times (``time.time_ns()``, one clock for every process) and its answer: the receipt code, or the
-refusal's code.
+request on its own connection, at most ``--http-limit`` of them open per process (README.md, "HTTP"). A voter
+answered "temporarily unavailable", or whose HTTP connection closed before any answer, presses again
+(``RETRYABLE``), as the vote page lets them. Every attempt records its first send and its last answer
+(``time.time_ns()``, one clock for every process) and that answer: the receipt code, or the refusal's code.
 """
 
 import asyncio

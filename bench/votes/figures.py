@@ -119,6 +119,9 @@ def judge(voters, cast: dict, closed: dict, before_close: tuple[int, int]) -> di
         'errors': cast['errors'],
         'client_cpu_s': cast['client_cpu_s'],
         **measured,
+        # what one counted ballot costs the server (its share of the duplicates' and retries' work included)
+        'server_cpu_ms_per_ballot': round(1000 * measured.get('server_cpu_s', 0) / max(1, len(ok)), 2),
+        'postgres_cpu_ms_per_ballot': round(1000 * measured.get('postgres_cpu_s', 0) / max(1, len(ok)), 2),
         # per attempt: voter, path, sent (ms after the first send), latency ms, counted, pressed again, refusal code
         'trace': [
             (a[0], a[1], round((a[2] - first) / 1e6, 1), round((a[3] - a[2]) / 1e6, 1), a[4], a[6])
@@ -144,7 +147,8 @@ def print_round(f: dict) -> None:
         flush=True,
     )
     print(
-        f'    {f["connected_sockets"]:,} sockets connected in {f["connect_s"]} s; electorate {f["electorate"]:,}; '
+        f'    server {f["server_cpu_ms_per_ballot"]} ms CPU per ballot (PostgreSQL {f["postgres_cpu_ms_per_ballot"]}); '
+        f'{f["connected_sockets"]:,} sockets connected in {f["connect_s"]} s; electorate {f["electorate"]:,}; '
         f'counted {f["counted_rows"]:,}, receipts {f["receipts_published"]:,} (match: {f["receipts_match"]}), '
         f'distinct voters {f["distinct_successful_voters"]:,}, twice {f["voters_counted_twice"]}, '
         f'refusals {f["refusals"]} of {f["duplicates_sent"]} duplicates; tally {f["tally_heads"]}',

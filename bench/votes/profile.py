@@ -32,7 +32,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog='python -m bench.votes.profile')
     parser.add_argument('--voters', type=int, default=400)
     parser.add_argument('--sort', default='tottime')
-    parser.add_argument('--top', type=int, default=45)
+    parser.add_argument('--top', type=int, default=25)
     parser.add_argument('--only', default='', help='a regular expression on the functions listed')
     parser.add_argument('--no-profile', action='store_true', help='CPU per cast only, without the profiler')
     args = parser.parse_args(argv)
@@ -65,15 +65,15 @@ def main(argv=None) -> int:
             sockets.append(socketio.test_client(app, flask_test_client=client, auth=auth))
     spent = {'socket': 0.0, 'http': 0.0}
     # CPU time, not wall time: the box is shared, and a wall clock would charge the app for the others' work
-    profiler = cProfile.Profile(time.process_time)
-    if args.no_profile:
-        profiler.enable = profiler.disable = lambda: None
+    profilers = {path: cProfile.Profile(time.process_time) for path in spent}
     http = app.test_client()
     http.environ_base.update(environ)
     for k, (headers, auth) in enumerate(credentials):
+        path = 'socket' if k % 2 == 0 else 'http'
         started = time.process_time()
-        profiler.enable()
-        if k % 2 == 0:
+        if not args.no_profile:
+            profilers[path].enable()
+        if path == 'socket':
             answer = sockets[k // 2].emit('vote:cast', {'vote': vote_id, 'choice': [k % 3]}, callback=True)
         else:
             name, _, value = headers['Cookie'].partition('=')
@@ -84,16 +84,53 @@ def main(argv=None) -> int:
                 headers={'Accept': 'application/json', 'X-CSRFToken': auth['csrf_token']},
             )
             answer = response.get_json()
-        profiler.disable()
-        spent['socket' if k % 2 == 0 else 'http'] += time.process_time() - started
+        profilers[path].disable()
+        spent[path] += time.process_time() - started
         if not (isinstance(answer, dict) and answer.get('ok')):
             raise SystemExit(f'voter {k}: {answer!r}')
+    casts = args.voters / 2
     for path, seconds in spent.items():
         on = 'off' if args.no_profile else 'on'
-        print(f'{path}: {1000 * seconds / (args.voters / 2):.2f} ms CPU per cast (profiler {on})')
-    if not args.no_profile:
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(*([args.only] if args.only else []), args.top)
+        print(f'{path}: {1000 * seconds / casts:.2f} ms CPU per cast (profiler {on})')
+    if args.no_profile:
+        return 0
+    for path, profiler in profilers.items():
+        stats = pstats.Stats(profiler)
+        print(
+            f'\n{path}: where the CPU of a cast goes (ms per cast, profiler on; nested parts are inside their parent)'
+        )
+        for label, ms in breakdown(stats, casts):
+            print(f'  {ms:7.2f}  {label}')
+        stats.sort_stats(args.sort).print_stats(*([args.only] if args.only else []), args.top)
     return 0
+
+
+#: The parts of a cast, by the function that does each (file suffix, function name).
+PARTS = (
+    ('the whole event (Socket.IO dispatch and handler)', 'socketio/server.py', '_handle_eio_message'),
+    ('the whole request (WSGI app)', 'flask/app.py', 'wsgi_app'),
+    ('  the request context: session cookie, locale, CSRF check, teardown', 'flask/app.py', 'preprocess_request'),
+    ('  Flask-Login: load the user and their login session (1 SELECT)', 'consult/accounts/session.py', 'load_user'),
+    ('  find the vote, may the user see it (2 SELECTs: vote, topic)', 'consult/votes/events.py', '_vote'),
+    ('  find the vote, may the user see it (2 SELECTs: vote, topic)', 'consult/votes/routes.py', 'load_vote'),
+    ('  the empty form (CSRF, WTForms translations)', 'flask_wtf/form.py', '__init__'),
+    ('  cast_ballot (lock + option count, UPDATE, INSERT)', 'consult/votes/ballots.py', 'cast_ballot'),
+    ('    sealing and the receipt code', 'consult/votes/sealing.py', 'seal'),
+    ('    logging', 'logging/__init__.py', 'info'),
+    ('  COMMIT', 'sqlalchemy/orm/scoping.py', 'commit'),
+    ('  every SQL statement: SQLAlchemy and psycopg', 'sqlalchemy/engine/base.py', '_execute_context'),
+)
+
+
+def breakdown(stats: pstats.Stats, casts: float) -> list[tuple[str, float]]:
+    rows = []
+    for label, suffix, name in PARTS:
+        total = sum(
+            entry[3] for (file, _line, func), entry in stats.stats.items() if func == name and file.endswith(suffix)
+        )
+        if total:
+            rows.append((label, 1000 * total / casts))
+    return rows
 
 
 if __name__ == '__main__':
