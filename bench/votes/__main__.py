@@ -41,6 +41,8 @@ TARGET = 1000.0
 DEFAULT_DATABASE_URL = 'postgresql+psycopg://postgres@127.0.0.1:5432/bench_votes'
 #: Sockets and HTTP connections per gunicorn worker: every voter's at once (gevent's default admits 1,000).
 WORKER_CONNECTIONS = 12000
+#: ``--stale-sessions``: older than ``LOGIN_SESSION_TOUCH_SECONDS`` (300), so each session's use is recorded.
+STALE_SECONDS = 600
 
 
 def _args(argv):
@@ -58,6 +60,9 @@ def _args(argv):
     )
     parser.add_argument('--no-redis', action='store_true', help='the app without Redis (queue and limits in memory)')
     parser.add_argument('--no-inserts', action='store_true', help='skip the bare INSERT yardstick')
+    parser.add_argument(
+        '--stale-sessions', action='store_true', help='login sessions last used 10 minutes ago (each one touched)'
+    )
     return parser.parse_args(argv)
 
 
@@ -88,6 +93,7 @@ class Bench:
         args = self.args
         vote_id, electorate = seed.open_vote(self.app, args.kind, title=f'加装电梯表决（{workers} 进程）')
         voters = driver.plan(self.credentials, seed.options_of(args.kind), args.duplicates, args.paths)
+        checks.age_sessions(self.app, STALE_SECONDS if args.stale_sessions else 0)
         name = f'votes-app-{workers}w'
         with servers.app_server(self.env, name, workers, WORKER_CONNECTIONS, probe='bench/votes/probe.py') as server:
             checks.preflight(server.url, vote_id, voters[1].headers, voters[1].token)
@@ -130,14 +136,16 @@ def main(argv=None) -> int:
             f'server and PostgreSQL), duplicates {args.duplicates:.0%}, a {args.kind} vote'
         )
         print(HEADER)
-        for workers in args.workers or [1]:
+        out = checks.ensure_dir(servers.RESULTS) / f'votes-{time.strftime("%Y%m%d-%H%M%S")}.json'
+        setup = {'voters': args.voters, 'pool': bench.pool, 'setup_s': bench.setup_s, 'cores': os.cpu_count()}
+        for workers in args.workers or [1, 2]:
+            if not args.workers and workers == 2:
+                if rounds[0]['ballots_per_s'] >= TARGET:
+                    break
+                print(f'    1 worker missed {TARGET:,.0f} ballots/s: again with 2 workers')
             rounds.append(bench.round(workers))
-        if not args.workers and rounds[0]['ballots_per_s'] < TARGET:
-            print(f'    1 worker missed {TARGET:,.0f} ballots/s: again with 2 workers')
-            rounds.append(bench.round(2))
-    out = checks.ensure_dir(servers.RESULTS) / f'votes-{time.strftime("%Y%m%d-%H%M%S")}.json'
-    setup = {'voters': args.voters, 'pool': bench.pool, 'setup_s': bench.setup_s, 'cores': os.cpu_count()}
-    out.write_text(json.dumps({'args': vars(args), 'setup': setup, 'rounds': rounds}, indent=1, default=str))
+            # after each round: a later round that hangs keeps the earlier figures
+            out.write_text(json.dumps({'args': vars(args), 'setup': setup, 'rounds': rounds}, indent=1, default=str))
     print(f'written: {out.relative_to(servers.ROOT)}')
     for r in rounds:
         met = r['ballots_per_s'] >= TARGET and r['exactly_once']

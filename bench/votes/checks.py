@@ -79,6 +79,27 @@ def preflight(base_url: str, vote_id: int, headers: dict, token: str) -> None:
         )
 
 
+def age_sessions(app, seconds: float) -> None:
+    """Set the bench's login sessions as last used ``seconds`` ago.
+
+    0 (the default before each round): as if each voter had just loaded the vote's page, so loading the user writes
+    nothing. Over ``LOGIN_SESSION_TOUCH_SECONDS`` (``--stale-sessions``): the first request or socket of each voter
+    also records the use of its session (``consult.accounts.session._touch``), as after a voter's pause.
+    """
+    from consult.accounts.models import LoginSession
+    from consult.db import db
+    from consult.kernel.clock import utcnow
+
+    with app.app_context():
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.user_agent == 'bench')
+            .values(last_seen_at=utcnow() - timedelta(seconds=seconds))
+        )
+        db.session.commit()
+        db.session.remove()
+
+
 def marked_and_sealed(app, vote_id: int) -> tuple[int, int]:
     from consult.db import db
     from consult.votes.models import Elector
