@@ -77,6 +77,7 @@ class _Process:
         #: (voter, path, sent ns, answered ns, counted, receipt or refusal code, times pressed again)
         self.attempts: list[tuple] = []
         self.retries: list[str] = []  # why each attempt was pressed again
+        self.disconnects: list[str] = []  # sockets that dropped before the end (voter: reason)
         self.errors: list[str] = []  # the first few HTTP client errors, in full
 
     async def _connect(self, voter: Voter) -> None:
@@ -84,6 +85,7 @@ class _Process:
 
         client = socketio.AsyncClient(reconnection=False, request_timeout=ANSWER_TIMEOUT)
         client.on('error', lambda *_args: None)  # a refusal's error event; the acknowledgement says it too
+        client.on('disconnect', lambda reason=None: self.disconnects.append(f'{voter.index}: {reason}'))
         try:
             # a copy: python-engineio moves the Cookie header into its jar and deletes it from the dict it is given
             await asyncio.wait_for(
@@ -205,6 +207,7 @@ async def _process_main(url, vote_id, voters, http_limit, lock, ready_q, go, res
             'failed_connects': process.failed_connects,
             'errors': process.errors,
             'retries': process.retries,
+            'disconnects': list(process.disconnects),
             'cpu_s': round(cpu, 2),
         }
     )
@@ -259,6 +262,7 @@ def cast(urls: list[str], vote_id: int, voters: list[Voter], procs: int, http_li
         'failed_connects': [f for p in parts for f in p['failed_connects']][:10],
         'errors': [e for p in parts for e in p['errors']][:10],
         'retries': dict(Counter(r for p in parts for r in p['retries'])),
+        'disconnects': [d for p in parts for d in p['disconnects']][:20],
         'attempts': [a for p in parts for a in p['attempts']],
         'client_cpu_s': round(sum(p['cpu_s'] for p in parts), 2),
         'measured': measured,

@@ -117,6 +117,7 @@ def judge(voters, cast: dict, closed: dict, before_close: tuple[int, int]) -> di
         'connect_s': cast['connect_s'],
         'failed_connects': cast['failed_connects'],
         'errors': cast['errors'],
+        'disconnects': cast['disconnects'],
         'client_cpu_s': cast['client_cpu_s'],
         **measured,
         # what one counted ballot costs the server (its share of the duplicates' and retries' work included)
@@ -162,6 +163,8 @@ def print_round(f: dict) -> None:
         )
     if f['failed_connects']:
         print(f'    failed connects: {f["failed_connects"][:3]}', flush=True)
+    if f['disconnects']:
+        print(f'    sockets dropped during the casts (voter: reason): {f["disconnects"][:5]}', flush=True)
     if f['errors']:
         print(f'    client errors: {f["errors"][:3]}', flush=True)
     for row in f['inserts']:
