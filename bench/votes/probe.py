@@ -27,7 +27,7 @@ def post_fork(server, worker):
 
     import consult.votes.events as events
 
-    tallies = _samples['casting']  # greenlet -> [statements, sql ms, commit ms, pool wait ms, began]
+    tallies = {}  # greenlet -> [statements, sql ms, commit ms, pool wait ms, began]
 
     def mine():
         return tallies.get(gevent.getcurrent())
@@ -126,58 +126,3 @@ def summarise(log_text: str) -> dict:
             for name, col in zip(('wall_ms', 'statements', 'sql_ms', 'commit_ms', 'pool_wait_ms'), columns, strict=True)
         }
     return summary
-
-
-#: ``PROBE_SAMPLE=1``: a sampler thread records the worker's stack every millisecond (a poor man's py-spy, which
-#: is not among the dev requirements); at exit the hottest functions, inclusive and leaf, go to the log.
-#: Samples are taken only while some cast is under way (``casting``: the casts being handled, by greenlet).
-_samples = {'leaf': None, 'inclusive': None, 'n': 0, 'casting': {}}
-
-
-def _sampler(main_ident: int, stop) -> None:
-    import collections
-    import sys
-
-    leaf, inclusive = collections.Counter(), collections.Counter()
-    _samples.update(leaf=leaf, inclusive=inclusive)
-    sleep = __import__('gevent.monkey', fromlist=['get_original']).get_original('time', 'sleep')
-    while not stop[0]:
-        sleep(0.001)
-        frame = sys._current_frames().get(main_ident)
-        if frame is None or not _samples['casting']:
-            continue
-        _samples['n'] += 1
-        seen = set()
-        first = True
-        while frame is not None:
-            code = frame.f_code
-            where = f'{code.co_filename.rsplit("site-packages/", 1)[-1].rsplit("wt-bench/", 1)[-1]}:{code.co_name}'
-            if first:
-                leaf[where] += 1
-                first = False
-            if where not in seen:
-                seen.add(where)
-                inclusive[where] += 1
-            frame = frame.f_back
-
-
-def post_worker_init(worker):
-    import os
-
-    if not os.environ.get('PROBE_SAMPLE'):
-        return
-    from gevent.monkey import get_original
-
-    start_new_thread, get_ident = get_original('_thread', ['start_new_thread', 'get_ident'])
-    worker._probe_stop = [False]
-    start_new_thread(_sampler, (get_ident(), worker._probe_stop))
-
-
-def worker_exit(server, worker):
-    if getattr(worker, '_probe_stop', None) is None or _samples['leaf'] is None:
-        return
-    worker._probe_stop[0] = True
-    n = max(1, _samples['n'])
-    for kind in ('inclusive', 'leaf'):
-        for where, count in _samples[kind].most_common(60):
-            server.log.info('probe sample %s %5.1f%% %s', kind, 100 * count / n, where)
