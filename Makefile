@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 BENCH_RELAY_DIR ?= ../shared/bench
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint fmt lock translations i18n migrate demo static bench bench-topics bench-live chromium clean
+.PHONY: help run test test-fast lint fmt lock translations i18n migrate demo static bench bench-topics bench-live bench-votes chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ bench: .stamp-dev translations ## run the benchmarks in bench/ (not timed tests)
 
 bench-live: .stamp-dev translations ## the live room vs the Node relay, 1,000 clients (MODE=calibrate: bare Flask-SocketIO relay)
 	BENCH_RELAY_DIR=$(BENCH_RELAY_DIR) MODE=$(MODE) $(PY) -m bench.live $(BENCH_ARGS)
+
+bench-votes: .stamp-dev translations ## 5,000 ballots at once, socket and HTTP, then the close: ballots/s, each counted once (PostgreSQL)
+	$(PY) -m bench.votes $(BENCH_ARGS)
 
 clean: ## remove the virtual environment and caches (keeps instance/)
 	rm -rf $(VENV) .stamp-run .stamp-dev .pytest_cache .ruff_cache

@@ -17,7 +17,8 @@ TOPIC = '老旧小区改造方案征求意见'  # the demo topic confirmed by th
 STAFF, DIRECTOR = '13800000004', '13800000005'
 
 
-def _residents(community, n: int) -> list[int]:
+def residents(community, n: int) -> list[int]:
+    """Insert ``n`` verified adult residents of ``community`` in bulk (mobiles 137...); their ids."""
     from consult.accounts.models import User
     from consult.communities.models import Building
     from consult.communities.models import Grid
@@ -90,7 +91,7 @@ def seed(app, n: int) -> tuple[int, list[int]]:
         director = db.session.scalar(sa.select(User).where(User.mobile == DIRECTOR))
         topic = db.session.scalar(sa.select(Topic).where(Topic.title == TOPIC))
         topic.publicity_ends_at = utcnow() - LONG_AGO
-        user_ids = _residents(community, n)
+        user_ids = residents(community, n)
         meeting = ops.schedule(
             staff,
             topic,

@@ -130,18 +130,30 @@ def node_relay(source: Path) -> Iterator[Server]:
         yield server
 
 
-def _gunicorn(app: str, extra: list[str] | None = None) -> list[str]:
+def _gunicorn(
+    app: str, extra: list[str] | None = None, workers: int = 1, connections: int = WORKER_CONNECTIONS
+) -> list[str]:
     gunicorn = str(Path(sys.executable).parent / 'gunicorn')
     # gevent's worker admits 1,000 connections by default: 1,000 participants plus the senders would not fit.
-    command = [gunicorn, '-k', 'gevent', '-w', '1', '--worker-connections', str(WORKER_CONNECTIONS)]
+    command = [gunicorn, '-k', 'gevent', '-w', str(workers), '--worker-connections', str(connections)]
     return [*command, '-b', '127.0.0.1:{port}', *(extra or []), app]
 
 
 @contextlib.contextmanager
-def app_server(env: dict, name: str = 'app') -> Iterator[Server]:
-    """The app as in production: ``gunicorn -k gevent -w 1 app:app`` with ``CONSULT_ENV=production``."""
-    extra = ['-c', 'bench/live/probe.py'] if os.environ.get('BENCH_PROBE') else []
-    with _process(name, _gunicorn('app:app', extra), env=env) as server:
+def app_server(
+    env: dict,
+    name: str = 'app',
+    workers: int = 1,
+    connections: int = WORKER_CONNECTIONS,
+    probe: str = 'bench/live/probe.py',
+) -> Iterator[Server]:
+    """The app as in production: ``gunicorn -k gevent -w 1 app:app`` with ``CONSULT_ENV=production``.
+
+    ``workers`` and ``connections`` (per worker) for benches that need more (``make bench-votes``); ``probe``:
+    the gunicorn config loaded with ``BENCH_PROBE=1``.
+    """
+    extra = ['-c', probe] if os.environ.get('BENCH_PROBE') else []
+    with _process(name, _gunicorn('app:app', extra, workers, connections), env=env) as server:
         yield server
 
 

@@ -2,8 +2,9 @@
 
 The order of the writes is the design (README.md, "Secret ballots"):
 
-1. the vote's row is read under a shared lock (``FOR SHARE`` on PostgreSQL): casts run side by side, while a
-   close (``FOR UPDATE``) waits for every cast under way and every later cast sees the vote closed;
+1. the vote's row is read under a shared lock (``FOR SHARE`` on PostgreSQL), with its number of options in the
+   same statement (the ballot is checked against it): casts run side by side, while a close (``FOR UPDATE``)
+   waits for every cast under way and every later cast sees the vote closed;
 2. one conditional ``UPDATE vote_electors SET voted_via = :channel WHERE ... AND voted_via IS NULL`` marks
    the elector: of two casts at once (two tabs, a resend, two processes) exactly one marks it;
 3. the choice is sealed (``sealing.py``) and inserted under a random key with no voter and no time.
@@ -27,6 +28,7 @@ from .models import Channel
 from .models import Elector
 from .models import SealedBallot
 from .models import Vote
+from .models import VoteOption
 from .models import VoteStatus
 from .sealing import new_receipt
 from .sealing import seal
@@ -55,9 +57,19 @@ def lock_vote(vote: Vote, for_close: bool = False) -> Vote:
     return vote
 
 
-def _choice(vote: Vote, raw) -> tuple[int, ...]:
+def _lock_for_cast(vote: Vote) -> int:
+    """``lock_vote`` for a cast, reading the vote's number of options in the same statement; that number."""
+    options = sa.select(sa.func.count(VoteOption.id)).where(VoteOption.vote_id == Vote.id).scalar_subquery()
+    query = sa.select(Vote.status, Vote.closes_at, options).where(Vote.id == vote.id)
+    status, closes_at, count = db.session.execute(query.with_for_update(read=True, of=Vote)).one()
+    vote.__dict__['status'] = status
+    vote.__dict__['closes_at'] = closes_at
+    return count
+
+
+def _choice(vote: Vote, options: int, raw) -> tuple[int, ...]:
     try:
-        return validate_choice(vote.kind, len(vote.options), vote.max_choices, raw)
+        return validate_choice(vote.kind, options, vote.max_choices, raw)
     except ChoiceError as exc:
         message = CHOICE_MESSAGES.get(exc.code, lambda: _('The ballot is malformed.'))()
         raise Refusal(message, g.CHOICE, code=exc.code) from None
@@ -91,8 +103,7 @@ def cast_ballot(actor, vote: Vote, raw_choice, channel: str = Channel.ONLINE, pr
     """
     if channel not in (Channel.ONLINE, Channel.ROOM):
         raise Refusal(_('The ballot is malformed.'), g.CHOICE, code='bad_channel')
-    choice = _choice(vote, raw_choice)
-    lock_vote(vote)
+    choice = _choice(vote, _lock_for_cast(vote), raw_choice)  # a bad choice is refused before a closed vote
     if vote.status != VoteStatus.OPEN or (vote.closes_at is not None and utcnow() >= vote.closes_at):
         raise Refusal(_('This vote is not open: the ballot was not counted.'), g.OPEN_PERIOD, code='not_open')
     for_someone = principal_id is not None and principal_id != actor.id
@@ -116,8 +127,7 @@ def cast_ballot(actor, vote: Vote, raw_choice, channel: str = Channel.ONLINE, pr
     if not vote.secret:
         payload['v'] = voter_id
         payload['ch'] = str(channel)
-    db.session.add(SealedBallot(id=_box_id(), vote_id=vote.id, sealed=seal(vote, payload)))
-    db.session.flush()
+    db.session.execute(sa.insert(SealedBallot).values(id=_box_id(), vote_id=vote.id, sealed=seal(vote, payload)))
     logger.info('vote %s: a ballot was cast', vote.id)
     return receipt
 
