@@ -79,13 +79,28 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+_touch_engines: dict[str, sa.Engine] = {}
+
+
+def _touch_bind():
+    """Where the touch is written: a small pool of its own (never the request's pool, whose connection the request
+    holds: waiting there for a second one deadlocks once as many requests as the pool has connections do it)."""
+    bind = db.session.get_bind()
+    if not isinstance(bind, sa.Engine) or bind.dialect.name != 'postgresql':
+        return bind
+    key = bind.url.render_as_string(hide_password=False)
+    if key not in _touch_engines:
+        _touch_engines[key] = sa.create_engine(bind.url, pool_size=2, max_overflow=3, pool_timeout=1)
+    return _touch_engines[key]
+
+
 def _touch(key: str, last_seen) -> None:
     """Record that the session was used, if it was last recorded long enough ago (never fails the request)."""
     now = utcnow()
     if last_seen is not None and now - last_seen < timedelta(seconds=current_app.config['LOGIN_SESSION_TOUCH_SECONDS']):
         return
     try:
-        with sa.orm.Session(bind=db.session.get_bind(), join_transaction_mode='create_savepoint') as session:
+        with sa.orm.Session(bind=_touch_bind(), join_transaction_mode='create_savepoint') as session:
             session.execute(sa.update(LoginSession).where(LoginSession.key == key).values(last_seen_at=now))
             session.commit()
     except sa.exc.SQLAlchemyError:

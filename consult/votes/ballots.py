@@ -67,7 +67,10 @@ def _lock_for_cast(vote: Vote) -> int:
     return count
 
 
-def _choice(vote: Vote, options: int, raw) -> tuple[int, ...]:
+def checked_choice(vote: Vote, raw, options: int | None = None) -> tuple[int, ...]:
+    """``raw`` as a valid choice of ``vote`` (``options``: its number of options, when already read), or refuse."""
+    if options is None:
+        options = len(vote.options)
     try:
         return validate_choice(vote.kind, options, vote.max_choices, raw)
     except ChoiceError as exc:
@@ -103,7 +106,7 @@ def cast_ballot(actor, vote: Vote, raw_choice, channel: str = Channel.ONLINE, pr
     """
     if channel not in (Channel.ONLINE, Channel.ROOM):
         raise Refusal(_('The ballot is malformed.'), g.CHOICE, code='bad_channel')
-    choice = _choice(vote, _lock_for_cast(vote), raw_choice)  # a bad choice is refused before a closed vote
+    choice = checked_choice(vote, raw_choice, _lock_for_cast(vote))  # a bad choice is refused before a closed vote
     if vote.status != VoteStatus.OPEN or (vote.closes_at is not None and utcnow() >= vote.closes_at):
         raise Refusal(_('This vote is not open: the ballot was not counted.'), g.OPEN_PERIOD, code='not_open')
     for_someone = principal_id is not None and principal_id != actor.id

@@ -16,7 +16,7 @@ from consult.kernel.refusals import require_reason
 
 from . import guards as g
 from . import logger
-from .ballots import _choice
+from .ballots import checked_choice
 from .models import ONSITE_CHANNELS
 from .models import Elector
 from .models import VoteKind
@@ -185,7 +185,7 @@ def enter_person(
             code='secret',
         )
     channel = onsite_channel(vote, channel)
-    choice = _choice(vote, raw_choice)
+    choice = checked_choice(vote, raw_choice)
     require_open(vote)
     elector = elector_for(vote, user_id)
     latest = latest_entry(vote, EntryKind.PERSON, user_id)
