@@ -12,6 +12,8 @@ The order of the writes is the design (README.md, "Secret ballots"):
 Nothing here logs a choice. The receipt code is returned to the voter and kept only inside the sealed ballot.
 """
 
+import re
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -31,7 +33,12 @@ from .models import Vote
 from .models import VoteOption
 from .models import VoteStatus
 from .sealing import new_receipt
+from .sealing import receipt_for
+from .sealing import resend_tag
 from .sealing import seal
+
+#: The sender's own id for a ballot (kept by the page for its resends).
+CLIENT_ID = re.compile(r'[A-Za-z0-9_-]{16,64}')
 
 #: What each refusal of ``counting.validate_choice`` says.
 CHOICE_MESSAGES = {
@@ -97,35 +104,44 @@ def _refuse_marked(vote: Vote, elector: Elector | None, for_someone: bool):
     raise Refusal(_('Your written proxy holder casts this ballot for you.'), g.ONE_BALLOT, code='proxy_registered')
 
 
-def cast_ballot(actor, vote: Vote, raw_choice, channel: str = Channel.ONLINE, principal_id: int | None = None) -> str:
+def cast_ballot(
+    actor, vote: Vote, raw_choice, channel: str = Channel.ONLINE, principal_id: int | None = None, client_id=None
+) -> str:
     """Cast ``actor``'s ballot (or, with ``principal_id``, the ballot of an elector whose proxy they hold).
 
     :param raw_choice: option positions as sent (validated against the vote's kind and options).
+    :param client_id: the sender's own id for this ballot: a resend with the same id, once the ballot was cast,
+        is answered with the same receipt (the first answer was lost) instead of ``already_voted``.
     :return: the receipt code.
     :raises Refusal: the vote is not open, the person is not an elector, already voted, or the choice is bad.
     """
     if channel not in (Channel.ONLINE, Channel.ROOM):
         raise Refusal(_('The ballot is malformed.'), g.CHOICE, code='bad_channel')
+    if client_id is not None and not CLIENT_ID.fullmatch(str(client_id)):
+        raise Refusal(_('The ballot is malformed.'), g.CHOICE, code='bad_payload')
     choice = checked_choice(vote, raw_choice, _lock_for_cast(vote))  # a bad choice is refused before a closed vote
     if vote.status != VoteStatus.OPEN or (vote.closes_at is not None and utcnow() >= vote.closes_at):
         raise Refusal(_('This vote is not open: the ballot was not counted.'), g.OPEN_PERIOD, code='not_open')
     for_someone = principal_id is not None and principal_id != actor.id
     voter_id = principal_id if for_someone else actor.id
     holder = Elector.proxy_holder_id == actor.id if for_someone else Elector.proxy_holder_id.is_(None)
+    tag = resend_tag(vote, voter_id, client_id) if client_id else None
     if for_someone and not vote.proxies_allowed:
         raise Refusal(_('Proxies are not allowed in this vote.'), g.ONE_BALLOT, code='no_proxy')
     weight = db.session.scalar(
         sa.update(Elector)
         .where(Elector.vote_id == vote.id, Elector.user_id == voter_id, Elector.voted_via.is_(None), holder)
-        .values(voted_via=str(channel))
+        .values(voted_via=str(channel), resend_tag=tag)
         .returning(Elector.weight)
     )
     if weight is None:
         elector = db.session.scalar(sa.select(Elector).where(Elector.vote_id == vote.id, Elector.user_id == voter_id))
         if for_someone and elector is not None and elector.proxy_holder_id != actor.id:
             elector = None
+        if tag is not None and elector is not None and elector.resend_tag == tag:
+            return receipt_for(vote, voter_id, client_id)  # the same ballot again: its answer was lost
         _refuse_marked(vote, elector, for_someone)
-    receipt = new_receipt()
+    receipt = receipt_for(vote, voter_id, client_id) if client_id else new_receipt()
     payload = {'c': list(choice), 'w': int(weight), 'r': receipt}
     if not vote.secret:
         payload['v'] = voter_id

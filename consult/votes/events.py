@@ -2,8 +2,9 @@
 with an ``error`` event on refusal; the connection stays up.
 
 - ``vote:join {vote}``: follow a vote's page (``vote:<id>``): told by ``vote:changed`` when it opens or closes.
-- ``vote:cast {vote, choice, for?}``: cast a ballot from the live room (``choice``: option positions in order;
-  ``for``: the elector whose written proxy the sender holds). The ack carries the receipt code.
+- ``vote:cast {vote, choice, for?, client_id?}``: cast a ballot from the live room (``choice``: option positions
+  in order; ``for``: the elector whose written proxy the sender holds; ``client_id``: the page's own id for this
+  ballot, so a resend after a lost answer gets the same receipt). The ack carries the receipt code.
 - ``vote:open {vote}``, ``vote:close {vote}``: the chair (or the committee) opens or closes a meeting's vote.
 """
 
@@ -73,8 +74,11 @@ def on_cast(data=None):
     principal = socket_int(data, 'for') if isinstance(data, dict) and data.get('for') is not None else None
     if isinstance(data, dict) and data.get('for') is not None and principal is None:
         return _refuse('bad_payload', _('The ballot is malformed.'))
+    client_id = data.get('client_id') if isinstance(data, dict) else None
+    if client_id is not None and not isinstance(client_id, str):
+        return _refuse('bad_payload', _('The ballot is malformed.'))
     try:
-        receipt = cast_ballot(current_user, vote, choice, Channel.ROOM, principal)
+        receipt = cast_ballot(current_user, vote, choice, Channel.ROOM, principal, client_id)
         db.session.commit()
     except Refusal as exc:
         rollback_quietly()

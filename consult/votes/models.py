@@ -176,6 +176,9 @@ class Elector(db.Model):
     voted_via: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     #: A written proxy: this person casts the elector's ballot (registered by staff before opening).
     proxy_holder_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id'), index=True)
+    #: HMAC of the sender's own id for the ballot (``client_id``) under the box key: a resend of the same ballot
+    #: whose answer was lost gets its receipt again. Says nothing without the key and that id (README, "Votes").
+    resend_tag: so.Mapped[str | None] = so.mapped_column(sa.String(32))
 
     user = so.relationship('User', foreign_keys=[user_id])
     proxy_holder = so.relationship('User', foreign_keys=[proxy_holder_id])

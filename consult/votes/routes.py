@@ -187,7 +187,8 @@ def cast(vote_id: int):
 
     def _cast():
         principal = int_arg('for', None, source=request.form)
-        return cast_ballot(current_user, vote, read_choice(vote, request.form), channel, principal)
+        client_id = request.form.get('client_id') or None
+        return cast_ballot(current_user, vote, read_choice(vote, request.form), channel, principal, client_id)
 
     receipt, refusal = attempt(_cast)
     if _wants_json():

@@ -58,6 +58,25 @@ def new_receipt() -> str:
     return '-'.join(code[i : i + 4] for i in range(0, 16, 4))
 
 
+def _mac(vote, label: str, voter_id: int, client_id: str) -> bytes:
+    return hmac.new(box_key(vote), f'{label}:{voter_id}:{client_id}'.encode(), hashlib.sha256).digest()
+
+
+def receipt_for(vote, voter_id: int, client_id: str) -> str:
+    """The receipt of a ballot the sender named ``client_id``: the same for its resends, unguessable without the key."""
+    digest = int.from_bytes(_mac(vote, 'receipt', voter_id, client_id), 'big')
+    code = ''
+    for _ in range(16):
+        digest, index = divmod(digest, len(_ALPHABET))
+        code += _ALPHABET[index]
+    return '-'.join(code[i : i + 4] for i in range(0, 16, 4))
+
+
+def resend_tag(vote, voter_id: int, client_id: str) -> str:
+    """What the elector's row keeps to recognise a resend of the ballot ``client_id`` (not its receipt)."""
+    return _mac(vote, 'resend', voter_id, client_id).hex()[:32]
+
+
 def normalise_receipt(text: str) -> str:
     """A receipt as typed by a voter (spaces, lower case, no dashes) in its printed form, or ``''``."""
     code = ''.join(ch for ch in (text or '').upper() if ch.isalnum())

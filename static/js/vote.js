@@ -174,6 +174,17 @@
     return list.length === Object.keys(byRank).length ? { list: list } : { error: 'tRankGap' };
   }
 
+  // The page's own id for this ballot, the same for its resends: a resend whose first answer was lost is answered
+  // with the same receipt (the server recognises it; it keeps no link between the id and the choice).
+  function clientId(form) {
+    if (!form.dataset.clientId) {
+      var bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      form.dataset.clientId = Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+    }
+    return form.dataset.clientId;
+  }
+
   function who(form) {
     return form.dataset.for ? form.querySelector('legend').textContent.trim() : '';
   }
@@ -182,7 +193,7 @@
     var data = form.closest('.vote-panel').dataset;
     var choice = choiceOf(form);
     if (choice.error) { say(form, data[choice.error]); return; }
-    var payload = { vote: Number(form.dataset.voteBallot), choice: choice.list };
+    var payload = { vote: Number(form.dataset.voteBallot), choice: choice.list, client_id: clientId(form) };
     if (form.dataset.for) { payload['for'] = Number(form.dataset.for); }
     busy(form, true);
     say(form, data.tSending);
@@ -209,7 +220,9 @@
   }
 
   function castByFetch(form) {
-    window.consultFetch(form.action, { method: 'POST', body: new FormData(form) })
+    var body = new FormData(form);
+    body.set('client_id', clientId(form));
+    window.consultFetch(form.action, { method: 'POST', body: body })
       .then(function (r) { return r.json().catch(function () { return { ok: false, code: 'http_' + r.status }; }); })
       .then(function (ack) {
         if (!ack.ok && RETRYABLE.indexOf(ack.code) >= 0) { form.dataset.unsure = 'yes'; }

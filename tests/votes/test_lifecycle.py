@@ -107,3 +107,27 @@ def test_only_the_chair_or_the_committee_opens_and_closes(db, cast, make_vote, v
     db.session.rollback()
     assert refused.value.code == 'forbidden'
     assert db.session.get(Vote, vote.id).status == 'draft'
+
+
+def test_a_resend_of_the_same_ballot_gets_its_receipt_again_and_adds_nothing(db, make_vote, voters):
+    """The first answer was lost: the page sends the same ballot again with the same id and gets the same receipt."""
+    vote = make_vote()
+    first = cast_ballot(voters[0], vote, [0], client_id='a' * 32)
+    db.session.commit()
+    assert cast_ballot(voters[0], vote, [0], client_id='a' * 32) == first
+    db.session.commit()
+    with pytest.raises(Refusal) as refused:  # another tab, another id: one ballot per voter
+        cast_ballot(voters[0], vote, [1], client_id='b' * 32)
+    db.session.rollback()
+    assert refused.value.code == 'already_voted'
+    assert db.session.scalar(sa.select(sa.func.count()).where(SealedBallot.vote_id == vote.id)) == 1
+    # Another voter using the same id gets another receipt.
+    assert cast_ballot(voters[1], vote, [0], client_id='a' * 32) != first
+
+
+def test_a_malformed_client_id_is_refused(db, make_vote, voters):
+    vote = make_vote()
+    with pytest.raises(Refusal) as refused:
+        cast_ballot(voters[0], vote, [0], client_id='x')
+    db.session.rollback()
+    assert refused.value.code == 'bad_payload'

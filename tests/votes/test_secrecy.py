@@ -108,6 +108,7 @@ def test_an_administrator_finds_no_link_between_voters_and_choices(app, engine, 
             'weight',
             'voted_via',
             'proxy_holder_id',
+            'resend_tag',
         }
         assert conn.scalar(sa.select(sa.func.count()).where(SealedBallot.vote_id == vote_id)) == 0
 
