@@ -341,19 +341,6 @@ def _load_demo_meeting(donghu, users) -> None:
     meetings.send_notice(staff, meeting, now=weeks_ago + timedelta(days=4))
     meetings.send_materials(staff, meeting, now=weeks_ago + timedelta(days=4))
     meetings.open_meeting(director, meeting)
-    from consult.votes import operations as votes
-
-    votes.create_vote(
-        director,
-        topic,
-        {
-            'title': '将投放点调整至2幢与3幢之间绿地旁',
-            'kind': 'motion',
-            'agenda_item_id': meeting.items[2].id,
-            'minutes': 10,
-        },
-        meeting=meeting,
-    )
 
 
 def _load_demo_dispatch(donghu, users) -> None:
