@@ -57,8 +57,25 @@ def _max_ids(engine) -> dict[str, int]:
         }
 
 
-def _delete_rows_after(engine, before: dict[str, int]) -> None:
-    """Delete every row this test made (ids above the snapshot), children first."""
+def _delete_rows_after(engine, before: dict[str, int], tries: int = 5) -> None:
+    """Delete every row this test made (ids above the snapshot), children first.
+
+    A race's last transactions may still hold row locks for a moment; PostgreSQL may then pick this cleanup as
+    a deadlock's victim: it is tried again, so no row is left for the next test to find.
+    """
+    import time
+
+    for round_ in range(tries):
+        try:
+            _delete_once(engine, before)
+            return
+        except sa.exc.OperationalError:
+            if round_ == tries - 1:
+                raise
+            time.sleep(0.5 * (round_ + 1))
+
+
+def _delete_once(engine, before: dict[str, int]) -> None:
     with engine.begin() as conn:
         for table in reversed(_db.metadata.sorted_tables):
             if _numbered(table):

@@ -133,13 +133,15 @@ def test_the_closer_opens_and_closes_standalone_votes_at_their_times(db, cast, o
         },
     )
     db.session.commit()
-    assert run_due(now + timedelta(seconds=1)) == (1, 0)
+    opened, _closed = run_due(now + timedelta(seconds=1))
+    assert opened >= 1  # this vote (another test's committed rows may be due too on PostgreSQL)
     db.session.refresh(vote)
     assert vote.status == 'open'
     assert vote.electorate_size >= len(voters)
     cast_ballot(voters[0], vote, [0])
     db.session.commit()
-    assert run_due(now + timedelta(hours=2)) == (0, 1)
+    _opened, closed = run_due(now + timedelta(hours=2))
+    assert closed >= 1
     db.session.refresh(vote)
     assert vote.status == 'closed'
     assert vote.result['tally']['heads'][0] == 1
