@@ -40,3 +40,31 @@ def make_vote(db, cast, open_meeting):  # noqa: F811
         return vote
 
     return make
+
+
+@pytest.fixture
+def approval_rule(db, place):
+    """``approval_rule(condition)``: community A's rules in force (version 2) approve a residents' meeting's vote by
+    ``condition`` alone."""
+    from datetime import date
+
+    from consult.rules.defaults import default_params
+    from consult.rules.engine import Threshold
+    from consult.rules.models import RuleSet
+    from consult.rules.models import RuleSetStatus
+
+    def publish(condition):
+        params = default_params()
+        params['meetings']['residents_meeting']['approval'] = Threshold.all_of(condition).to_list()
+        rules = RuleSet(
+            community_id=place.a.id,
+            version=2,
+            effective_from=date(2024, 1, 1),
+            status=RuleSetStatus.CONFIRMED,
+            params=params,
+        )
+        db.session.add(rules)
+        db.session.commit()
+        return rules
+
+    return publish

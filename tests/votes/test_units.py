@@ -1,39 +1,21 @@
 """Counting by household: a rule that counts votes by household applies to an electorate of one voter per
 household (一户一票); for any other electorate the vote does not open, rather than fail at its close."""
 
-from datetime import date
 from datetime import timedelta
 
 import pytest
 
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
-from consult.rules.defaults import default_params
 from consult.rules.engine import Condition
-from consult.rules.engine import Threshold
-from consult.rules.models import RuleSet
-from consult.rules.models import RuleSetStatus
 from consult.votes import operations as vops
 from consult.votes.ballots import cast_ballot
 from consult.votes.closing import close_vote
 
 
 @pytest.fixture
-def by_household(db, place):
-    params = default_params()
-    params['meetings']['residents_meeting']['approval'] = Threshold.all_of(
-        Condition('yes', '>', 1, 2, 'eligible', by='household')
-    ).to_list()
-    db.session.add(
-        RuleSet(
-            community_id=place.a.id,
-            version=2,
-            effective_from=date(2024, 1, 1),
-            status=RuleSetStatus.CONFIRMED,
-            params=params,
-        )
-    )
-    db.session.commit()
+def by_household(approval_rule):
+    approval_rule(Condition('yes', '>', 1, 2, 'eligible', by='household'))
 
 
 def _standalone(cast, topic, mode):

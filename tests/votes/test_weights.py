@@ -31,30 +31,11 @@ def key(household) -> str:
 
 
 @pytest.fixture
-def weighted_rules(db, place):
+def weighted_rules(approval_rule):
     """Community A's rules count the residents' meeting's approval by weight (else votes carry no weights)."""
-    from datetime import date
-
-    from consult.rules.defaults import default_params
     from consult.rules.engine import Condition
-    from consult.rules.engine import Threshold
-    from consult.rules.models import RuleSet
-    from consult.rules.models import RuleSetStatus
 
-    params = default_params()
-    params['meetings']['residents_meeting']['approval'] = Threshold.all_of(
-        Condition('yes', '>', 1, 2, 'attending', by='weight')
-    ).to_list()
-    db.session.add(
-        RuleSet(
-            community_id=place.a.id,
-            version=2,
-            effective_from=date(2024, 1, 1),
-            status=RuleSetStatus.CONFIRMED,
-            params=params,
-        )
-    )
-    db.session.commit()
+    approval_rule(Condition('yes', '>', 1, 2, 'attending', by='weight'))
 
 
 @pytest.fixture
