@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import main
     from consult import meetings
     from consult import notifications
+    from consult import opendata
     from consult import outcomes
     from consult import petitions
     from consult import residency
@@ -142,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.main import routes as _main_routes  # noqa: F401
     from consult.meetings import routes as _meetings_routes  # noqa: F401
     from consult.notifications import routes as _notifications_routes  # noqa: F401
+    from consult.opendata import routes as _opendata_routes  # noqa: F401
     from consult.outcomes import routes as _outcomes_routes  # noqa: F401
     from consult.petitions import routes as _petitions_routes  # noqa: F401
     from consult.residency import routes as _residency_routes  # noqa: F401
@@ -170,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
         comments,
         notifications,
         audit,
+        opendata,
     ):
         app.register_blueprint(module.bp)
     register_error_handlers(app)

@@ -85,6 +85,8 @@ class Config:
     HOUSEHOLD_CODE_RATE_LIMIT = os.environ.get('HOUSEHOLD_CODE_RATE_LIMIT', '10 per minute')
     #: Comments per user (consult.comments), counted in the rate limiter's storage.
     COMMENT_RATE_LIMIT = os.environ.get('COMMENT_RATE_LIMIT', '5 per minute')
+    #: Requests to the open-data API (/api/v1/) per client address: generous for readers and scripts, not for a crawl.
+    API_RATE_LIMIT = os.environ.get('API_RATE_LIMIT', '600 per minute')
     #: "Forgot password" requests (the mailed link) per client address and per mobile number or email, every request
     #: counted; the code form's failures per address and per account.
     PASSWORD_RESET_RATE_LIMIT = os.environ.get('PASSWORD_RESET_RATE_LIMIT', '10 per hour')

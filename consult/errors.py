@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 
 def _wants_json() -> bool:
+    if request.path.startswith('/api/'):
+        return True  # the open-data API answers its errors in JSON whatever the client accepts
     best = request.accept_mimetypes.best_match(['application/json', 'text/html'])
     return best == 'application/json' and request.accept_mimetypes[best] > request.accept_mimetypes['text/html']
 
