@@ -28,6 +28,8 @@ def cell(value) -> str:
         return ''
     if isinstance(value, bool):
         return 'true' if value else 'false'
+    if isinstance(value, int | float):
+        return str(value)  # a number, never a formula (a negative one starts with '-')
     if isinstance(value, list | tuple):
         value = '; '.join(cell(v) for v in value)
     text = str(value)

@@ -264,7 +264,7 @@ def every_url(app, seeded) -> list[str]:
         for key, value in ids.items():
             path = path.replace(key, str(value))
         urls.append(path)
-    return urls + ['/api/v1/results.atom', '/api/v1/', '/api/v1/openapi.json']
+    return [*urls, '/api/v1/results.atom', '/api/v1/', '/api/v1/openapi.json']
 
 
 def body_of(client, url: str) -> str:
