@@ -22,4 +22,5 @@ def _api_limit() -> str:
     return current_app.config['API_RATE_LIMIT']
 
 
-limiter.limit(_api_limit)(bp)
+# One budget for the whole API per client address (not one per route): a crawler cannot multiply it by routes.
+limiter.shared_limit(_api_limit, scope='api')(bp)

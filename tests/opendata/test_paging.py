@@ -149,3 +149,17 @@ def test_statement_count_does_not_depend_on_page_size(app, client, seeded, count
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_api_is_rate_limited_per_address_with_a_json_429(app, client, many_topics):
+    app.config['API_RATE_LIMIT'] = '3 per minute'
+    try:
+        for _ in range(3):
+            assert client.get('/api/v1/topics').status_code == 200
+        response = client.get('/api/v1/communities', headers={'Accept-Language': 'zh-CN'})
+        assert response.status_code == 429
+        assert int(response.headers['Retry-After']) >= 1
+        assert as_json(response)['error']['code'] == 429
+        assert '请' in as_json(response)['error']['message']
+    finally:
+        app.config['API_RATE_LIMIT'] = '600 per minute'
