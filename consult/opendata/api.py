@@ -119,7 +119,9 @@ def register_list(endpoint, rule, view: ListView, schema, summary, tag, filters=
     RESOURCES.append(Resource(endpoint, rule, summary, tag, schema, many=True, filters=tuple(filters)))
     if csv:
         bp.add_url_rule(f'{rule}.csv', f'{endpoint}_csv', csv_view(view, schema, filters, endpoint))
-        RESOURCES.append(Resource(f'{endpoint}_csv', f'{rule}.csv', summary, tag, schema, csv=True, filters=filters))
+        RESOURCES.append(
+            Resource(f'{endpoint}_csv', f'{rule}.csv', f'{summary} (CSV)', tag, schema, csv=True, filters=filters)
+        )
 
 
 def register_item(endpoint, rule, load: Callable, schema, summary, tag, extras: Callable | None = None):

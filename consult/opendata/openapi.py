@@ -35,6 +35,7 @@ def _parameters(resource) -> list[dict]:
             'name': name,
             'in': 'path',
             'required': True,
+            'description': 'The id of a public row',
             'schema': {'type': 'integer', 'minimum': 1, 'maximum': 2**31 - 1},
         }
         for name in _PARAM.findall(resource.rule)
