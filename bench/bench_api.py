@@ -126,7 +126,7 @@ def _populate(place):
         sa.insert(Attendance),
         [{'meeting_id': mid, 'user_id': u, 'method': 'qr'} for mid in meeting_ids.values() for u in users[:15]],
     )
-    result = {'tally': {'counts': [15, 3, 2]}, 'decision': {'adopted': [0]}, 'bases': [['attending', 'head', 20]]}
+    result = _result()
     db.session.execute(
         sa.insert(Vote),
         [
@@ -165,6 +165,19 @@ def _populate(place):
         ],
     )
     db.session.commit()
+
+
+def _result() -> dict:
+    """A real stored result (a tally and the decision under the default rules), the same for every vote."""
+    from consult.rules.defaults import MEETING_RULES
+    from consult.votes.counting import tally
+    from consult.votes.decide import decide
+
+    rules = MEETING_RULES['residents_meeting']
+    counted = tally('single', 3, [((0,), 1)] * 12 + [((1,), 1)] * 3, seed=b'bench')
+    bases = {('eligible', 'head'): ROSTER, ('attending', 'head'): 15}
+    decision = decide('single', counted, quorum=rules['quorum'], approval=rules['approval'], bases=bases)
+    return {'tally': counted.to_dict(), 'decision': decision.to_dict(), 'options': ['甲', '乙', '丙']}
 
 
 def _count(app, client, url) -> int:

@@ -131,6 +131,25 @@ class MeetingSchema(PublicSchema):
     )
 
 
+class ConditionSchema(Schema):
+    """One condition of the rule set evaluated on the count, e.g. yes 31 > 1/2 of attending 40 (required 21)."""
+
+    about = fields.String(required=True, metadata={'description': '"quorum" or "approval"'})
+    option = fields.String(required=True, allow_none=True, metadata={'description': 'The option approved, if any'})
+    counted_what = fields.String(required=True, metadata={'description': 'yes, attending, votes_cast...'})
+    by = fields.String(required=True, metadata={'description': 'head, household or weight'})
+    op = fields.String(required=True, metadata={'description': '">" (more than) or ">=" (at least)'})
+    share = fields.String(required=True, metadata={'description': 'The share of the base, e.g. 1/2'})
+    base_what = fields.String(required=True, metadata={'description': 'attending, eligible, members... or one'})
+    counted = fields.Integer(required=True)
+    base = fields.Integer(required=True)
+    required = fields.Integer(required=True, metadata={'description': 'The smallest count that meets it'})
+    holds = fields.Boolean(required=True)
+    text = fields.String(
+        required=True, allow_none=True, metadata={'description': 'In words (on /votes/{vote_id}; null in lists)'}
+    )
+
+
 class VoteSchema(PublicSchema):
     """A closed vote and its count; a vote not closed is not in the API at all."""
 
@@ -151,6 +170,7 @@ class VoteSchema(PublicSchema):
     adopted = fields.Boolean(required=True, allow_none=True)
     options = fields.List(fields.String(), required=True, attribute='option_labels')
     result = fields.Dict(required=True, metadata={'description': 'The tally, the decision and the bases'})
+    conditions = fields.List(fields.Nested(ConditionSchema), required=True)
     csv_columns = (
         *('id', 'topic_id', 'meeting_id', 'community_id', 'title', 'kind', 'secret', 'rule_kind'),
         *('opened_at', 'closed_at', 'electorate_size', 'quorum_met', 'adopted'),

@@ -82,3 +82,33 @@ def test_a_vote_appears_once_closed(db, client, seeded):
     shown = as_json(client.get(f'/api/v1/votes/{seeded.open_vote.id}'))
     assert shown['title'] == OPEN_VOTE_TITLE
     assert shown['options'] == ['甲方案', '乙方案']
+
+
+def test_a_closed_vote_gives_each_condition_with_its_numbers_in_words(db, client, seeded):
+    from consult.rules.defaults import MEETING_RULES
+    from consult.votes.counting import tally
+    from consult.votes.decide import decide
+
+    rules = MEETING_RULES['residents_meeting']
+    counted = tally('motion', 3, [((0,), 1)] * 31 + [((1,), 1)] * 9, seed=b'seed')
+    decision = decide(
+        'motion',
+        counted,
+        quorum=rules['quorum'],
+        approval=rules['approval'],
+        bases={('eligible', 'head'): 60, ('attending', 'head'): 40},
+    )
+    seeded.closed_vote.result = {'tally': counted.to_dict(), 'decision': decision.to_dict()}
+    db.session.commit()
+    chinese = as_json(client.get(f'/api/v1/votes/{seeded.closed_vote.id}', headers={'Accept-Language': 'zh-CN'}))
+    abouts = [c['about'] for c in chinese['conditions']]
+    assert 'quorum' in abouts
+    assert 'approval' in abouts
+    assert any('31' in c['text'] and '通过' in c['text'] for c in chinese['conditions'])
+    english = as_json(client.get(f'/api/v1/votes/{seeded.closed_vote.id}', headers={'Accept-Language': 'en'}))
+    assert any('passed' in c['text'] for c in english['conditions'])
+    approval = next(c for c in english['conditions'] if c['about'] == 'approval')
+    assert (approval['counted_what'], approval['counted'], approval['base'], approval['holds']) == ('yes', 31, 40, True)
+    listed = as_json(client.get(f'/api/v1/votes?topic={seeded.topic.id}'))['data'][0]
+    assert [c['counted'] for c in listed['conditions']] == [c['counted'] for c in english['conditions']]
+    assert {c['text'] for c in listed['conditions']} == {None}
