@@ -7,7 +7,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import field
 
 from flask import abort
 from flask import current_app
@@ -24,6 +23,7 @@ from .filters import Filter
 from .filters import parse_filters
 from .paging import BadParameter
 from .paging import decode_cursor
+from .paging import encode_cursor
 from .paging import keyset_page
 from .paging import parse_limit
 
@@ -57,7 +57,8 @@ class ListView:
     query: Callable
     id_column: object
     extras: Callable | None = None
-    exists: Callable | None = field(default=None)
+    #: ``exists(**view_args)``: whether the parent of a nested list is public (else 404), e.g. a topic's timeline.
+    exists: Callable | None = None
 
     def items(self, rows: list) -> list:
         if self.extras is None:
@@ -108,8 +109,9 @@ def register_list(endpoint, rule, view: ListView, schema, summary, tag, filters=
         rows, next_after = keyset_page(view.query(chosen), view.id_column, after, limit)
         next_url = None
         if next_after is not None:
-            args = {k: v for k, v in request.args.items() if k not in ('cursor', 'limit')}
-            next_url = url_for(request.endpoint, **view_args, **args, cursor=_cursor(next_after), limit=limit)
+            # Only the list's own filters go on: any other argument (``_scheme``, a path parameter's name) is dropped.
+            args = {f.name: request.args[f.name] for f in filters if request.args.get(f.name)}
+            next_url = url_for(request.endpoint, **view_args, **args, cursor=encode_cursor(next_after), limit=limit)
         response = json_response({'data': dumper.dump(view.items(rows)), 'next': next_url, 'limit': limit})
         if next_url:
             response.headers['Link'] = f'<{next_url}>; rel="next"'
@@ -136,12 +138,6 @@ def register_item(endpoint, rule, load: Callable, schema, summary, tag, extras: 
 
     bp.add_url_rule(rule, endpoint, item)
     RESOURCES.append(Resource(endpoint, rule, summary, tag, schema))
-
-
-def _cursor(after: int) -> str:
-    from .paging import encode_cursor
-
-    return encode_cursor(after)
 
 
 @bp.errorhandler(BadParameter)

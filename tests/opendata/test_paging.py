@@ -163,3 +163,19 @@ def test_the_api_is_rate_limited_per_address_with_a_json_429(app, client, many_t
         assert '请' in as_json(response)['error']['message']
     finally:
         app.config['API_RATE_LIMIT'] = '600 per minute'
+
+
+def test_the_next_link_carries_only_the_lists_own_filters(db, client, seeded, make_user):
+    from consult.topics.models import TopicEvent
+
+    for n in range(3):
+        db.session.add(
+            TopicEvent(topic_id=seeded.topic.id, actor_role='staff', action=f'step{n}', from_status='a', to_status='b')
+        )
+    db.session.commit()
+    for extra in ('topic_id=5', '_scheme=javascript', '_external=1', '_method=POST', '_anchor=x', 'endpoint=x'):
+        response = client.get(f'/api/v1/topics/{seeded.topic.id}/timeline?limit=1&{extra}')
+        assert response.status_code == 200, extra
+        next_url = as_json(response)['next']
+        assert next_url.startswith(f'/api/v1/topics/{seeded.topic.id}/timeline?'), next_url
+        assert extra.split('=')[0] not in next_url.split('?')[1]
