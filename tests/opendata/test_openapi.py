@@ -7,6 +7,7 @@ from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from openapi_spec_validator import validate
+from schemathesis import GenerationMode
 from schemathesis import checks as st_checks
 
 from consult.opendata.api import RESOURCES
@@ -95,5 +96,32 @@ def test_every_route_answers_as_its_schema_says(app, client, seeded):
 
             run()
         assert len(called) == len(RESOURCES)
+    finally:
+        app.config['API_RATE_LIMIT'] = '600 per minute'
+
+
+def test_malformed_parameters_drawn_by_schemathesis_are_refused_in_json_never_a_500(app, client, seeded):
+    """Negative data: every parameter drawn outside its schema (wrong types, out of range, odd characters)."""
+    app.config['API_RATE_LIMIT'] = '100000 per minute'
+    try:
+        schema = schemathesis.openapi.from_wsgi('/api/v1/openapi.json', app)
+        statuses = set()
+        for operation in schema.get_all_operations():
+            operation = operation.ok()
+            if not operation.query and not operation.path_parameters:
+                continue
+
+            @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+            @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+            def run(case):
+                response = case.call()
+                case.validate_response(
+                    response, checks=[st_checks.not_a_server_error, st_checks.content_type_conformance]
+                )
+                statuses.add(response.status_code)
+
+            run()
+        assert statuses <= {200, 400, 404}
+        assert 400 in statuses
     finally:
         app.config['API_RATE_LIMIT'] = '600 per minute'
