@@ -2,7 +2,7 @@
 
 from consult.dispatch.permissions import department_ids
 from consult.dispatch.queries import serves
-from consult.residency.eligibility import is_verified_resident
+from consult.residency.eligibility import can_vote
 from consult.roles.models import Role
 from consult.roles.permissions import has_role
 from consult.topics.models import TopicStatus
@@ -62,7 +62,7 @@ def may_complete_task(user, task) -> bool:
 
 
 def may_rate(user, topic) -> bool:
-    """``implementation.rate``: verified residents of the community, while the rating period runs."""
+    """``implementation.rate``: verified adult residents of the community (the role table), while the rating period runs."""
     from consult.kernel.clock import utcnow
 
     from .queries import feedback_of
@@ -70,7 +70,7 @@ def may_rate(user, topic) -> bool:
     if topic.status != TopicStatus.FEEDBACK_GIVEN or not _authenticated(user) or not topic.public:
         return False
     feedback = feedback_of(topic.id)
-    return feedback is not None and feedback.rating_open(utcnow()) and is_verified_resident(user, topic.community)
+    return feedback is not None and feedback.rating_open(utcnow()) and can_vote(user, topic.community)
 
 
 def may_correct(user, topic) -> bool:

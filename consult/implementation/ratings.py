@@ -12,7 +12,7 @@ from sqlalchemy.dialects import sqlite
 from consult.db import db
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
-from consult.residency.eligibility import is_verified_resident
+from consult.residency.eligibility import can_vote
 from consult.security import clean_text
 from consult.topics.models import TopicStatus
 
@@ -48,8 +48,10 @@ def rate(actor, topic, score, comment: str = '') -> Rating:
         raise Refusal(_('Ratings open once the implementation result is published.'), g.SATISFACTION, 'wrong_state')
     if not feedback.rating_open(now):
         raise Refusal(_('The rating period has ended.'), g.SATISFACTION, code='period_ended')
-    if not topic.public or not is_verified_resident(actor, topic.community):
-        raise Refusal(_("The community's verified residents rate the implementation."), g.SATISFACTION, 'forbidden')
+    if not topic.public or not can_vote(actor, topic.community):
+        raise Refusal(
+            _("The community's verified adult residents rate the implementation."), g.SATISFACTION, 'forbidden'
+        )
     score = _score(score)
     text = clean_text(comment if isinstance(comment, str) else '')
     if len(text) > COMMENT_MAX:

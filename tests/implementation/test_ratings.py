@@ -49,8 +49,8 @@ def test_a_long_comment_is_refused_and_nul_is_removed(db, cast, fed_back):
     assert rating.comment == '好的'
 
 
-def test_only_verified_residents_of_the_community_rate(db, cast, fed_back):
-    for actor in (cast.outsider, cast.stranger, cast.staff, cast.department):
+def test_only_verified_adult_residents_of_the_community_rate(db, cast, fed_back):
+    for actor in (cast.outsider, cast.stranger, cast.staff, cast.department, cast.minor):
         _refused('forbidden', actor, fed_back, 3)
 
 
