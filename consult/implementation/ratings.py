@@ -21,7 +21,6 @@ from .models import COMMENT_MAX
 from .models import Rating
 from .queries import feedback_of
 
-
 SCORES = frozenset('12345')
 
 

@@ -32,7 +32,8 @@ def test_the_public_page_needs_no_login_and_shows_tasks_and_flags(db, client, ca
     post_update(cast.staff, late, '井道施工中。')
     db.session.commit()
     page = _page(client, f'/implementation/topic/{implementing.id}/public')
-    assert '加装电梯井道' in page and '井道施工中。' in page
+    assert '加装电梯井道' in page
+    assert '井道施工中。' in page
     assert 'overdue-badge' in page
 
 
@@ -79,7 +80,8 @@ def test_public_section_reads_a_fixed_number_of_statements(db, cast, fed_back, m
         db.session.add(Rating(topic_id=fed_back.id, user_id=make_user().id, score=1 + n % 5, comment=f'意见{n}'))
     db.session.commit()
     many, section = measure()
-    assert len(section.tasks) == 5 and section.ratings.count == 9
+    assert len(section.tasks) == 5
+    assert section.ratings.count == 9
     assert many == few, (few, many)
 
 
@@ -101,7 +103,8 @@ def test_no_personal_data_on_the_public_page_or_the_topic_page(db, client, cast,
         page = _page(client, url)
         # The implementation section only: the topic page's timeline names staff, as it always did.
         section = page.split('id="implementation"', 1)[1].split('</section>', 1)[0].split('</article>', 1)[0]
-        assert '不错' in section and '一般' in section
+        assert '不错' in section
+        assert '一般' in section
         assert not [m for m in markers if m in section], (url, [m for m in markers if m in section])
 
 
@@ -198,4 +201,5 @@ def test_a_departments_item_shows_the_ratings_of_the_result(db, client, auth, ca
     db.session.commit()
     auth.login(cast.department)
     page = _page(client, f'/dispatch/{ticket.id}')
-    assert 'im-ticket-title' in page and '3/5: 1' in page
+    assert 'im-ticket-title' in page
+    assert '3/5: 1' in page

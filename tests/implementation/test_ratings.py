@@ -33,7 +33,8 @@ def test_a_resident_rates_and_changes_the_rating(db, cast, fed_back):
     ]
     section = public_implementation(fed_back, utcnow())
     assert section.ratings.distribution == {1: 0, 2: 1, 3: 0, 4: 0, 5: 1}
-    assert section.ratings.count == 2 and section.ratings.average == 3.5
+    assert section.ratings.count == 2
+    assert section.ratings.average == 3.5
     assert [c.comment for c in section.ratings.comments] == ['噪音较大']
 
 

@@ -30,7 +30,8 @@ def test_department_adopts_and_the_topic_is_implemented(db, cast, reported):
     db.session.commit()
     assert reported.status == 'implementing'
     reply = db.session.scalar(sa.select(GovReply).where(GovReply.topic_id == reported.id))
-    assert reply.decision == 'adopted' and not reply.late
+    assert reply.decision == 'adopted'
+    assert not reply.late
     assert reply.department_id == cast.place.department.id
 
 
@@ -44,7 +45,8 @@ def test_not_adopted_is_the_feedback_and_opens_the_ratings(db, cast, reported):
     db.session.commit()
     assert reported.status == 'feedback_given'
     feedback = db.session.scalar(sa.select(Feedback).where(Feedback.topic_id == reported.id))
-    assert feedback.kind == 'not_adopted' and feedback.text == '与现行规划不符，暂不采纳。'
+    assert feedback.kind == 'not_adopted'
+    assert feedback.text == '与现行规划不符，暂不采纳。'
     assert feedback.rating_ends_at == feedback.at + timedelta(days=15)
 
 
@@ -53,7 +55,8 @@ def test_reply_at_its_deadline_second_is_in_time_and_one_second_later_is_late(db
     monkeypatch.setattr(operations, 'utcnow', lambda: due)
     operations.reply(cast.department, reported, 'adopted', '按期答复。')
     reply = db.session.scalar(sa.select(GovReply).where(GovReply.topic_id == reported.id))
-    assert reply.due_at == due and not reply.late
+    assert reply.due_at == due
+    assert not reply.late
 
 
 def test_reply_one_second_late_is_flagged_publicly(db, cast, reported, monkeypatch):
@@ -130,7 +133,8 @@ def test_a_task_not_done_blocks_the_sign_off(db, cast, implementing, make_task):
     db.session.commit()
     assert implementing.status == 'feedback_given'
     feedback = db.session.scalar(sa.select(Feedback).where(Feedback.topic_id == implementing.id))
-    assert feedback.kind == 'completed' and feedback.text == '电梯已投入使用。'
+    assert feedback.kind == 'completed'
+    assert feedback.text == '电梯已投入使用。'
     assert states.MACHINE.state_of(implementing) == 'feedback_given'
 
 
@@ -159,7 +163,8 @@ def test_cannot_implement_needs_an_explanation(db, cast, implementing):
     db.session.commit()
     assert implementing.status == 'feedback_given'
     section = public_implementation(implementing, utcnow())
-    assert section.feedback.kind == 'cannot' and section.feedback.text == '资金未落实，无法实施。'
+    assert section.feedback.kind == 'cannot'
+    assert section.feedback.text == '资金未落实，无法实施。'
 
 
 def test_unknown_outcome_is_refused(db, cast, implementing):

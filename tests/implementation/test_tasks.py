@@ -32,7 +32,8 @@ def _refused(code, operation, *args, **kwargs):
 def test_committee_task_first_report_is_due_within_the_rule_sets_days(db, cast, implementing, make_task):
     before = utcnow()
     task = make_task(implementing)
-    assert task.owner == 'committee' and task.report_due_at >= before + timedelta(days=30)
+    assert task.owner == 'committee'
+    assert task.report_due_at >= before + timedelta(days=30)
     assert task.report_due_at <= utcnow() + timedelta(days=30)
 
 
@@ -93,8 +94,10 @@ def test_department_task_is_a_whistle_signed_off_by_the_director(db, cast, imple
     _refused('forbidden', make_task, implementing, 'department', department=cast.place.department)
     task = make_task(implementing, 'department', actor=cast.director, department=cast.place.department)
     ticket = db.session.get(DispatchTicket, task.ticket_id)
-    assert ticket.status == 'dispatched' and ticket.purpose == 'implementation'
-    assert ticket.signed_off_by_id == cast.director.id and ticket.deadline_at == task.due_at
+    assert ticket.status == 'dispatched'
+    assert ticket.purpose == 'implementation'
+    assert ticket.signed_off_by_id == cast.director.id
+    assert ticket.deadline_at == task.due_at
     # A second department task on the same topic: not a second whistle of the topic, so allowed.
     make_task(implementing, 'department', actor=cast.director, department=cast.place.department, title='第二项')
     _refused('forbidden', operations.mark_done, cast.staff, task)
@@ -102,7 +105,8 @@ def test_department_task_is_a_whistle_signed_off_by_the_director(db, cast, imple
     dispatch.close(cast.department, ticket, '已完成管线迁改。')
     db.session.commit()
     db.session.refresh(task)
-    assert task.done and task.done_by_id == cast.department.id
+    assert task.done
+    assert task.done_by_id == cast.department.id
 
 
 def test_department_must_serve_the_community(db, cast, implementing, make_task):
@@ -153,18 +157,21 @@ def test_overdue_tasks_are_flagged_publicly_and_to_the_committee(db, cast, imple
     assert flags == {'逾期任务': (True, False), '未报进展': (False, True), '按期任务': (False, False)}
     assert section.overdue_count == 2
     card = next(c for c in work_cards(cast.staff) if c.key == 'implementation_overdue')
-    assert card.count == 2 and all(row.overdue for row in card.rows)
+    assert card.count == 2
+    assert all(row.overdue for row in card.rows)
     assert not [c for c in work_cards(cast.resident) if c.key == 'implementation_overdue']
 
 
 def test_exactly_at_the_deadline_is_not_overdue(db, cast, implementing, make_task):
     task = make_task(implementing)
-    assert not task.past_deadline(task.due_at) and task.past_deadline(task.due_at + timedelta(seconds=1))
+    assert not task.past_deadline(task.due_at)
+    assert task.past_deadline(task.due_at + timedelta(seconds=1))
 
 
 def test_department_sees_results_awaiting_its_reply(db, cast, reported):
     card = next(c for c in work_cards(cast.department) if c.key == 'gov_reply')
-    assert card.count == 1 and not card.rows[0].overdue
+    assert card.count == 1
+    assert not card.rows[0].overdue
 
 
 def test_deadline_is_the_end_of_the_local_day(db):
