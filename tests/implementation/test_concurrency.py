@@ -57,7 +57,11 @@ def _topic(app, status: str) -> tuple[int, int, list[int]]:
         staff = _official(session, '13830100001', Role.COMMITTEE_STAFF, place.a.id)
         directors = [_official(session, f'1383020000{n}', Role.COMMITTEE_DIRECTOR, place.a.id) for n in range(RACERS)]
         topic = topics.create_draft(
-            staff, place.a, 'online', {'title': '加装电梯', 'body': '3号楼', 'declared_not_excluded': True}
+            staff,
+            place.a,
+            'counter',
+            {'title': '加装电梯', 'body': '3号楼', 'declared_not_excluded': True},
+            originator=session.get(User, resident),
         )
         topics.submit_topic(staff, topic)
         topic.status = 'implementing'
