@@ -203,3 +203,32 @@ def test_a_departments_item_shows_the_ratings_of_the_result(db, client, auth, ca
     page = _page(client, f'/dispatch/{ticket.id}')
     assert 'im-ticket-title' in page
     assert '3/5: 1' in page
+
+
+def test_a_commenter_is_told_live_and_by_email(
+    db, client, auth, cast, implementing, make_task, socket_client, mail_server
+):
+    period = latest_period(implementing.id)
+    cast.neighbour.email = 'neighbour@example.org'
+    db.session.add(
+        Comment(
+            period_id=period.id,
+            topic_id=implementing.id,
+            author_id=cast.neighbour.id,
+            stance='for',
+            body='支持',
+            badge='resident',
+            created_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    auth.login(cast.neighbour)
+    listener = socket_client()
+    listener.get_received()
+    operations.mark_done(cast.staff, make_task(implementing))
+    operations.finish(cast.director, implementing, 'completed', '已完成。')
+    assert mail_server.messages == []  # nothing leaves before the commit
+    db.session.commit()
+    pushed = [m['args'][0] for m in listener.get_received() if m['name'] == 'topic_changed']
+    assert {'topic_id': implementing.id, 'status': 'feedback_given', 'action': 'implementation_result'} in pushed
+    assert 'neighbour@example.org' in mail_server.recipients()
