@@ -119,6 +119,15 @@ class PublicImplementation:
     def overdue_count(self) -> int:
         return sum(1 for task in self.tasks if task.overdue)
 
+    @property
+    def awaiting_reply(self) -> bool:
+        """Reported to the entrusting department, its reply not in yet."""
+        return self.status == TopicStatus.REPORTED_TO_GOV
+
+    @property
+    def implementing(self) -> bool:
+        return self.status == TopicStatus.IMPLEMENTING
+
 
 def _task(task, now) -> PublicTask:
     owner_name = ''
