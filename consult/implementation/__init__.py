@@ -18,7 +18,7 @@ Design:
   (``complete_implementation``, with the result text), or explains why it cannot be carried out
   (``cannot_implement``). Either way the ``Feedback`` row is the published implementation result, and
   everyone who took part is told.
-- **Satisfaction** (rule 32): for ``satisfaction_days`` after the feedback, verified residents of the community
+- **Satisfaction** (rule 32): for ``satisfaction_days`` after the feedback, verified adult residents of the community
   rate it 1-5 with a comment; one rating each, changed until the period ends (one upsert, so two at once leave
   one row). The distribution is public, raters anonymous; a department's ratings show on its dispatched item.
 - **What is public** is decided by one function, :func:`consult.implementation.public.public_implementation`.
