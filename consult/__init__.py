@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import comments
     from consult import communities
     from consult import dispatch
+    from consult import implementation
     from consult import main
     from consult import meetings
     from consult import notifications
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.communities import routes as _communities_routes  # noqa: F401
     from consult.dispatch import routes as _dispatch_routes  # noqa: F401
     from consult.errors import register_error_handlers
+    from consult.implementation import routes as _implementation_routes  # noqa: F401
     from consult.main import routes as _main_routes  # noqa: F401
     from consult.meetings import routes as _meetings_routes  # noqa: F401
     from consult.notifications import routes as _notifications_routes  # noqa: F401
@@ -168,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings,
         votes,
         outcomes,
+        implementation,
         dispatch,
         comments,
         notifications,
@@ -198,6 +201,7 @@ def _plug_contexts() -> None:
     """
     from consult.comments import wiring as comments_wiring
     from consult.dispatch import wiring as dispatch_wiring
+    from consult.implementation import wiring as implementation_wiring
     from consult.meetings import wiring as meetings_wiring
     from consult.notifications import wiring as notifications_wiring
     from consult.outcomes import wiring as outcomes_wiring
@@ -220,6 +224,7 @@ def _plug_contexts() -> None:
         meetings_wiring,
         votes_wiring,
         outcomes_wiring,
+        implementation_wiring,
     ):
         wiring.plug()
 

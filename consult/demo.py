@@ -225,6 +225,7 @@ def _load_demo_topics(donghu, users) -> None:
     _load_demo_meeting(donghu, users)
     _load_demo_dispatch(donghu, users)
     _load_demo_consultation(donghu, users)
+    _load_demo_implementation(donghu, users)
 
 
 def _announced_long_ago(users, donghu, channel, title, body, scope, form, form_reason, days_ago):
@@ -362,6 +363,64 @@ def _load_demo_dispatch(donghu, users) -> None:
         users[Role.COMMITTEE_DIRECTOR], topic, department, 'simple', '路灯维护属于职能部门职责，不属于社区自治事项'
     )
     dispatch.report(users[Role.DEPARTMENT], ticket)
+
+
+def _checked_result(donghu, users, title, body):
+    """A topic consulted through a comment period, its opinion recorded and passed by the legality check."""
+    from consult.comments import operations as comments
+    from consult.outcomes import operations as outcomes
+
+    staff, director = users[Role.COMMITTEE_STAFF], users[Role.COMMITTEE_DIRECTOR]
+    topic = _announced_long_ago(
+        users, donghu, 'counter', title, body, '相关楼栋居民、物业服务企业', 'onsite', '涉及楼栋住户', days_ago=60
+    )
+    comments.open_period(staff, topic, 7)
+    comments.close_early(staff, topic, '意见已充分')
+    comments.write_summary(staff, topic, '多数居民赞成。')
+    comments.conclude(staff, topic)
+    outcomes.record_opinion(director, topic, True, f'同意{title}。')
+    outcomes.check_legality(director, topic, 'pass')
+    return topic
+
+
+def _load_demo_implementation(donghu, users) -> None:
+    """Two results in use: one implementing with two tasks (one overdue), one fed back with residents' ratings.
+
+    Publishing a result and closing its objection window belong to the publication context; the demo sets the
+    status of these two topics past that step directly.
+    """
+    from datetime import timedelta
+
+    from consult.implementation import operations as implementation
+    from consult.implementation.progress import post_update
+    from consult.implementation.ratings import rate
+    from consult.kernel.clock import utcnow
+
+    staff, director = users[Role.COMMITTEE_STAFF], users[Role.COMMITTEE_DIRECTOR]
+    doing = _checked_result(donghu, users, '7幢楼道照明改造', '7幢楼道灯老化，晚上出行不便。')
+    doing.status = 'implementing'
+    first_grid = donghu.grids[0]
+    late = implementation.add_task(staff, doing, '采购并更换楼道声控灯', 'committee', today() + timedelta(days=20))
+    late.due_at = utcnow() - timedelta(days=2)  # demo data: an overdue task, flagged to the committee
+    late.report_due_at = utcnow() - timedelta(days=1)
+    field = implementation.add_task(
+        staff, doing, '网格员逐层核查灯具', 'grid', today() + timedelta(days=30), first_grid.id
+    )
+    post_update(users[Role.GRID_WORKER], field, '已核查1至6层，3层和5层灯具损坏。')
+
+    done = _checked_result(donghu, users, '小区东门增设非机动车停放区', '东门电动车乱停，影响通行。')
+    done.status = 'implementing'
+    task = implementation.add_task(staff, done, '划线并安装停车架', 'committee', today() + timedelta(days=10))
+    post_update(staff, task, '停车区划线完成，安装停车架40个。')
+    implementation.mark_done(staff, task)
+    implementation.finish(director, done, 'completed', '东门非机动车停放区已建成，可停放约40辆电动车。')
+    for role, score, comment in (
+        ('resident', 5, '停车方便多了'),
+        (Role.REPRESENTATIVE, 4, '希望加装充电桩'),
+        (Role.SUPERVISORY_COMMITTEE, 4, ''),
+        (Role.GRID_WORKER, 3, '雨天没有遮挡'),
+    ):
+        rate(users[role], done, score, comment)
 
 
 def _pad(text: str, width: int) -> str:

@@ -201,6 +201,20 @@ MATRIX = [
     ('GET', '/outcomes/topic/{opinion}/opinion', {'director_a'}),
     ('GET', '/outcomes/topic/{opinion}/legality', {'director_a'}),
     ('GET', '/outcomes/opinion/{checked_opinion}/correct', {'director_a'}),
+    # Use of results: {implementing} (the status set directly: publication is another context's step) has a
+    # committee task {im_task} and a grid task {grid_task}; {reported} was entrusted by the department and
+    # reported to it; {fed_back} has its implementation result published, ratings open.
+    ('GET', '/implementation/topic/{implementing}', {'staff_a', 'director_a', 'grid_worker'}),
+    ('POST', '/implementation/topic/{implementing}/tasks', {'staff_a', 'director_a'}),
+    ('POST', '/implementation/task/{im_task}/update', {'staff_a', 'director_a'}),
+    ('POST', '/implementation/task/{grid_task}/update', {'staff_a', 'director_a', 'grid_worker'}),
+    ('POST', '/implementation/task/{im_task}/done', {'staff_a', 'director_a'}),
+    ('GET', '/implementation/topic/{implementing}/finish', {'director_a'}),
+    ('GET', '/implementation/topic/{reported}/reply', {'department'}),
+    ('GET', '/implementation/topic/{implementing}/correct', {'department'}),
+    ('GET', '/implementation/topic/{implementing}/public', EVERYONE),
+    ('GET', '/implementation/topic/{fed_back}/public', EVERYONE),
+    ('POST', '/implementation/topic/{fed_back}/rate', {'resident', 'representative'}),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -359,6 +373,53 @@ def _topics(people, place) -> dict:
         made[name] = f'{topic.id}'
     made.update(_tickets(people, place, content))
     made.update(_opinions(people, place, content))
+    made.update(_implementation(people, place, content))
+    return made
+
+
+def _implementation(people, place, content) -> dict:
+    """Topics whose result is used: implementing (two tasks), reported to its department, and fed back.
+
+    The publication context's steps are not on this branch: the status is set directly.
+    """
+    from datetime import timedelta
+
+    from consult.db import db
+    from consult.implementation import operations as implementation
+    from consult.implementation.models import Feedback
+    from consult.kernel.clock import utcnow
+    from consult.topics import operations as topics
+
+    made = {}
+    for name, status in (
+        ('implementing', 'implementing'),
+        ('reported', 'reported_to_gov'),
+        ('fed_back', 'feedback_given'),
+    ):
+        topic = topics.create_draft(people['staff_a'], place.a, 'counter', content, originator=people['resident'])
+        topics.submit_topic(people['staff_a'], topic)
+        topic.status = status
+        if name == 'reported':
+            topic.entrusting_department_id = place.department.id
+        db.session.flush()
+        made[name] = f'{topic.id}'
+        if name == 'implementing':
+            due = (utcnow() + timedelta(days=30)).date()
+            task = implementation.add_task(people['staff_a'], topic, '安装', 'committee', due)
+            grid = implementation.add_task(people['staff_a'], topic, '巡查', 'grid', due, grid_id=place.a.grids[0].id)
+            made.update(im_task=f'{task.id}', grid_task=f'{grid.id}')
+        if name == 'fed_back':
+            now = utcnow()
+            db.session.add(
+                Feedback(
+                    topic_id=topic.id,
+                    kind='completed',
+                    text='已完成',
+                    by_id=people['director_a'].id,
+                    at=now,
+                    rating_ends_at=now + timedelta(days=15),
+                )
+            )
     return made
 
 
@@ -477,6 +538,11 @@ def test_every_route_is_in_the_matrix(app):
             'closed_vote': 1,
             'opinion': 1,
             'checked_opinion': 1,
+            'implementing': 1,
+            'reported': 1,
+            'fed_back': 1,
+            'im_task': 1,
+            'grid_task': 1,
         }
         endpoint, _ = adapter.match(path.format(**ids).partition('?')[0], method=method)
         covered.add(endpoint)
@@ -601,6 +667,17 @@ ACTION_MATRIX = {
     'ticket.queue': ('nothing', {}, {*COMMITTEE_A, 'director_b', 'staff_b', 'department'}),
     'claim.review_queue': ('nothing', {}, {*COMMITTEE_A, 'director_b', 'staff_b'}),
     'petition.queue': ('nothing', {}, {*COMMITTEE_A, 'director_b', 'staff_b'}),
+    # Use of results: {reported} was entrusted by the department; {implementing} has {im_task} and {grid_task}.
+    'topic.gov_reply': ('reported', {}, {'department'}),
+    'topic.gov_reply_not_adopted': ('reported', {}, {'department'}),
+    'topic.complete_implementation': ('implementing', {}, {'director_a'}),
+    'topic.cannot_implement': ('implementing', {}, {'director_a'}),
+    'implementation.manage': ('implementing', {}, {*COMMITTEE_A, 'grid_worker'}),
+    'implementation.add_task': ('implementing', {}, COMMITTEE_A),
+    'implementation.update': ('grid_task', {}, {*COMMITTEE_A, 'grid_worker'}),
+    'implementation.complete_task': ('grid_task', {}, {*COMMITTEE_A, 'grid_worker'}),
+    'implementation.rate': ('fed_back', {}, {'resident', 'representative'}),
+    'implementation.correct': ('implementing', {}, {'department'}),
 }
 
 
@@ -618,8 +695,22 @@ def _objects(place, ids) -> dict:
 
     objects = {
         name: db.session.get(Topic, int(ids[name]))
-        for name in ('topic', 'draft', 'screening', 'private', 'announced', 'consulting', 'opinion')
+        for name in (
+            'topic',
+            'draft',
+            'screening',
+            'private',
+            'announced',
+            'consulting',
+            'opinion',
+            'implementing',
+            'reported',
+            'fed_back',
+        )
     }
+    from consult.implementation.models import Task
+
+    objects.update({name: db.session.get(Task, int(ids[name])) for name in ('im_task', 'grid_task')})
     objects.update(
         comment=db.session.get(Comment, int(ids['comment'])),
         checked_opinion=db.session.get(Opinion, int(ids['checked_opinion'])),

@@ -95,6 +95,9 @@ class DispatchTicket(db.Model):
     #: The department's reply (办结), shown on the topic's public page.
     reply: so.Mapped[str | None] = so.mapped_column(sa.Text)
     closed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey('users.id'))
+    #: ``whistle`` (a topic redirected at admissibility review) or ``implementation`` (a task of an adopted result
+    #: owned by the department, domain.md rule 28); a topic has one live whistle but may have several tasks.
+    purpose: so.Mapped[str] = so.mapped_column(sa.String(16), default='whistle', server_default='whistle')
 
     topic = so.relationship('Topic')
     community = so.relationship('Community')
@@ -106,13 +109,14 @@ class DispatchTicket(db.Model):
     __table_args__ = (
         sa.Index('ix_dispatch_tickets_department', 'department_id', 'status', 'deadline_at'),
         sa.Index('ix_dispatch_tickets_community', 'community_id', 'status', 'deadline_at'),
-        # One live whistle per topic, even under concurrent proposals (a declined one may be followed by another).
+        # One live whistle per topic, even under concurrent proposals (a declined one may be followed by another);
+        # implementation tasks' items are not whistles of the topic.
         sa.Index(
             'uq_dispatch_tickets_one_live',
             'topic_id',
             unique=True,
-            sqlite_where=sa.text("status != 'declined'"),
-            postgresql_where=sa.text("status != 'declined'"),
+            sqlite_where=sa.text("status != 'declined' AND purpose = 'whistle'"),
+            postgresql_where=sa.text("status != 'declined' AND purpose = 'whistle'"),
         ),
     )
 

@@ -95,7 +95,11 @@ def live_ticket(topic_id: int) -> DispatchTicket | None:
     """The topic's whistle that was not declined (there is at most one)."""
     return db.session.scalar(
         sa.select(DispatchTicket)
-        .where(DispatchTicket.topic_id == topic_id, DispatchTicket.status != TicketStatus.DECLINED)
+        .where(
+            DispatchTicket.topic_id == topic_id,
+            DispatchTicket.status != TicketStatus.DECLINED,
+            DispatchTicket.purpose == 'whistle',
+        )
         .options(so.joinedload(DispatchTicket.department))
     )
 

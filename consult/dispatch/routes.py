@@ -24,6 +24,8 @@ from consult.dispatch.models import DispatchTicket
 from consult.forms import ActionForm
 from consult.inputs import int_arg
 from consult.kernel.clock import utcnow
+from consult.kernel.signals import contributions
+from consult.kernel.signals import ticket_page
 from consult.topics.routes.intake import load_topic
 from consult.web import already_submitted
 from consult.web import attempt
@@ -99,8 +101,12 @@ def propose(topic_id: int):
 @login_required
 def detail(ticket_id: int):
     ticket = load_ticket(ticket_id)
+    sections = {}
+    for contribution in contributions(ticket_page, ticket, user=current_user):  # implementation: its ratings
+        sections.update(contribution)
     return render_template(
         'dispatch/detail.html',
+        **sections,
         ticket=ticket,
         events=queries.events(ticket.id),
         now=utcnow(),

@@ -52,6 +52,15 @@ topic_page = _signals.signal(
     """,
 )
 
+ticket_page = _signals.signal(
+    'ticket-page',
+    doc="""What other contexts show on a dispatched item's page (the department's record of it).
+
+    Sender: the ``DispatchTicket``. Keyword argument: ``user`` (the viewer). A receiver returns a dict of template
+    variables (implementation: the residents' satisfaction ratings of the result the item carried out).
+    """,
+)
+
 meeting_motions = _signals.signal(
     'meeting-motions',
     doc="""The motions put to a vote in a meeting, with their results, for the meeting's structured minutes.

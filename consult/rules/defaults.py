@@ -98,6 +98,34 @@ NUMBERS = {
             'season to gather signatures, and an old petition cannot be completed by people who never saw it'
         ),
     ),
+    # Use of results (domain.md rules 27, 29, 32).
+    #: The entrusting department replies (adopted / partly / not adopted, with reasons) within this many days.
+    'gov_reply_days': Number(
+        90,
+        _l(
+            'Law on Deputies art 51, by analogy: the bodies a suggestion is sent to study it and reply within three'
+            ' months; the Guidance on urban and rural community consultation (2015) sets no figure'
+        ),
+    ),
+    #: An implementation task's first progress report is due within this many days, then every interval.
+    'implementation_first_report_days': Number(
+        30,
+        _l(
+            'Guidance on urban and rural community consultation (2015): implementation is disclosed within a set time'
+            ' limit, which it leaves to the community; platform default'
+        ),
+    ),
+    'implementation_report_interval_days': Number(
+        30, _l('Village Committee Organisation Law art 30, by analogy: matters that change often are disclosed monthly')
+    ),
+    #: Residents rate the implementation for this many days after its result is published.
+    'satisfaction_days': Number(
+        15,
+        _l(
+            'Whistle-and-report practice of Guangling, Yangzhou (local practice): residents rate the handling and the'
+            ' departments; the period is a platform default'
+        ),
+    ),
 }
 
 #: Quorum and approval per meeting type.

@@ -49,6 +49,10 @@ NUMBER_LABELS = {
     'whistle_complex_working_days': _l('A complex item dispatched to a department is closed within'),
     'proxy_max_per_holder': _l('Written proxies one person may hold in a vote, at most'),
     'petition_lapse_days': _l("A petition for a residents' meeting lapses unless met within"),
+    'gov_reply_days': _l('The entrusting department replies to a reported result within'),
+    'implementation_first_report_days': _l("An implementation task's first progress report is due within"),
+    'implementation_report_interval_days': _l('Then a progress report is due every'),
+    'satisfaction_days': _l('Residents rate the implementation for'),
 }
 
 BY_LABELS = {

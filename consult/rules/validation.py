@@ -33,6 +33,10 @@ NUMBER_BOUNDS = dict.fromkeys(NUMBERS, (0, 365)) | {
     'petition_lapse_days': (1, 365),
     # Electoral Law art 42 allows 3; a community may allow fewer, or a few more for its own meetings.
     'proxy_max_per_holder': (1, 10),
+    'gov_reply_days': (1, 365),
+    'implementation_first_report_days': (1, 365),
+    'implementation_report_interval_days': (1, 365),
+    'satisfaction_days': (1, 365),
 }
 #: Per meeting type: its votes are open (roll call); written proxies may be registered.
 VOTING_KEYS = ('roll_call', 'proxies')

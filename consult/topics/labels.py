@@ -43,6 +43,15 @@ ACTION_LABELS = {
     'vote_passed': _l('The deciding vote passed: the result is ready to be published'),
     'vote_failed': _l('The deciding vote did not pass: the matter is not adopted'),
     'vote_quorum_failed': _l('The deciding vote did not reach its quorum: the meeting is to be reconvened'),
+    # Use of results (consult.implementation).
+    'gov_reply': _l('The entrusting department replied: adopted; implementation begins'),
+    'gov_reply_not_adopted': _l('The entrusting department replied: not adopted, with its reasons'),
+    'complete_implementation': _l('Implementation completed and its result published'),
+    'cannot_implement': _l('The result cannot be carried out: the explanation is published'),
+    'implementation_task': _l('Implementation task added'),
+    'implementation_update': _l('Implementation progress reported'),
+    'implementation_task_done': _l('Implementation task done'),
+    'result_corrected': _l('The result was corrected by the government as unlawful'),
 }
 
 
@@ -63,6 +72,10 @@ STEP_LABELS = {
     'legality_pass': _l('Pass the legality check'),
     'legality_fail': _l('Return: fails the legality check'),
     'legality_needs_vote': _l("Put to a vote of the residents' meeting"),
+    'gov_reply': _l('Reply: adopted or partly adopted'),
+    'gov_reply_not_adopted': _l('Reply: not adopted'),
+    'complete_implementation': _l('Sign off the implementation'),
+    'cannot_implement': _l('Explain why it cannot be carried out'),
 }
 
 

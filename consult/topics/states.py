@@ -35,6 +35,7 @@ from consult.kernel.refusals import Refusal
 from consult.kernel.transitions import Transition
 from consult.kernel.transitions import machine
 from consult.roles.models import Role
+from consult.roles.permissions import active_grants
 from consult.roles.permissions import has_role
 from consult.rules.queries import rules_in_force
 from consult.security import clean_text
@@ -242,6 +243,34 @@ MACHINE.define(
     Transition('vote_quorum_failed', frozenset({S.PENDING_VOTE}), S.PENDING_VOTE, system=True),
 )
 
+
+# -- Use of results (结果运用, domain.md rules 27, 30): from REPORTED_TO_GOV and IMPLEMENTING to FEEDBACK_GIVEN. -------
+# The implementation context (``consult.implementation.wiring``) plugs in their checks (the reply's decision and
+# reasons, every task done, the result text or the explanation residents see) and their records (the reply, the
+# second disclosure and its rating period).
+
+
+def _entrusting_department(actor, topic):
+    """The department that entrusted the topic replies to the reported result (domain.md rule 27 (ii))."""
+    department_id = topic.entrusting_department_id
+    return department_id is not None and any(
+        grant.role == Role.DEPARTMENT and grant.department_id == department_id for grant in active_grants(actor)
+    )
+
+
+MACHINE.define(
+    # Adopted or partly adopted: the community implements it; not adopted: the reply is the feedback.
+    Transition('gov_reply', frozenset({S.REPORTED_TO_GOV}), S.IMPLEMENTING, _entrusting_department),
+    Transition('gov_reply_not_adopted', frozenset({S.REPORTED_TO_GOV}), S.FEEDBACK_GIVEN, _entrusting_department),
+    # The director signs the implementation off (the role table), or explains why it cannot be carried out.
+    Transition('complete_implementation', frozenset({S.IMPLEMENTING}), S.FEEDBACK_GIVEN, _principal),
+    Transition('cannot_implement', frozenset({S.IMPLEMENTING}), S.FEEDBACK_GIVEN, _principal),
+)
+#: The department's reply, by its decision.
+GOV_REPLY_STEPS = {'adopted': 'gov_reply', 'partly': 'gov_reply', 'not_adopted': 'gov_reply_not_adopted'}
+#: The director's sign-off, by its outcome.
+FINISH_STEPS = {'completed': 'complete_implementation', 'cannot': 'cannot_implement'}
+
 #: The table (action -> Transition), read by pages and tests.
 TRANSITIONS = MACHINE.transitions
 
@@ -258,6 +287,11 @@ ELSEWHERE = frozenset(
         'legality_pass',
         'legality_fail',
         'legality_needs_vote',
+        # Use of results: the department's reply and the director's sign-off (``consult.implementation``).
+        'gov_reply',
+        'gov_reply_not_adopted',
+        'complete_implementation',
+        'cannot_implement',
     }
 )
 #: The legality check's steps, by its result.

@@ -82,6 +82,11 @@ EXPECTED = {
     'vote_passed': {},
     'vote_failed': {},
     'vote_quorum_failed': {},
+    # The use of results leaves REPORTED_TO_GOV and IMPLEMENTING only (by role: tests/implementation).
+    'gov_reply': {},
+    'gov_reply_not_adopted': {},
+    'complete_implementation': {},
+    'cannot_implement': {},
 }
 
 

@@ -110,6 +110,10 @@ LIKELY = {
     'vote_passed': ['staff'],
     'vote_failed': ['staff'],
     'vote_quorum_failed': ['staff'],
+    'gov_reply': ['department'],
+    'gov_reply_not_adopted': ['department'],
+    'complete_implementation': ['director'],
+    'cannot_implement': ['director'],
 }
 
 
