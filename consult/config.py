@@ -78,6 +78,8 @@ class Config:
     PASSWORD_CHANGE_RATE_LIMIT = os.environ.get('PASSWORD_CHANGE_RATE_LIMIT', '5 per minute')
     #: A login session's ``last_seen_at`` is written at most this often (seconds), not on every request.
     LOGIN_SESSION_TOUCH_SECONDS = int(os.environ.get('LOGIN_SESSION_TOUCH_SECONDS', '300'))
+    #: Touches of login sessions are written together, at most this often per process (``accounts/session.py``).
+    LOGIN_SESSION_TOUCH_BATCH_SECONDS = float(os.environ.get('LOGIN_SESSION_TOUCH_BATCH_SECONDS', '2'))
     #: A login session unused for this many days has ended (GB/T 22239-2019: idle sessions time out); the phone
     #: of a resident who takes part every week stays logged in.
     LOGIN_SESSION_IDLE_DAYS = int(os.environ.get('LOGIN_SESSION_IDLE_DAYS', '14'))
@@ -175,6 +177,8 @@ class TestingConfig(Config):
     LIVE_COALESCE_SECONDS = 0
     # Tests open and close votes by calling the closer themselves.
     VOTE_CLOSER_SECONDS = 0
+    #: A login session's touch is written by the request that made it (``test_sessions`` checks the batches).
+    LOGIN_SESSION_TOUCH_BATCH_SECONDS = 0
 
 
 CONFIGS = {

@@ -102,10 +102,12 @@ def _reset_rate_limits(app):
     from consult.meetings import feeds
     from consult.meetings import pushes
     from consult.meetings import seats
+    from consult.votes import intake
 
     with app.app_context():
         limiter.reset()
     seats.reset()
+    intake.reset()
     feeds.reset()
     pushes.reset()
 

@@ -56,7 +56,7 @@ def open_vote(app, kind: str = 'motion', title: str = '加装电梯表决') -> t
                 'closes_at': now + timedelta(hours=2),
             },
         )
-        vops.open_vote(staff, vote)
+        vops.open_vote(None, vote)  # a standalone vote opens by itself at its opening time
         db.session.commit()
         result = vote.id, vote.electorate_size
         db.session.remove()

@@ -1,18 +1,25 @@
-"""Casting a ballot: one per elector across every channel, sealed, with a receipt code for the voter.
+"""Casting ballots: one per elector across every channel, sealed, with a receipt code for the voter.
 
-The order of the writes is the design (README.md, "Secret ballots"):
+``write`` casts a batch of ballots (one, or every ballot that arrived together: ``intake.py``) in the caller's
+transaction. The order of the writes is the design (README.md, "Secret ballots"):
 
-1. the vote's row is read under a shared lock (``FOR SHARE`` on PostgreSQL), with its number of options in the
-   same statement (the ballot is checked against it): casts run side by side, while a close (``FOR UPDATE``)
-   waits for every cast under way and every later cast sees the vote closed;
-2. one conditional ``UPDATE vote_electors SET voted_via = :channel WHERE ... AND voted_via IS NULL`` marks
-   the elector: of two casts at once (two tabs, a resend, two processes) exactly one marks it;
-3. the choice is sealed (``sealing.py``) and inserted under a random key with no voter and no time.
+1. the votes' rows are read under a shared lock (``FOR SHARE`` on PostgreSQL), in one statement for the batch:
+   casts run side by side, while a close (``FOR UPDATE``) waits for every cast under way and every later cast
+   sees the vote closed;
+2. one conditional ``UPDATE vote_electors SET voted_via = ... WHERE user_id IN (...) AND voted_via IS NULL``
+   per vote marks the batch's electors: of two casts for one elector (two tabs, a resend, two processes) exactly
+   one marks it, and the other is refused (or, resent with the same page id, answered with the same receipt);
+3. the choices are sealed (``sealing.py``) and inserted under random keys with no voter and no time, in a random
+   order, by one statement for the batch.
 
 Nothing here logs a choice. The receipt code is returned to the voter and kept only inside the sealed ballot.
 """
 
 import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -53,6 +60,39 @@ CHOICE_MESSAGES = {
     'not_a_rank': lambda: _('A rank is a whole number from 1.'),
 }
 
+_shuffle = secrets.SystemRandom().shuffle
+
+
+@dataclass(eq=False)
+class Cast:
+    """One ballot on its way: who casts it for whom, in which vote, how, and (once written) its outcome.
+
+    ``vote`` is the :class:`Vote` or its :class:`~consult.votes.intake.Facts` (what never changes once it is
+    open): its id, kind, number of options, secrecy, proxies and box salt.
+    """
+
+    vote: object
+    actor_id: int
+    voter_id: int
+    channel: str
+    choice: tuple[int, ...]
+    client_id: str | None = None
+    receipt: str | None = None
+    #: Makes the refusal, in the language of whoever raises it (a batch is written by one request for many).
+    refused: Callable[[], Refusal] | None = None
+
+    @property
+    def refusal(self) -> Refusal | None:
+        return self.refused() if self.refused is not None else None
+
+    @property
+    def for_someone(self) -> bool:
+        return self.voter_id != self.actor_id
+
+    @property
+    def tag(self) -> str | None:
+        return resend_tag(self.vote, self.voter_id, self.client_id) if self.client_id else None
+
 
 def lock_vote(vote: Vote, for_close: bool = False) -> Vote:
     """Re-read ``vote``'s status under a lock: shared for a cast, exclusive for the close (PostgreSQL)."""
@@ -64,17 +104,12 @@ def lock_vote(vote: Vote, for_close: bool = False) -> Vote:
     return vote
 
 
-def _lock_for_cast(vote: Vote) -> int:
-    """``lock_vote`` for a cast, reading the vote's number of options in the same statement; that number."""
-    options = sa.select(sa.func.count(VoteOption.id)).where(VoteOption.vote_id == Vote.id).scalar_subquery()
-    query = sa.select(Vote.status, Vote.closes_at, options).where(Vote.id == vote.id)
-    status, closes_at, count = db.session.execute(query.with_for_update(read=True, of=Vote)).one()
-    vote.__dict__['status'] = status
-    vote.__dict__['closes_at'] = closes_at
-    return count
+def option_count(vote: Vote) -> int:
+    """How many options ``vote`` has (one statement)."""
+    return db.session.scalar(sa.select(sa.func.count(VoteOption.id)).where(VoteOption.vote_id == vote.id))
 
 
-def checked_choice(vote: Vote, raw, options: int | None = None) -> tuple[int, ...]:
+def checked_choice(vote, raw, options: int | None = None) -> tuple[int, ...]:
     """``raw`` as a valid choice of ``vote`` (``options``: its number of options, when already read), or refuse."""
     if options is None:
         options = len(vote.options)
@@ -85,23 +120,18 @@ def checked_choice(vote: Vote, raw, options: int | None = None) -> tuple[int, ..
         raise Refusal(message, g.CHOICE, code=exc.code) from None
 
 
-def _refuse_marked(vote: Vote, elector: Elector | None, for_someone: bool):
-    if elector is None:
-        if for_someone:
-            raise Refusal(_('You hold no proxy for this person in this vote.'), g.ONE_BALLOT, code='no_proxy')
-        raise Refusal(
-            _('You are not in the electorate of this vote (it was fixed when the vote opened).'),
-            g.ELECTORATE,
-            code='not_elector',
-        )
-    if elector.voted_via is not None:
-        channel = CHANNEL_LABELS.get(elector.voted_via, elector.voted_via)
-        raise Refusal(
-            _('A ballot was already cast for this voter (%(channel)s): one ballot per voter.', channel=channel),
-            g.ONE_BALLOT,
-            code='already_voted',
-        )
-    raise Refusal(_('Your written proxy holder casts this ballot for you.'), g.ONE_BALLOT, code='proxy_registered')
+def prepare(actor_id: int, vote, raw_choice, channel, principal_id, client_id, options: int) -> Cast:
+    """Check what can be checked without the database and return the :class:`Cast` (``options``: how many).
+
+    :raises Refusal: a channel other than online or the room, a malformed page id, a bad choice.
+    """
+    if channel not in (Channel.ONLINE, Channel.ROOM):
+        raise Refusal(_('The ballot is malformed.'), g.CHOICE, code='bad_channel')
+    if client_id is not None and not CLIENT_ID.fullmatch(str(client_id)):
+        raise Refusal(_('The ballot is malformed.'), g.CHOICE, code='bad_payload')
+    choice = checked_choice(vote, raw_choice, options)  # a bad choice is refused before a closed vote
+    voter_id = principal_id if principal_id is not None else actor_id
+    return Cast(vote, actor_id, voter_id, str(channel), choice, client_id)
 
 
 def cast_ballot(
@@ -109,49 +139,183 @@ def cast_ballot(
 ) -> str:
     """Cast ``actor``'s ballot (or, with ``principal_id``, the ballot of an elector whose proxy they hold).
 
+    Flushes in the caller's transaction; the edges cast through ``intake.cast``, which commits batches.
+
     :param raw_choice: option positions as sent (validated against the vote's kind and options).
     :param client_id: the sender's own id for this ballot: a resend with the same id, once the ballot was cast,
         is answered with the same receipt (the first answer was lost) instead of ``already_voted``.
     :return: the receipt code.
     :raises Refusal: the vote is not open, the person is not an elector, already voted, or the choice is bad.
     """
-    if channel not in (Channel.ONLINE, Channel.ROOM):
-        raise Refusal(_('The ballot is malformed.'), g.CHOICE, code='bad_channel')
-    if client_id is not None and not CLIENT_ID.fullmatch(str(client_id)):
-        raise Refusal(_('The ballot is malformed.'), g.CHOICE, code='bad_payload')
-    choice = checked_choice(vote, raw_choice, _lock_for_cast(vote))  # a bad choice is refused before a closed vote
-    if vote.status != VoteStatus.OPEN or (vote.closes_at is not None and utcnow() >= vote.closes_at):
-        raise Refusal(_('This vote is not open: the ballot was not counted.'), g.OPEN_PERIOD, code='not_open')
-    for_someone = principal_id is not None and principal_id != actor.id
-    voter_id = principal_id if for_someone else actor.id
-    holder = Elector.proxy_holder_id == actor.id if for_someone else Elector.proxy_holder_id.is_(None)
-    tag = resend_tag(vote, voter_id, client_id) if client_id else None
-    if for_someone and not vote.proxies_allowed:
-        raise Refusal(_('Proxies are not allowed in this vote.'), g.ONE_BALLOT, code='no_proxy')
+    cast = prepare(actor.id, vote, raw_choice, channel, principal_id, client_id, option_count(vote))
+    write([cast])
+    if cast.refusal is not None:
+        raise cast.refusal
+    return cast.receipt
+
+
+def write(casts: list[Cast]) -> None:
+    """Write ``casts`` in the current transaction: each ends with a ``receipt`` or a refusal (``refused``).
+
+    A refused cast changes nothing; the others are written together. Flushes, never commits.
+    """
+    state = _lock([cast.vote.id for cast in casts])
+    now = utcnow()
+    first: dict[tuple[int, int], Cast] = {}
+    twins: list[tuple[Cast, Cast]] = []
+    for cast in casts:
+        status, closes_at, salt = state.get(cast.vote.id, (None, None, None))
+        if status != VoteStatus.OPEN or salt != cast.vote.box_salt or (closes_at is not None and now >= closes_at):
+            cast.refused = _not_open
+        elif cast.for_someone and not cast.vote.proxies_allowed:
+            cast.refused = _no_proxies
+        elif (cast.vote.id, cast.voter_id) in first:
+            twins.append((cast, first[(cast.vote.id, cast.voter_id)]))
+        else:
+            first[(cast.vote.id, cast.voter_id)] = cast
+    weights = _mark(list(first.values()))
+    _explain([cast for key, cast in first.items() if key not in weights])
+    counted = [cast for key, cast in first.items() if key in weights]
+    for cast in counted:
+        cast.receipt = receipt_for(cast.vote, cast.voter_id, cast.client_id) if cast.client_id else new_receipt()
+    for twin, earlier in twins:
+        _as_twin(twin, earlier)
+    rows = []
+    for cast in counted:
+        payload = {'c': list(cast.choice), 'w': int(weights[(cast.vote.id, cast.voter_id)]), 'r': cast.receipt}
+        if not cast.vote.secret:
+            payload['v'] = cast.voter_id
+            payload['ch'] = cast.channel
+        rows.append({'id': secrets.token_hex(16), 'vote_id': cast.vote.id, 'sealed': seal(cast.vote, payload)})
+    if rows:
+        _shuffle(rows)
+        db.session.execute(sa.insert(SealedBallot.__table__), rows)
+        for vote_id in sorted({row['vote_id'] for row in rows}):
+            logger.info('vote %s: %s ballot(s) cast', vote_id, sum(1 for row in rows if row['vote_id'] == vote_id))
+
+
+def _no_proxies() -> Refusal:
+    return Refusal(_('Proxies are not allowed in this vote.'), g.ONE_BALLOT, code='no_proxy')
+
+
+def _not_open() -> Refusal:
+    return Refusal(_('This vote is not open: the ballot was not counted.'), g.OPEN_PERIOD, code='not_open')
+
+
+def _lock(vote_ids) -> dict[int, tuple]:
+    """The votes' status, closing time and box salt, read under a shared lock (one statement)."""
+    query = sa.select(Vote.id, Vote.status, Vote.closes_at, Vote.box_salt).where(Vote.id.in_(sorted(set(vote_ids))))
+    return {
+        row.id: (row.status, row.closes_at, row.box_salt)
+        for row in db.session.execute(query.with_for_update(read=True))
+    }
+
+
+def _mark(casts: list[Cast]) -> dict[tuple[int, int], int]:
+    """Mark the electors of ``casts`` as having voted, where none has yet; ``{(vote id, voter id): weight}``.
+
+    One statement per vote for people casting their own ballot; a proxy's ballot has its own (its holder is
+    part of the condition).
+    """
+    weights = {}
+    own: dict[int, list[Cast]] = {}
+    for cast in casts:
+        if cast.for_someone:
+            weights.update(_mark_by_proxy(cast))
+        else:
+            own.setdefault(cast.vote.id, []).append(cast)
+    for vote_id, group in own.items():
+        channels = {cast.channel for cast in group}
+        by_voter = {cast.voter_id: cast for cast in group}
+        channel = (
+            channels.pop()
+            if len(channels) == 1
+            else sa.case({voter: cast.channel for voter, cast in by_voter.items()}, value=Elector.user_id)
+        )
+        tags = {voter: cast.tag for voter, cast in by_voter.items() if cast.client_id}
+        tag = sa.case(tags, value=Elector.user_id, else_=None) if tags else None
+        rows = db.session.execute(
+            sa.update(Elector)
+            .where(
+                Elector.vote_id == vote_id,
+                Elector.user_id.in_(sorted(by_voter)),
+                Elector.voted_via.is_(None),
+                Elector.proxy_holder_id.is_(None),
+            )
+            .values(voted_via=channel, resend_tag=tag)
+            .returning(Elector.user_id, Elector.weight)
+        )
+        weights.update({(vote_id, user_id): weight for user_id, weight in rows})
+    return weights
+
+
+def _mark_by_proxy(cast: Cast) -> dict[tuple[int, int], int]:
     weight = db.session.scalar(
         sa.update(Elector)
-        .where(Elector.vote_id == vote.id, Elector.user_id == voter_id, Elector.voted_via.is_(None), holder)
-        .values(voted_via=str(channel), resend_tag=tag)
+        .where(
+            Elector.vote_id == cast.vote.id,
+            Elector.user_id == cast.voter_id,
+            Elector.voted_via.is_(None),
+            Elector.proxy_holder_id == cast.actor_id,
+        )
+        .values(voted_via=cast.channel, resend_tag=cast.tag)
         .returning(Elector.weight)
     )
-    if weight is None:
-        elector = db.session.scalar(sa.select(Elector).where(Elector.vote_id == vote.id, Elector.user_id == voter_id))
-        if for_someone and elector is not None and elector.proxy_holder_id != actor.id:
-            elector = None
-        if tag is not None and elector is not None and elector.resend_tag == tag:
-            return receipt_for(vote, voter_id, client_id)  # the same ballot again: its answer was lost
-        _refuse_marked(vote, elector, for_someone)
-    receipt = receipt_for(vote, voter_id, client_id) if client_id else new_receipt()
-    payload = {'c': list(choice), 'w': int(weight), 'r': receipt}
-    if not vote.secret:
-        payload['v'] = voter_id
-        payload['ch'] = str(channel)
-    db.session.execute(sa.insert(SealedBallot).values(id=_box_id(), vote_id=vote.id, sealed=seal(vote, payload)))
-    logger.info('vote %s: a ballot was cast', vote.id)
-    return receipt
+    return {} if weight is None else {(cast.vote.id, cast.voter_id): weight}
 
 
-def _box_id() -> str:
-    import secrets
+def _explain(casts: list[Cast]) -> None:
+    """Why each of ``casts`` marked no elector: the refusal, or the same receipt for a resend of a counted ballot."""
+    by_vote: dict[int, list[Cast]] = {}
+    for cast in casts:
+        by_vote.setdefault(cast.vote.id, []).append(cast)
+    for vote_id, group in by_vote.items():
+        electors = {
+            e.user_id: e
+            for e in db.session.execute(
+                sa.select(Elector.user_id, Elector.voted_via, Elector.proxy_holder_id, Elector.resend_tag).where(
+                    Elector.vote_id == vote_id, Elector.user_id.in_(sorted({c.voter_id for c in group}))
+                )
+            )
+        }
+        for cast in group:
+            elector = electors.get(cast.voter_id)
+            if cast.for_someone and elector is not None and elector.proxy_holder_id != cast.actor_id:
+                elector = None
+            if cast.client_id and elector is not None and elector.resend_tag == cast.tag:
+                cast.receipt = receipt_for(cast.vote, cast.voter_id, cast.client_id)  # its answer was lost
+            else:
+                cast.refused = partial(_refusal_for, elector, cast.for_someone)
 
-    return secrets.token_hex(16)
+
+def _as_twin(cast: Cast, earlier: Cast) -> None:
+    """A second cast for the same elector in one batch: refused, or the first's receipt when it is a resend."""
+    if earlier.receipt is not None and cast.client_id and cast.client_id == earlier.client_id:
+        cast.receipt = earlier.receipt
+    elif earlier.receipt is not None:
+        cast.refused = partial(_already, earlier.channel)
+    else:
+        cast.refused = earlier.refused
+
+
+def _already(channel: str) -> Refusal:
+    label = CHANNEL_LABELS.get(channel, channel)
+    return Refusal(
+        _('A ballot was already cast for this voter (%(channel)s): one ballot per voter.', channel=label),
+        g.ONE_BALLOT,
+        code='already_voted',
+    )
+
+
+def _refusal_for(elector, for_someone: bool) -> Refusal:
+    if elector is None:
+        if for_someone:
+            return Refusal(_('You hold no proxy for this person in this vote.'), g.ONE_BALLOT, code='no_proxy')
+        return Refusal(
+            _('You are not in the electorate of this vote (it was fixed when the vote opened).'),
+            g.ELECTORATE,
+            code='not_elector',
+        )
+    if elector.voted_via is not None:
+        return _already(elector.voted_via)
+    return Refusal(_('Your written proxy holder casts this ballot for you.'), g.ONE_BALLOT, code='proxy_registered')

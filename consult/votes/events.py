@@ -8,6 +8,7 @@ with an ``error`` event on refusal; the connection stays up.
 - ``vote:open {vote}``, ``vote:close {vote}``: the chair (or the committee) opens or closes a meeting's vote.
 """
 
+from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room
@@ -20,9 +21,10 @@ from consult.kernel.refusals import Refusal
 from consult.kernel.rooms import vote_room
 from consult.realtime import send_error
 
-from .ballots import cast_ballot
+from . import intake
 from .closer import settle
 from .closing import close_vote
+from .intake import ANYONE
 from .models import Channel
 from .models import Vote
 from .operations import open_vote
@@ -64,22 +66,43 @@ def _choice(data):
     return choice
 
 
+def _user_id() -> int | None:
+    """The socket's person, from its session (Flask-Login's ``<id>:<login key>``), without loading them: the
+    event guard (``consult.socket_ends.guard``) has checked that the login is still live."""
+    try:
+        return int(str(session.get('_user_id', '')).split(':', 1)[0])
+    except ValueError:
+        return None
+
+
+def _sees(user_id: int, vote_id: int) -> bool:
+    def check(who):
+        vote = db.session.get(Vote, vote_id)
+        return vote is not None and may(ANYONE if who is None else current_user, 'vote.view', vote)
+
+    return intake.sees(user_id, vote_id, check)
+
+
 def on_cast(data=None):
-    vote, refusal = _vote(data)
-    if refusal is not None:
-        return refusal
+    """The fast path: no user, vote or topic is loaded for a ballot once the person was found to see the vote."""
+    vote_id = socket_int(data, 'vote')
+    if vote_id is None:
+        return _refuse('bad_payload', _('The request is malformed.'))
+    user_id = _user_id()
+    facts = intake.facts(vote_id)
+    if facts is None or user_id is None or not _sees(user_id, vote_id):
+        return _refuse('not_found', _('No such vote, or you may not see it.'))
     choice = _choice(data)
     if choice is None:
         return _refuse('bad_payload', _('The ballot is malformed.'))
-    principal = socket_int(data, 'for') if isinstance(data, dict) and data.get('for') is not None else None
-    if isinstance(data, dict) and data.get('for') is not None and principal is None:
+    principal = socket_int(data, 'for') if data.get('for') is not None else None
+    if data.get('for') is not None and principal is None:
         return _refuse('bad_payload', _('The ballot is malformed.'))
-    client_id = data.get('client_id') if isinstance(data, dict) else None
+    client_id = data.get('client_id')
     if client_id is not None and not isinstance(client_id, str):
         return _refuse('bad_payload', _('The ballot is malformed.'))
     try:
-        receipt = cast_ballot(current_user, vote, choice, Channel.ROOM, principal, client_id)
-        db.session.commit()
+        receipt = intake.cast(user_id, facts, choice, Channel.ROOM, principal, client_id)
     except Refusal as exc:
         rollback_quietly()
         return _refuse(exc.code, str(exc))

@@ -16,6 +16,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from consult.db import db
+from consult.db import rollback_quietly
 from consult.inputs import int_arg
 from consult.kernel.actions import may
 from consult.kernel.clock import CITY_ZONE
@@ -25,8 +26,8 @@ from consult.web import attempt
 from consult.web import attempt_once
 
 from . import bp
+from . import intake
 from . import queries
-from .ballots import cast_ballot
 from .closer import settle
 from .closing import close_vote
 from .counting import ChoiceError
@@ -151,16 +152,16 @@ def detail(vote_id: int):
     )
 
 
-def read_choice(vote: Vote, values) -> object:
+def read_choice(vote: intake.Facts, values) -> object:
     """The ballot as posted: ``choice`` (one or several option positions) or ``rank-<position>`` fields."""
     if vote.kind == VoteKind.RANKED:
         ranks = {}
-        for option in vote.options:
-            raw = (values.get(f'rank-{option.position}') or '').strip()
+        for position in range(vote.options):
+            raw = (values.get(f'rank-{position}') or '').strip()
             if raw:
                 if not raw.isdigit() or len(raw) > 3:
                     raise Refusal(_('A rank is a whole number.'), CHOICE, code='bad_rank')
-                ranks[option.position] = int(raw)
+                ranks[position] = int(raw)
         try:
             return list(ranking_from_ranks(ranks))
         except ChoiceError as exc:
@@ -179,18 +180,24 @@ def read_choice(vote: Vote, values) -> object:
 @bp.route('/<int:vote_id>/cast', methods=['POST'])
 @login_required
 def cast(vote_id: int):
-    vote = load_vote(vote_id)
-    StepForm().validate_on_submit()  # CSRF is checked by the extension; the form has no other field
-
+    """Cast a ballot (CSRF is checked by the extension). The fast path of ``intake``: no vote or topic is loaded
+    once the person was found to see the vote."""
+    facts = intake.facts(vote_id)
+    if facts is None or not intake.sees(current_user.id, vote_id, lambda who: _sees(vote_id, who)):
+        abort(404)
     # The live room sends its ballots by socket; over HTTP only when its socket is down (still cast in the room).
-    channel = Channel.ROOM if request.form.get('channel') == 'room' and vote.meeting_id else Channel.ONLINE
-
-    def _cast():
+    channel = Channel.ROOM if request.form.get('channel') == 'room' and facts.meeting_id else Channel.ONLINE
+    user_id = current_user.id
+    try:
         principal = int_arg('for', None, source=request.form)
         client_id = request.form.get('client_id') or None
-        return cast_ballot(current_user, vote, read_choice(vote, request.form), channel, principal, client_id)
-
-    receipt, refusal = attempt(_cast)
+        receipt, refusal = (
+            intake.cast(user_id, facts, read_choice(facts, request.form), channel, principal, client_id),
+            None,
+        )
+    except Refusal as exc:
+        rollback_quietly()
+        receipt, refusal = None, exc
     if _wants_json():
         if refusal is not None:
             return jsonify(ok=False, code=refusal.code, message=str(refusal)), 409
@@ -198,9 +205,14 @@ def cast(vote_id: int):
     if refusal is not None:
         flash(str(refusal), 'error')
     else:
-        session[f'receipt:{vote.id}'] = receipt
+        session[f'receipt:{vote_id}'] = receipt
         flash(_('Your ballot was cast. Keep your receipt code to find it in the published list.'), 'success')
-    return redirect(url_for('votes.detail', vote_id=vote.id) + '#ballot')
+    return redirect(url_for('votes.detail', vote_id=vote_id) + '#ballot')
+
+
+def _sees(vote_id: int, who) -> bool:
+    vote = db.session.get(Vote, vote_id)
+    return vote is not None and may(intake.ANYONE if who is None else current_user, 'vote.view', vote)
 
 
 def _step(vote_id: int, operation, success: str, *args):

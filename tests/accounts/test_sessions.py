@@ -1,5 +1,9 @@
 """Issue 11 (7): login sessions are records; logout, password change and "log out other devices" end them."""
 
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from consult.accounts.models import LoginSession
@@ -114,6 +118,42 @@ def test_loading_the_user_is_one_query_and_last_seen_is_not_written_each_time(
     client.get('/account/sessions')
     db.session.expire_all()
     assert db.session.scalars(sa.select(LoginSession.last_seen_at).where(LoginSession.user_id == user.id)).one() > seen
+
+
+def test_touches_of_a_crowd_are_written_together(db, make_user, app, monkeypatch, count_queries):
+    """People arriving at once after being away: their touches wait and are written by one statement."""
+    import time
+
+    from consult.accounts import session as login_sessions
+
+    people = [make_user() for _ in range(3)]
+    keys = [f'crowd-{n}' for n in range(3)]
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
+    db.session.add_all(
+        LoginSession(key=key, user_id=person.id, last_seen_at=long_ago)
+        for person, key in zip(people, keys, strict=True)
+    )
+    db.session.commit()
+    monkeypatch.setitem(app.config, 'LOGIN_SESSION_TOUCH_BATCH_SECONDS', 3600)
+    monkeypatch.setattr(login_sessions, 'TOUCH_BATCH', 3)
+    monkeypatch.setitem(login_sessions._touched, 'at', time.monotonic())
+    monkeypatch.setattr(login_sessions, '_touches', {})
+
+    def seen():
+        db.session.expire_all()
+        return [
+            db.session.scalar(sa.select(LoginSession.last_seen_at).where(LoginSession.key == key)) > long_ago
+            for key in keys
+        ]
+
+    with app.test_request_context():
+        for person, key in zip(people[:2], keys[:2], strict=True):
+            assert login_sessions.load_user(f'{person.id}:{key}') is not None
+    assert seen() == [False, False, False]  # waiting
+    with app.test_request_context(), count_queries() as counter:
+        assert login_sessions.load_user(f'{people[2].id}:{keys[2]}') is not None
+    assert seen() == [True, True, True]
+    assert sum(1 for s in counter.statements if s.lstrip().upper().startswith('UPDATE')) == 1
 
 
 def test_an_old_style_cookie_or_a_forged_key_loads_nobody(db, make_user, app):

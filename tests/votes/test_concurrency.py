@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from consult.accounts.models import User
 from consult.db import db as _db
 from consult.extensions import socketio
+from consult.kernel.refusals import Refusal
 from consult.votes.ballots import cast_ballot
 from consult.votes.closing import close_vote
 from consult.votes.models import CountedBallot
@@ -130,3 +131,48 @@ def test_a_close_while_ballots_arrive_counts_each_ballot_or_refuses_it(app, engi
         assert counted == marked == len(receipts)
         assert left == 0
         assert sum(vote.result['tally']['heads']) == len(receipts)
+
+
+def test_ballots_arriving_together_are_written_in_batches_each_answered_once(app, engine, monkeypatch):  # noqa: F811
+    from consult.votes import intake
+
+    racers = 120
+    vote_id, voters = standalone_vote(app, racers, '1773', 'votesbatch')
+    batches = []
+    real_write = intake.write
+
+    def recording(casts):  # the real writer; only the batch sizes are noted
+        batches.append(len(casts))
+        return real_write(casts)
+
+    monkeypatch.setattr(intake, 'write', recording)
+
+    def step(index):
+        facts = intake.facts(vote_id)
+        voter = voters[index % (racers // 2)]  # every voter twice: from the same page (a resend) or another tab
+        page = f'{voter:020d}' if index < racers // 2 or index % 4 else f'tab-{voter:016d}'
+        try:
+            return voter, page, intake.cast(voter, facts, [index % 3], client_id=page)
+        except Refusal as exc:
+            return voter, page, exc.code
+
+    results = run_together(app, racers, step)
+    assert max(batches) > 1, batches
+    by_voter = {}
+    for voter, page, answer in results:
+        by_voter.setdefault(voter, []).append((page, answer))
+    for answers in by_voter.values():
+        receipts = [answer for _page, answer in answers if len(answer) == 19]
+        pages = {page for page, _answer in answers}
+        if len(pages) == 1:  # the same page twice: both get the one receipt
+            assert len(receipts) == 2, answers
+            assert receipts[0] == receipts[1], answers
+        else:  # two tabs: one receipt, one refusal
+            assert len(receipts) == 1, answers
+            assert 'already_voted' in [a for _p, a in answers], answers
+    with Session(engine) as session:
+        sealed = session.scalar(sa.select(sa.func.count()).where(SealedBallot.vote_id == vote_id))
+        marked = session.scalar(
+            sa.select(sa.func.count()).where(Elector.vote_id == vote_id, Elector.voted_via.is_not(None))
+        )
+    assert sealed == marked == racers // 2
