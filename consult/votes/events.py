@@ -2,9 +2,10 @@
 with an ``error`` event on refusal; the connection stays up.
 
 - ``vote:join {vote}``: follow a vote's page (``vote:<id>``): told by ``vote:changed`` when it opens or closes.
-- ``vote:cast {vote, choice, for?, client_id?}``: cast a ballot from the live room (``choice``: option positions
-  in order; ``for``: the elector whose written proxy the sender holds; ``client_id``: the page's own id for this
-  ballot, so a resend after a lost answer gets the same receipt). The ack carries the receipt code.
+- ``vote:cast {vote, choice, for?, client_id?, channel?}``: cast a ballot from the live room or, with ``channel:
+  "online"``, from the vote page (``choice``: option positions in order; ``for``: the elector whose written proxy
+  the sender holds; ``client_id``: the page's own id for this ballot, so a resend after a lost answer gets the
+  same receipt). A standalone vote's ballots are always cast online. The ack carries the receipt code.
 - ``vote:open {vote}``, ``vote:close {vote}``: the chair (or the committee) opens or closes a meeting's vote.
 """
 
@@ -101,8 +102,10 @@ def on_cast(data=None):
     client_id = data.get('client_id')
     if client_id is not None and not isinstance(client_id, str):
         return _refuse('bad_payload', _('The ballot is malformed.'))
+    # From the live room (a meeting's vote), or from the vote page (``channel: online``), as the route tells them.
+    channel = Channel.ONLINE if data.get('channel') == 'online' or facts.meeting_id is None else Channel.ROOM
     try:
-        receipt = intake.cast(user_id, facts, choice, Channel.ROOM, principal, client_id)
+        receipt = intake.cast(user_id, facts, choice, channel, principal, client_id)
     except Refusal as exc:
         rollback_quietly()
         return _refuse(exc.code, str(exc))

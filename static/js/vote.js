@@ -1,5 +1,5 @@
-// Votes (consult/votes), on a vote's page and in the live room. In the room a ballot goes by socket (`vote:cast`,
-// answered with the receipt code) while the socket is connected, else by fetch, as on the vote page. A ballot
+// Votes (consult/votes), on a vote's page and in the live room. A ballot goes by the page's socket (`vote:cast`,
+// answered with the receipt code; `channel: online` from the vote page) while it is connected, else by fetch. A ballot
 // whose answer was lost (no acknowledgement in time, the network dropped) is sent again as it was: the server
 // keeps one ballot per voter and answers the repeat `already_voted`, shown as "your ballot was already received".
 // When a vote opens, closes or is cancelled (`vote:changed`), its panel (the vote page) or the meeting's votes
@@ -197,8 +197,9 @@
     if (form.dataset.for) { payload['for'] = Number(form.dataset.for); }
     busy(form, true);
     say(form, data.tSending);
-    // The room's ballots go by socket (cast in the room); the vote page's by fetch (cast on the vote page).
-    if (form.querySelector('input[name="channel"][value="room"]')) { send(form, payload, 1); } else { castByFetch(form); }
+    // Ballots go by the page's socket while it is connected (cast in the room, or on the vote page), else by fetch.
+    if (!form.querySelector('input[name="channel"][value="room"]')) { payload.channel = 'online'; }
+    send(form, payload, 1);
   }
 
   function send(form, payload, attempt) {

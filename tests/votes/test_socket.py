@@ -71,6 +71,21 @@ def test_a_ballot_cast_from_the_room_is_answered_with_its_receipt(db, make_vote,
     assert sealed(db, vote) == 1
 
 
+def test_a_ballot_from_the_vote_page_goes_by_its_socket_and_counts_as_cast_online(
+    db, make_vote, voters, open_meeting, sockets
+):
+    """The vote page casts over its socket while connected (``channel: online``); a standalone vote is online."""
+    vote = make_vote()
+    page = sockets(voters[1])
+    ack = cast_ballot(page, vote, [0], channel='online')
+    assert ack['ok'] is True
+    assert marked(db, vote, voters[1]) == 'online'
+    room = sockets(voters[2])
+    assert cast_ballot(room, vote, [0], channel='anything else')['ok'] is True
+    assert marked(db, vote, voters[2]) == 'room'
+    assert sealed(db, vote) == 2
+
+
 def test_a_resent_ballot_is_already_voted_with_an_error_event_and_the_connection_stays_up(
     db, make_vote, voters, open_meeting, sockets
 ):
