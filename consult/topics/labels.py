@@ -43,6 +43,16 @@ ACTION_LABELS = {
     'vote_passed': _l('The deciding vote passed: the result is ready to be published'),
     'vote_failed': _l('The deciding vote did not pass: the matter is not adopted'),
     'vote_quorum_failed': _l('The deciding vote did not reach its quorum: the meeting is to be reconvened'),
+    'publication_prepared': _l('Publication of the result prepared by the committee'),
+    'publish': _l('Result published: the publicity period and the objection window are open'),
+    'objection_filed': _l('Objection filed'),
+    'objection_answered': _l('Objection answered'),
+    'uphold_objection': _l('Objection upheld: the matter is consulted again'),
+    'irregularity_flagged': _l('Irregularity flagged by the supervisory committee'),
+    'irregularity_answered': _l('Irregularity answered by the committee'),
+    'window_closed': _l('Publicity period over: the result stands as published'),
+    'close_window': _l('Publicity period over: the result goes to implementation'),
+    'report_to_gov': _l('Publicity period over: the result is reported to the entrusting department'),
 }
 
 
@@ -63,6 +73,7 @@ STEP_LABELS = {
     'legality_pass': _l('Pass the legality check'),
     'legality_fail': _l('Return: fails the legality check'),
     'legality_needs_vote': _l("Put to a vote of the residents' meeting"),
+    'publish': _l('Sign off and publish the result'),
 }
 
 
