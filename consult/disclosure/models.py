@@ -103,6 +103,7 @@ class Objection(db.Model):
     overdue_flagged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     author = so.relationship('User', foreign_keys=[author_id])
+    topic = so.relationship('Topic')
 
     __table_args__ = (
         # One open objection per resident per topic (two sent at once: one is kept).

@@ -90,9 +90,10 @@ def awaiting_publication(community_ids, per_page: int):
 def awaiting_answer(community_ids, now: datetime, per_page: int):
     """Open objections of ``community_ids``' topics, the most overdue first (a page), with their topic."""
     return db.paginate(
-        sa.select(Objection, Topic)
+        sa.select(Objection)
         .join(Topic, Topic.id == Objection.topic_id)
         .where(Topic.community_id.in_(community_ids), Objection.answered_at.is_(None))
+        .options(so.contains_eager(Objection.topic))
         .order_by(Objection.answer_due_at, Objection.id),
         page=1,
         per_page=per_page,

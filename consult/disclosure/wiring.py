@@ -58,12 +58,12 @@ def _home_work(user) -> list[WorkCard]:
             overdue = queries.overdue_count(watched, now)
             rows = tuple(
                 WorkRow(
-                    topic.title,
-                    url_for('disclosure.result', topic_id=topic.id, _anchor=f'objection-{objection.id}'),
+                    objection.topic.title,
+                    url_for('disclosure.result', topic_id=objection.topic_id, _anchor=f'objection-{objection.id}'),
                     due_at=objection.answer_due_at,
                     overdue=now >= objection.answer_due_at,
                 )
-                for objection, topic in page.items
+                for objection in page.items
             )
             title = (
                 _('Objections to answer (%(overdue)s overdue)', overdue=overdue)
