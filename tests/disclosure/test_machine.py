@@ -52,7 +52,8 @@ def test_only_a_checked_result_is_prepared(db, cast, make_topic):
 def test_publish_stamps_the_periods_from_the_rule_set(db, cast, published):
     publication = current_publication(published.id)
     assert publication.adopted is True
-    assert publication.signed_off_by_id == cast.director.id and publication.prepared_by_id == cast.staff.id
+    assert publication.signed_off_by_id == cast.director.id
+    assert publication.prepared_by_id == cast.staff.id
     assert publication.publicity_ends_at - publication.published_at == timedelta(days=7)
     assert publication.objection_ends_at - publication.published_at == timedelta(days=5)
     assert publication.reply_days == 3

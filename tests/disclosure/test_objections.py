@@ -154,7 +154,9 @@ def test_an_overdue_answer_is_flagged_to_the_committee_and_the_supervisors(db, c
     db.session.commit()
     for user in (supervisor, cast.staff):
         card = next(c for c in work_cards(user) if c.key == 'objections')
-        assert card.count == 1 and card.rows[0].overdue and card.prominent
+        assert card.count == 1
+        assert card.rows[0].overdue
+        assert card.prominent
 
 
 def test_the_supervisory_committee_flags_an_irregularity(db, cast, published, make_user, grant):
@@ -163,7 +165,8 @@ def test_the_supervisory_committee_flags_an_irregularity(db, cast, published, ma
     flag = operations.flag_irregularity(supervisor, published, '公示未在社区公告栏张贴。')
     operations.answer_irregularity(cast.staff, flag, '已补充张贴并拍照存档。')
     db.session.commit()
-    assert flag.answer and flag.answered_by_id == cast.staff.id
+    assert flag.answer
+    assert flag.answered_by_id == cast.staff.id
     _refused('answered', operations.answer_irregularity, cast.director, flag, '再次答复的内容')
     _refused('forbidden', operations.flag_irregularity, cast.staff, published, '工作人员不能标记的内容')
 

@@ -112,7 +112,8 @@ def test_the_page_reads_a_fixed_number_of_statements(
         assert client.get(f'/results/{published.id}').status_code == 200
     with count_queries() as large_record:
         record = public_record(published.id)
-    assert len(record.objections) == 7 and len(record.irregularities) == 2
+    assert len(record.objections) == 7
+    assert len(record.irregularities) == 2
     assert large_record.count == small_record.count
     assert large.count == small.count
 
