@@ -201,6 +201,16 @@ MATRIX = [
     ('GET', '/outcomes/topic/{opinion}/opinion', {'director_a'}),
     ('GET', '/outcomes/topic/{opinion}/legality', {'director_a'}),
     ('GET', '/outcomes/opinion/{checked_opinion}/correct', {'director_a'}),
+    # Disclosure: {checked} passed its legality check; {published_topic} is published (staff_a prepared it,
+    # director_a signed it off) with {objection} open (the representative's) and {irregularity} unanswered.
+    ('GET', '/results/{published_topic}', EVERYONE),
+    ('GET', '/results/{published_topic}/objections', EVERYONE),
+    ('GET', '/results/{checked}/publication', MEETING_MANAGERS),
+    ('POST', '/results/{checked}/publish', {'director_a'}),  # nothing prepared: sent back to the page, refused there
+    ('POST', '/results/{published_topic}/object', {'resident'}),  # the representative has an objection open
+    ('GET', '/results/objection/{objection}/answer', MEETING_MANAGERS),
+    ('GET', '/results/{published_topic}/flag', {'supervisory_a'}),
+    ('GET', '/results/irregularity/{irregularity}/answer', MEETING_MANAGERS),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -359,7 +369,37 @@ def _topics(people, place) -> dict:
         made[name] = f'{topic.id}'
     made.update(_tickets(people, place, content))
     made.update(_opinions(people, place, content))
+    made.update(_published(people, place, content))
     return made
+
+
+def _published(people, place, content) -> dict:
+    """A result published (prepared by staff_a, signed off by director_a) with the representative's objection
+    open and the supervisory committee's irregularity flag unanswered."""
+    from consult.comments import operations as comments
+    from consult.disclosure import operations as disclosure
+    from consult.outcomes import operations as outcomes
+    from consult.topics import operations as topics
+    from consult.topics import states
+    from tests.topics.conftest import CONFIRM
+    from tests.topics.conftest import end_publicity
+
+    topic = topics.create_draft(people['staff_a'], place.a, 'counter', content, originator=people['resident'])
+    topics.submit_topic(people['staff_a'], topic)
+    states.apply(topic, 'accept', people['staff_a'])
+    states.apply(topic, 'confirm', people['party_org_a'], **CONFIRM)
+    end_publicity(topic)
+    comments.open_period(people['staff_a'], topic, 14)
+    comments.close_early(people['staff_a'], topic, 'matrix')
+    comments.write_summary(people['staff_a'], topic, '多数赞成')
+    comments.conclude(people['staff_a'], topic)
+    outcomes.record_opinion(people['director_a'], topic, True, '同意')
+    outcomes.check_legality(people['director_a'], topic, 'pass')
+    disclosure.prepare_publication(people['staff_a'], topic, '')
+    disclosure.publish_result(people['director_a'], topic)
+    objection = disclosure.file_objection(people['representative'], topic, '矩阵测试的异议理由')
+    flag = disclosure.flag_irregularity(people['supervisory_a'], topic, '矩阵测试的标记理由')
+    return {'published_topic': f'{topic.id}', 'objection': f'{objection.id}', 'irregularity': f'{flag.id}'}
 
 
 def _opinions(people, place, content) -> dict:
@@ -386,6 +426,7 @@ def _opinions(people, place, content) -> dict:
         if name == 'checked':
             outcomes.check_legality(people['director_a'], topic, 'pass')
             made['checked_opinion'] = f'{opinion.id}'
+            made['checked'] = f'{topic.id}'
         else:
             made['opinion'] = f'{topic.id}'
     return made
@@ -477,6 +518,10 @@ def test_every_route_is_in_the_matrix(app):
             'closed_vote': 1,
             'opinion': 1,
             'checked_opinion': 1,
+            'checked': 1,
+            'published_topic': 1,
+            'objection': 1,
+            'irregularity': 1,
         }
         endpoint, _ = adapter.match(path.format(**ids).partition('?')[0], method=method)
         covered.add(endpoint)
@@ -524,6 +569,14 @@ ACTION_MATRIX = {
     # The opinion: recorded until checked ({opinion}), corrected after ({checked_opinion}).
     'opinion.record': ('opinion', {}, {'director_a'}),
     'opinion.correct': ('checked_opinion', {}, {'director_a'}),
+    # Disclosure: {checked} waits for publication; {published_topic} is published (RESULT_PUBLISHED).
+    'topic.publish': ('checked', {}, {'director_a'}),  # staff_a prepares; the guard refuses who prepared it
+    'topic.uphold_objection': ('published_topic', {}, COMMITTEE_A),
+    'publication.prepare': ('checked', {}, COMMITTEE_A),
+    'objection.file': ('published_topic', {}, {'resident'}),  # the representative's objection waits
+    'objection.answer': ('objection', {}, COMMITTEE_A),
+    'irregularity.flag': ('published_topic', {}, {'supervisory_a'}),
+    'irregularity.answer': ('irregularity', {}, COMMITTEE_A),
     # Topics' other actions.
     'topic.view': ('private', {}, {*COMMITTEE_A, 'resident', 'admin'}),
     'topic.edit': ('draft', {}, {'staff_a'}),
@@ -616,10 +669,18 @@ def _objects(place, ids) -> dict:
     from consult.rules.models import RuleSet
     from consult.topics.models import Topic
 
+    from consult.disclosure.models import Irregularity
+    from consult.disclosure.models import Objection
+
     objects = {
         name: db.session.get(Topic, int(ids[name]))
-        for name in ('topic', 'draft', 'screening', 'private', 'announced', 'consulting', 'opinion')
+        for name in ('topic', 'draft', 'screening', 'private', 'announced', 'consulting', 'opinion', 'checked')
     }
+    objects.update(
+        published_topic=db.session.get(Topic, int(ids['published_topic'])),
+        objection=db.session.get(Objection, int(ids['objection'])),
+        irregularity=db.session.get(Irregularity, int(ids['irregularity'])),
+    )
     objects.update(
         comment=db.session.get(Comment, int(ids['comment'])),
         checked_opinion=db.session.get(Opinion, int(ids['checked_opinion'])),

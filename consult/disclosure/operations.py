@@ -158,10 +158,10 @@ def file_objection(actor, topic, reasons: str) -> Objection:
         publication = queries.current_publication(topic.id)
         if publication is not None and not publication.objections_open(utcnow()):
             raise Refusal(_('The objection window has closed.'), g.OBJECTIONS, code='window_closed')
+        if getattr(actor, 'is_authenticated', False) and queries.open_objection_of(topic.id, actor.id) is not None:
+            raise Refusal(_('You have an objection waiting for its answer already.'), g.OBJECTIONS, code='duplicate')
         raise Refusal(_('Verified residents of the community object.'), g.OBJECTIONS, code='forbidden')
     text = _text(reasons, g.OBJECTIONS)
-    if queries.open_objection_of(topic.id, actor.id) is not None:
-        raise Refusal(_('You have an objection waiting for its answer already.'), g.OBJECTIONS, code='duplicate')
     publication = queries.current_publication(topic.id)
     now = utcnow()
     objection = Objection(

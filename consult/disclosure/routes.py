@@ -134,7 +134,7 @@ def object_(topic_id: int):
             flash(_('Your objection is filed. The committee answers it publicly.'), 'success')
             return redirect(url_for('disclosure.result', topic_id=topic.id, _anchor='objections'))
         error = str(refusal)
-    return _page(topic_id, objection_form=form, error=error), 400
+    return _page(topic_id, objection_form=form, error=error)
 
 
 @bp.route('/results/<int:topic_id>/publication', methods=['GET', 'POST'])

@@ -110,6 +110,12 @@ LIKELY = {
     'vote_passed': ['staff'],
     'vote_failed': ['staff'],
     'vote_quorum_failed': ['staff'],
+    # Disclosure (tests/disclosure): publishing needs a prepared publication, which no walk prepares, so these are
+    # always refused here; the window's steps are the system's.
+    'publish': ['director'],
+    'uphold_objection': ['staff'],
+    'close_window': ['staff'],
+    'report_to_gov': ['staff'],
 }
 
 
