@@ -661,6 +661,8 @@ def _objects(place, ids) -> dict:
     from consult.comments.models import Comment
     from consult.comments.queries import latest_period
     from consult.db import db
+    from consult.disclosure.models import Irregularity
+    from consult.disclosure.models import Objection
     from consult.dispatch.models import DispatchTicket
     from consult.meetings.models import Meeting
     from consult.outcomes.models import Opinion
@@ -668,9 +670,6 @@ def _objects(place, ids) -> dict:
     from consult.residency.models import Membership
     from consult.rules.models import RuleSet
     from consult.topics.models import Topic
-
-    from consult.disclosure.models import Irregularity
-    from consult.disclosure.models import Objection
 
     objects = {
         name: db.session.get(Topic, int(ids[name]))
