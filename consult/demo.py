@@ -225,6 +225,44 @@ def _load_demo_topics(donghu, users) -> None:
     _load_demo_meeting(donghu, users)
     _load_demo_dispatch(donghu, users)
     _load_demo_consultation(donghu, users)
+    _load_demo_result(donghu, users)
+
+
+def _load_demo_result(donghu, users) -> None:
+    """A result published in its objection window (staff prepared it, the director signed it off), with one
+    objection the committee answered (not upheld)."""
+    from consult.comments import operations as comments
+    from consult.disclosure import operations as disclosure
+    from consult.outcomes import operations as outcomes
+
+    staff, director = users[Role.COMMITTEE_STAFF], users[Role.COMMITTEE_DIRECTOR]
+    topic = _announced_long_ago(
+        users,
+        donghu,
+        'counter',
+        '楼道堆物清理与消防通道管理',
+        '多幢楼道堆放杂物，影响消防安全，请居民协商清理办法和日常管理约定。',
+        '社区全体居民、物业服务企业',
+        'online',
+        '方便居民随时在线发表意见',
+        days_ago=10,
+    )
+    comments.open_period(staff, topic, 7)
+    comments.close_early(staff, topic, '意见已充分')
+    comments.write_summary(staff, topic, '多数居民赞成限期清理，由物业每月巡查。')
+    comments.conclude(staff, topic)
+    outcomes.record_opinion(
+        director,
+        topic,
+        True,
+        '楼道杂物于本月底前由住户自行清理，逾期由物业统一清运；物业每月巡查一次。',
+        ['希望延长清理期限'],
+    )
+    outcomes.check_legality(director, topic, 'pass')
+    disclosure.prepare_publication(staff, topic, '请居民在公示期内监督，如有异议请在线提出。')
+    disclosure.publish_result(director, topic)
+    objection = disclosure.file_objection(users['resident'], topic, '月底前清理时间太紧，老年住户来不及处理。')
+    disclosure.answer_objection(staff, objection, 'not_upheld', '老年住户可申请网格员协助清理，期限不变。')
 
 
 def _announced_long_ago(users, donghu, channel, title, body, scope, form, form_reason, days_ago):
