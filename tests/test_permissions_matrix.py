@@ -201,6 +201,8 @@ MATRIX = [
     ('GET', '/outcomes/topic/{opinion}/opinion', {'director_a'}),
     ('GET', '/outcomes/topic/{opinion}/legality', {'director_a'}),
     ('GET', '/outcomes/opinion/{checked_opinion}/correct', {'director_a'}),
+    # A participant's consent to be named in the published record (the roster of {meeting}: A's adults, deputy_a).
+    ('POST', '/meetings/{meeting}/naming', {'resident', 'representative', 'deputy_a'}),
     # Disclosure: {checked} passed its legality check; {published_topic} is published (staff_a prepared it,
     # director_a signed it off) with {objection} open (the representative's) and {irregularity} unanswered.
     ('GET', '/results/{published_topic}', EVERYONE),

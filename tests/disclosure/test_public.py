@@ -121,3 +121,27 @@ def test_the_page_reads_a_fixed_number_of_statements(
 def test_nothing_is_public_before_publication(db, cast, prepared, client):
     assert public_record(prepared.id) is None
     assert client.get(f'/results/{prepared.id}').status_code == 404
+
+
+def test_a_participant_consents_to_be_named_and_can_take_it_back(db, cast, make_meeting, client, auth, csrf):
+    meeting = make_meeting()
+    auth.login(cast.neighbour)
+    page = client.get(f'/meetings/{meeting.id}').get_data(as_text=True)
+    assert 'id="consent"' in page
+    assert 'checked' not in page.split('id="consent"')[1][:40]  # not named unless they say so
+    token = csrf(f'/meetings/{meeting.id}')
+    client.post(f'/meetings/{meeting.id}/naming', data={'csrf_token': token, 'consent': 'y'})
+    named = db.session.scalar(
+        sa.select(Participant.name_public).where(
+            Participant.meeting_id == meeting.id, Participant.user_id == cast.neighbour.id
+        )
+    )
+    assert named is True
+    client.post(f'/meetings/{meeting.id}/naming', data={'csrf_token': token})
+    db.session.expire_all()
+    named = db.session.scalar(
+        sa.select(Participant.name_public).where(
+            Participant.meeting_id == meeting.id, Participant.user_id == cast.neighbour.id
+        )
+    )
+    assert named is False
