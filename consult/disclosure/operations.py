@@ -179,7 +179,7 @@ def file_objection(actor, topic, reasons: str) -> Objection:
         raise Refusal(
             _('You have an objection waiting for its answer already.'), g.OBJECTIONS, code='duplicate'
         ) from None
-    states.log_step(topic, 'objection_filed', None)
+    states.log_step(topic, 'objection_filed', actor)
     record(actor, 'disclosure.object', community=topic.community, topic_id=topic.id, objection_id=objection.id)
     _changed(topic.id, 'objection_filed')
     return objection
