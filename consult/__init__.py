@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import audit
     from consult import comments
     from consult import communities
+    from consult import disclosure
     from consult import dispatch
     from consult import implementation
     from consult import main
@@ -139,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.audit import routes as _audit_routes  # noqa: F401
     from consult.comments import routes as _comments_routes  # noqa: F401
     from consult.communities import routes as _communities_routes  # noqa: F401
+    from consult.disclosure import routes as _disclosure_routes  # noqa: F401
     from consult.dispatch import routes as _dispatch_routes  # noqa: F401
     from consult.errors import register_error_handlers
     from consult.implementation import routes as _implementation_routes  # noqa: F401
@@ -171,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
         votes,
         outcomes,
         implementation,
+        disclosure,
         dispatch,
         comments,
         notifications,
@@ -181,12 +184,14 @@ def _register_blueprints(app: Flask) -> None:
     register_error_handlers(app)
 
     from consult import demo
+    from consult.disclosure.cli import disclosure_cli
     from consult.dispatch.cli import dispatch_cli
     from consult.petitions.cli import petitions_cli
     from consult.submissions import submissions_cli
     from consult.votes.cli import votes_cli
 
     app.cli.add_command(demo.demo_cli)
+    app.cli.add_command(disclosure_cli)
     app.cli.add_command(dispatch_cli)
     app.cli.add_command(petitions_cli)
     app.cli.add_command(submissions_cli)
@@ -200,6 +205,7 @@ def _plug_contexts() -> None:
     extension points: ``consult/<context>/wiring.py`` says what each context connects.
     """
     from consult.comments import wiring as comments_wiring
+    from consult.disclosure import wiring as disclosure_wiring
     from consult.dispatch import wiring as dispatch_wiring
     from consult.implementation import wiring as implementation_wiring
     from consult.meetings import wiring as meetings_wiring
@@ -225,6 +231,7 @@ def _plug_contexts() -> None:
         votes_wiring,
         outcomes_wiring,
         implementation_wiring,
+        disclosure_wiring,
     ):
         wiring.plug()
 

@@ -226,6 +226,44 @@ def _load_demo_topics(donghu, users) -> None:
     _load_demo_dispatch(donghu, users)
     _load_demo_consultation(donghu, users)
     _load_demo_implementation(donghu, users)
+    _load_demo_result(donghu, users)
+
+
+def _load_demo_result(donghu, users) -> None:
+    """A result published in its objection window (staff prepared it, the director signed it off), with one
+    objection the committee answered (not upheld)."""
+    from consult.comments import operations as comments
+    from consult.disclosure import operations as disclosure
+    from consult.outcomes import operations as outcomes
+
+    staff, director = users[Role.COMMITTEE_STAFF], users[Role.COMMITTEE_DIRECTOR]
+    topic = _announced_long_ago(
+        users,
+        donghu,
+        'counter',
+        '楼道堆物清理与消防通道管理',
+        '多幢楼道堆放杂物，影响消防安全，请居民协商清理办法和日常管理约定。',
+        '社区全体居民、物业服务企业',
+        'online',
+        '方便居民随时在线发表意见',
+        days_ago=10,
+    )
+    comments.open_period(staff, topic, 7)
+    comments.close_early(staff, topic, '意见已充分')
+    comments.write_summary(staff, topic, '多数居民赞成限期清理，由物业每月巡查。')
+    comments.conclude(staff, topic)
+    outcomes.record_opinion(
+        director,
+        topic,
+        True,
+        '楼道杂物于本月底前由住户自行清理，逾期由物业统一清运；物业每月巡查一次。',
+        ['希望延长清理期限'],
+    )
+    outcomes.check_legality(director, topic, 'pass')
+    disclosure.prepare_publication(staff, topic, '请居民在公示期内监督，如有异议请在线提出。')
+    disclosure.publish_result(director, topic)
+    objection = disclosure.file_objection(users['resident'], topic, '月底前清理时间太紧，老年住户来不及处理。')
+    disclosure.answer_objection(staff, objection, 'not_upheld', '老年住户可申请网格员协助清理，期限不变。')
 
 
 def _announced_long_ago(users, donghu, channel, title, body, scope, form, form_reason, days_ago):
@@ -383,11 +421,29 @@ def _checked_result(donghu, users, title, body):
     return topic
 
 
+def _published_long_ago(users, topic):
+    """Publish ``topic``'s checked result as the committee does, dated a month ago, and close its window."""
+    from datetime import timedelta
+
+    from consult.disclosure import operations as disclosure
+    from consult.disclosure import sweeps
+    from consult.kernel.clock import utcnow
+
+    disclosure.prepare_publication(users[Role.COMMITTEE_STAFF], topic, '请居民监督。')
+    publication = disclosure.publish_result(users[Role.COMMITTEE_DIRECTOR], topic)
+    past = utcnow() - timedelta(days=30)  # demo data: the publicity period is long over
+    publication.published_at = past
+    publication.publicity_ends_at = past + timedelta(days=7)
+    publication.objection_ends_at = past + timedelta(days=5)
+    db.session.flush()
+    sweeps.close_windows(utcnow())
+    return topic
+
+
 def _load_demo_implementation(donghu, users) -> None:
     """Two results in use: one implementing with two tasks (one overdue), one fed back with residents' ratings.
 
-    Publishing a result and closing its objection window belong to the publication context; the demo sets the
-    status of these two topics past that step directly.
+    Both were published a month ago (staff prepared, the director signed off) and their windows closed.
     """
     from datetime import timedelta
 
@@ -397,8 +453,9 @@ def _load_demo_implementation(donghu, users) -> None:
     from consult.kernel.clock import utcnow
 
     staff, director = users[Role.COMMITTEE_STAFF], users[Role.COMMITTEE_DIRECTOR]
-    doing = _checked_result(donghu, users, '7幢楼道照明改造', '7幢楼道灯老化，晚上出行不便。')
-    doing.status = 'implementing'
+    doing = _published_long_ago(
+        users, _checked_result(donghu, users, '7幢楼道照明改造', '7幢楼道灯老化，晚上出行不便。')
+    )
     first_grid = donghu.grids[0]
     late = implementation.add_task(staff, doing, '采购并更换楼道声控灯', 'committee', today() + timedelta(days=20))
     late.due_at = utcnow() - timedelta(days=2)  # demo data: an overdue task, flagged to the committee
@@ -408,8 +465,9 @@ def _load_demo_implementation(donghu, users) -> None:
     )
     post_update(users[Role.GRID_WORKER], field, '已核查1至6层，3层和5层灯具损坏。')
 
-    done = _checked_result(donghu, users, '小区东门增设非机动车停放区', '东门电动车乱停，影响通行。')
-    done.status = 'implementing'
+    done = _published_long_ago(
+        users, _checked_result(donghu, users, '小区东门增设非机动车停放区', '东门电动车乱停，影响通行。')
+    )
     task = implementation.add_task(staff, done, '划线并安装停车架', 'committee', today() + timedelta(days=10))
     post_update(staff, task, '停车区划线完成，安装停车架40个。')
     implementation.mark_done(staff, task)

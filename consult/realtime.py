@@ -22,6 +22,9 @@ Event names (server to client), one serializer each:
   ``{"topic_id", "comment_id", "reason", "tally"}``.
 - ``vote:changed``: to ``vote:<id>`` and, for a meeting's vote, ``meeting:<id>``, when a vote opens, closes or
   is cancelled; ``{"vote", "meeting", "status"}``. Pages then fetch the vote's panel (ballot or result).
+- ``result_changed``: to ``topic:<id>`` and the objector's ``user:<id>`` when an objection is filed or answered
+  or an irregularity flagged or answered on a published result; ``{"topic_id", "change"}``. The result page then
+  fetches its objections section.
 - ``error``: answer to a bad event; ``{"code", "message"}``. The connection stays up, except for
   ``session_ended``: the socket's login session ended (logout, password change, another device logged it out;
   ``consult.socket_ends``) and the server disconnects it. A message over ``SOCKETIO_MAX_MESSAGE_BYTES`` is
@@ -204,6 +207,16 @@ class VoteChanged:
 
 
 @dataclass(frozen=True)
+class ResultChanged:
+    """Something public changed on a published result: an objection filed or answered, an irregularity flagged or
+    answered. The result page fetches its objections section again in its reader's language."""
+
+    topic_id: int
+    #: ``objection_filed``, ``objection_answered``, ``irregularity_flagged`` or ``irregularity_answered``.
+    change: str
+
+
+@dataclass(frozen=True)
 class ErrorEvent:
     code: str
     message: str
@@ -225,6 +238,7 @@ EVENT_NAMES = {
     CommentPosted: 'comment_posted',
     CommentHidden: 'comment_hidden',
     VoteChanged: 'vote:changed',
+    ResultChanged: 'result_changed',
     ErrorEvent: 'error',
 }
 

@@ -54,3 +54,17 @@ def test_the_demo_minor_is_a_verified_resident_but_on_no_roster_as_a_voting_resi
     assert voters
     assert child not in voters
     assert all(is_adult(user) for user in voters)
+
+
+def test_demo_has_a_published_result_in_its_objection_window_with_an_answered_objection(db):
+    from consult.disclosure.models import Objection
+    from consult.disclosure.public import public_record
+    from consult.kernel.clock import utcnow
+    from consult.topics.models import Topic
+
+    load_demo('demo-password-1')
+    topic = db.session.scalar(sa.select(Topic).where(Topic.status == 'result_published'))
+    record = public_record(topic.id)
+    assert record.publication.objection_ends_at > utcnow()
+    assert [o.answer for o in record.objections] == ['not_upheld']
+    assert db.session.scalar(sa.select(sa.func.count(Objection.id)).where(Objection.answered_at.is_(None))) == 0

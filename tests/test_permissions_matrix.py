@@ -215,6 +215,18 @@ MATRIX = [
     ('GET', '/implementation/topic/{implementing}/public', EVERYONE),
     ('GET', '/implementation/topic/{fed_back}/public', EVERYONE),
     ('POST', '/implementation/topic/{fed_back}/rate', {'resident', 'representative'}),
+    # A participant's consent to be named in the published record (the roster of {meeting}: A's adults, deputy_a).
+    ('POST', '/meetings/{meeting}/naming', {'resident', 'representative', 'deputy_a'}),
+    # Disclosure: {checked} passed its legality check; {published_topic} is published (staff_a prepared it,
+    # director_a signed it off) with {objection} open (the representative's) and {irregularity} unanswered.
+    ('GET', '/results/{published_topic}', EVERYONE),
+    ('GET', '/results/{published_topic}/objections', EVERYONE),
+    ('GET', '/results/{checked}/publication', MEETING_MANAGERS),
+    ('POST', '/results/{checked}/publish', {'director_a'}),  # nothing prepared: sent back to the page, refused there
+    ('POST', '/results/{published_topic}/object', {'resident'}),  # the representative has an objection open
+    ('GET', '/results/objection/{objection}/answer', MEETING_MANAGERS),
+    ('GET', '/results/{published_topic}/flag', {'supervisory_a'}),
+    ('GET', '/results/irregularity/{irregularity}/answer', MEETING_MANAGERS),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -373,6 +385,7 @@ def _topics(people, place) -> dict:
         made[name] = f'{topic.id}'
     made.update(_tickets(people, place, content))
     made.update(_opinions(people, place, content))
+    made.update(_published(people, place, content))
     made.update(_implementation(people, place, content))
     return made
 
@@ -423,6 +436,35 @@ def _implementation(people, place, content) -> dict:
     return made
 
 
+def _published(people, place, content) -> dict:
+    """A result published (prepared by staff_a, signed off by director_a) with the representative's objection
+    open and the supervisory committee's irregularity flag unanswered."""
+    from consult.comments import operations as comments
+    from consult.disclosure import operations as disclosure
+    from consult.outcomes import operations as outcomes
+    from consult.topics import operations as topics
+    from consult.topics import states
+    from tests.topics.conftest import CONFIRM
+    from tests.topics.conftest import end_publicity
+
+    topic = topics.create_draft(people['staff_a'], place.a, 'counter', content, originator=people['resident'])
+    topics.submit_topic(people['staff_a'], topic)
+    states.apply(topic, 'accept', people['staff_a'])
+    states.apply(topic, 'confirm', people['party_org_a'], **CONFIRM)
+    end_publicity(topic)
+    comments.open_period(people['staff_a'], topic, 14)
+    comments.close_early(people['staff_a'], topic, 'matrix')
+    comments.write_summary(people['staff_a'], topic, '多数赞成')
+    comments.conclude(people['staff_a'], topic)
+    outcomes.record_opinion(people['director_a'], topic, True, '同意')
+    outcomes.check_legality(people['director_a'], topic, 'pass')
+    disclosure.prepare_publication(people['staff_a'], topic, '')
+    disclosure.publish_result(people['director_a'], topic)
+    objection = disclosure.file_objection(people['representative'], topic, '矩阵测试的异议理由')
+    flag = disclosure.flag_irregularity(people['supervisory_a'], topic, '矩阵测试的标记理由')
+    return {'published_topic': f'{topic.id}', 'objection': f'{objection.id}', 'irregularity': f'{flag.id}'}
+
+
 def _opinions(people, place, content) -> dict:
     """A topic whose opinion the director recorded, and the opinion of one that passed its legality check."""
     from consult.comments import operations as comments
@@ -447,6 +489,7 @@ def _opinions(people, place, content) -> dict:
         if name == 'checked':
             outcomes.check_legality(people['director_a'], topic, 'pass')
             made['checked_opinion'] = f'{opinion.id}'
+            made['checked'] = f'{topic.id}'
         else:
             made['opinion'] = f'{topic.id}'
     return made
@@ -543,6 +586,10 @@ def test_every_route_is_in_the_matrix(app):
             'fed_back': 1,
             'im_task': 1,
             'grid_task': 1,
+            'checked': 1,
+            'published_topic': 1,
+            'objection': 1,
+            'irregularity': 1,
         }
         endpoint, _ = adapter.match(path.format(**ids).partition('?')[0], method=method)
         covered.add(endpoint)
@@ -590,6 +637,14 @@ ACTION_MATRIX = {
     # The opinion: recorded until checked ({opinion}), corrected after ({checked_opinion}).
     'opinion.record': ('opinion', {}, {'director_a'}),
     'opinion.correct': ('checked_opinion', {}, {'director_a'}),
+    # Disclosure: {checked} waits for publication; {published_topic} is published (RESULT_PUBLISHED).
+    'topic.publish': ('checked', {}, {'director_a'}),  # staff_a prepares; the guard refuses who prepared it
+    'topic.uphold_objection': ('published_topic', {}, COMMITTEE_A),
+    'publication.prepare': ('checked', {}, COMMITTEE_A),
+    'objection.file': ('published_topic', {}, {'resident'}),  # the representative's objection waits
+    'objection.answer': ('objection', {}, COMMITTEE_A),
+    'irregularity.flag': ('published_topic', {}, {'supervisory_a'}),
+    'irregularity.answer': ('irregularity', {}, COMMITTEE_A),
     # Topics' other actions.
     'topic.view': ('private', {}, {*COMMITTEE_A, 'resident', 'admin'}),
     'topic.edit': ('draft', {}, {'staff_a'}),
@@ -685,6 +740,8 @@ def _objects(place, ids) -> dict:
     from consult.comments.models import Comment
     from consult.comments.queries import latest_period
     from consult.db import db
+    from consult.disclosure.models import Irregularity
+    from consult.disclosure.models import Objection
     from consult.dispatch.models import DispatchTicket
     from consult.meetings.models import Meeting
     from consult.outcomes.models import Opinion
@@ -706,11 +763,17 @@ def _objects(place, ids) -> dict:
             'implementing',
             'reported',
             'fed_back',
+            'checked',
         )
     }
     from consult.implementation.models import Task
 
     objects.update({name: db.session.get(Task, int(ids[name])) for name in ('im_task', 'grid_task')})
+    objects.update(
+        published_topic=db.session.get(Topic, int(ids['published_topic'])),
+        objection=db.session.get(Objection, int(ids['objection'])),
+        irregularity=db.session.get(Irregularity, int(ids['irregularity'])),
+    )
     objects.update(
         comment=db.session.get(Comment, int(ids['comment'])),
         checked_opinion=db.session.get(Opinion, int(ids['checked_opinion'])),

@@ -5,10 +5,8 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from consult.comments.models import Comment
 from consult.db import db
-from consult.meetings.models import Meeting
-from consult.meetings.models import Participant
+from consult.disclosure import notices as disclosure_notices
 from consult.topics.models import Topic
 from consult.topics.models import TopicEvent
 from consult.topics.models import TopicStatus
@@ -130,8 +128,6 @@ def awaiting_reply(department_ids: set[int], per_page: int):
 
 
 def participants(topic_id: int) -> set[int]:
-    """Everyone who took part: the rosters of the topic's meetings and the authors of its comments."""
-    roster = sa.select(Participant.user_id).join(Meeting, Meeting.id == Participant.meeting_id)
-    roster = roster.where(Meeting.topic_id == topic_id)
-    authors = sa.select(Comment.author_id).where(Comment.topic_id == topic_id)
-    return set(db.session.scalars(sa.union(roster, authors)))
+    """Everyone who took part, co-signed or objected: told of the implementation result as of the publication
+    (one definition, ``consult.disclosure.notices.participants``)."""
+    return disclosure_notices.participants(topic_id)

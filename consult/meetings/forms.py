@@ -220,3 +220,10 @@ class CorrectionForm(OnceForm):
     reason = TextAreaField(
         _l('Reason for the correction'), validators=[DataRequired(), Length(max=CORRECTION_REASON_MAX)]
     )
+
+
+class NamingForm(Form):
+    consent = BooleanField(
+        _l('Name me in the published minutes and result'),
+        description=_l('Otherwise only your capacity (resident, representative …) is published, never your name.'),
+    )

@@ -64,3 +64,10 @@ VIDEO = Rule(
         ' a few people sent browser to browser; who may speak may send camera and microphone'
     ),
 )
+NAMING = Rule(
+    'naming_consent',
+    _l(
+        'Personal Information Protection Law (2021) arts 13-14: a participant is named in published minutes and'
+        ' results only with their consent, which they give or withdraw themselves until the minutes are signed'
+    ),
+)

@@ -282,6 +282,9 @@ class Participant(db.Model):
     #: The chair muted this participant's chat (with a reason, kept for the record).
     muted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     mute_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: The person consented, when joining, to be named in published minutes and results; otherwise the public
+    #: record names them by their capacity only (domain.md rule 43, Personal Information Protection Law art 13).
+    name_public: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     user = so.relationship('User', foreign_keys=[user_id])
 

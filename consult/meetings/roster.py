@@ -249,3 +249,20 @@ def decide_join(actor, join: JoinRequest, approve: bool, reason: str) -> JoinReq
         actor, 'meeting.join_decided', community=meeting.community, subject=join.user, reason=reason, approved=approve
     )
     return join
+
+
+def set_name_public(actor, meeting, consent: bool) -> Participant:
+    """A participant consents (or not) to be named in the published minutes and result (domain.md rule 43).
+
+    The default is not to be named: the public record then shows their capacity only. The choice is theirs
+    alone, until the chair signs the minutes off (the signed record is what is published).
+    """
+    participant = p.participant_of(actor, meeting)
+    if participant is None:
+        raise Refusal(_('You are not a participant of this meeting.'), g.NAMING, code='not_participant')
+    if meeting.minutes_signed:
+        raise Refusal(_('The minutes are signed: the published record stays as signed.'), g.NAMING, code='signed')
+    db.session.execute(sa.update(Participant).where(Participant.id == participant.id).values(name_public=bool(consent)))
+    db.session.refresh(participant)
+    record(actor, 'meeting.naming', community=meeting.community, meeting_id=meeting.id, consent=bool(consent))
+    return participant

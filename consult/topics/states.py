@@ -11,6 +11,9 @@ and the ticket it opens to ``redirect``; comments adds the period's checks and i
 ``open_comments`` and ``conclude_comments``; meetings lets a meeting's chair take the session steps. This
 module imports none of them.
 
+The disclosure steps (``publish``, ``uphold_objection`` and the system's ``close_window`` and ``report_to_gov``)
+are defined here too; ``consult.disclosure`` plugs in their checks and records.
+
 The steps after the consultation opinion (``legality_pass``, ``legality_fail``, ``legality_needs_vote``, and the
 system's ``vote_passed``, ``vote_failed``, ``vote_quorum_failed``) are defined here with who takes them; the
 outcomes context plugs in their checks (an opinion recorded, no vote skipped where the law requires one, a
@@ -243,6 +246,21 @@ MACHINE.define(
     Transition('vote_quorum_failed', frozenset({S.PENDING_VOTE}), S.PENDING_VOTE, system=True),
 )
 
+# -- Result disclosure (结果公开, consult.disclosure) ------------------------------------------------------------
+# Publishing is a step no topic skips (Art 12): the only way into RESULT_PUBLISHED, from a result ready to be
+# published (legality passed, or the deciding vote passed) or from a failed vote (also published). The director
+# signs off the publication committee staff prepared; disclosure plugs in the checks (a prepared publication,
+# two different people), the publication's periods, the objections' checks and the window's.
+_PUBLISHABLE = frozenset({S.LEGALITY_REVIEWED, S.CLOSED_NOT_ADOPTED})
+
+MACHINE.define(
+    Transition('publish', _PUBLISHABLE, S.RESULT_PUBLISHED, _principal),
+    # An upheld objection sends the result back to consultation (the committee answers it).
+    Transition('uphold_objection', frozenset({S.RESULT_PUBLISHED}), S.IN_CONSULTATION, _committee),
+    # The system closes the window once the publicity period ended and every objection has its answer.
+    Transition('close_window', frozenset({S.RESULT_PUBLISHED}), S.IMPLEMENTING, system=True),
+    Transition('report_to_gov', frozenset({S.RESULT_PUBLISHED}), S.REPORTED_TO_GOV, system=True),
+)
 
 # -- Use of results (结果运用, domain.md rules 27, 30): from REPORTED_TO_GOV and IMPLEMENTING to FEEDBACK_GIVEN. -------
 # The implementation context (``consult.implementation.wiring``) plugs in their checks (the reply's decision and
@@ -287,6 +305,8 @@ ELSEWHERE = frozenset(
         'legality_pass',
         'legality_fail',
         'legality_needs_vote',
+        'publish',
+        'uphold_objection',
         # Use of results: the department's reply and the director's sign-off (``consult.implementation``).
         'gov_reply',
         'gov_reply_not_adopted',

@@ -167,6 +167,22 @@ def test_everyone_who_took_part_is_told_of_the_result(db, cast, implementing, ma
                 created_at=utcnow(),
             )
         )
+    # The representative objected to the published result (answered, not upheld) and co-signed nothing.
+    from consult.disclosure.models import Objection
+    from consult.disclosure.models import Publication
+
+    publication = Publication(topic_id=implementing.id, round=1, prepared_by_id=cast.staff.id, published_at=utcnow())
+    db.session.add(publication)
+    db.session.flush()
+    db.session.add(
+        Objection(
+            publication_id=publication.id,
+            topic_id=implementing.id,
+            author_id=cast.representative.id,
+            reasons='太急',
+            answer_due_at=utcnow(),
+        )
+    )
     db.session.commit()
     operations.mark_done(cast.staff, make_task(implementing))
     operations.finish(cast.director, implementing, 'completed', '已完成。')
@@ -178,7 +194,7 @@ def test_everyone_who_took_part_is_told_of_the_result(db, cast, implementing, ma
             )
         )
     )
-    assert told == {cast.neighbour.id, cast.neighbour2.id}
+    assert told == {cast.neighbour.id, cast.neighbour2.id, cast.representative.id}
     # The originator (and the staff who submitted it) hear of the step itself, once.
     stepped = db.session.scalars(
         sa.select(Notification.user_id).where(

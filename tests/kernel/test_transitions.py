@@ -43,6 +43,8 @@ SYSTEM_ONLY = {
     ('topic', 'vote_passed'),
     ('topic', 'vote_failed'),
     ('topic', 'vote_quorum_failed'),
+    ('topic', 'close_window'),
+    ('topic', 'report_to_gov'),
     ('petition', 'meet'),
     ('petition', 'lapse'),
 }

@@ -14,6 +14,7 @@ def test_demo_has_topics_in_donghu_at_five_stages(db):
         ('in_consultation', True),  # its meeting is in session (the live room)
         ('in_consultation', True),  # its comment period is open
         ('redirected', True),
+        ('result_published', True),  # in its objection window, one objection answered (consult.disclosure)
         ('screening', True),
         ('submitted', False),
         ('submitted', True),

@@ -87,6 +87,12 @@ EXPECTED = {
     'gov_reply_not_adopted': {},
     'complete_implementation': {},
     'cannot_implement': {},
+    # Disclosure: the director signs off the publication staff prepared (prepared in the test); an objection is
+    # upheld only with its answer (tests/disclosure); the window's steps are the system's.
+    'publish': {'legality_reviewed': {'director'}},
+    'uphold_objection': {},
+    'close_window': {},
+    'report_to_gov': {},
 }
 
 
@@ -127,6 +133,11 @@ def test_transition_by_role_and_state(db, cast, make_topic, action, state):
         db.session.commit()
     if state == 'opinion_formed':  # the comment period's draft, with the consensus stated by the committee
         current_opinion(topic.id).consensus = True
+        db.session.commit()
+    if action == 'publish' and state == 'legality_reviewed':
+        from consult.disclosure.operations import prepare_publication
+
+        prepare_publication(cast.staff, topic, '')
         db.session.commit()
     other = make_topic('submitted')
     allowed = EXPECTED[action].get(state, set())

@@ -114,6 +114,12 @@ LIKELY = {
     'gov_reply_not_adopted': ['department'],
     'complete_implementation': ['director'],
     'cannot_implement': ['director'],
+    # Disclosure (tests/disclosure): publishing needs a prepared publication, which no walk prepares, so these are
+    # always refused here; the window's steps are the system's.
+    'publish': ['director'],
+    'uphold_objection': ['staff'],
+    'close_window': ['staff'],
+    'report_to_gov': ['staff'],
 }
 
 

@@ -25,9 +25,11 @@ from consult.meetings import checkin
 from consult.meetings import operations as ops
 from consult.meetings import permissions as p
 from consult.meetings import queries
+from consult.meetings import roster
 from consult.meetings import video
 from consult.meetings.forms import CheckinForm
 from consult.meetings.forms import MinutesForm
+from consult.meetings.forms import NamingForm
 from consult.meetings.forms import ReasonForm
 from consult.meetings.models import BADGE_LABELS
 from consult.meetings.routes.common import load_meeting
@@ -146,3 +148,23 @@ def record(meeting_id: int):
         timeline=queries.timeline(meeting),
         moderator=may(current_user, 'meeting.moderate', meeting) or may(current_user, 'meeting.manage', meeting),
     )
+
+
+@bp.route('/<int:meeting_id>/naming', methods=['POST'])
+@login_required
+def naming(meeting_id: int):
+    """A participant consents, or not, to be named in the published minutes and result."""
+    meeting = load_meeting(meeting_id)
+    if p.participant_of(current_user, meeting) is None:
+        abort(403)
+    form = NamingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _result, refusal = attempt(roster.set_name_public, current_user, meeting, form.consent.data)
+    if refusal is not None:
+        flash(str(refusal), 'error')
+    elif form.consent.data:
+        flash(_('You will be named in the published minutes and result.'), 'success')
+    else:
+        flash(_('Only your capacity will be published, not your name.'), 'success')
+    return redirect(url_for('meetings.detail', meeting_id=meeting.id))

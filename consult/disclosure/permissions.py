@@ -1,0 +1,86 @@
+"""Who prepares a publication, objects, answers, and flags an irregularity. Predicates take the user."""
+
+from consult.kernel.clock import utcnow
+from consult.residency.eligibility import is_verified_resident
+from consult.roles.models import Role
+from consult.roles.permissions import has_role
+from consult.topics.models import TopicStatus
+from consult.topics.permissions import can_review
+
+#: States in which a topic's result has been published (and stays public).
+PUBLISHED_STATES = frozenset(
+    {
+        TopicStatus.RESULT_PUBLISHED,
+        TopicStatus.REPORTED_TO_GOV,
+        TopicStatus.IMPLEMENTING,
+        TopicStatus.FEEDBACK_GIVEN,
+        TopicStatus.ARCHIVED,
+    }
+)
+#: States whose result waits for its publication (legality passed or vote passed; a failed vote).
+PUBLISHABLE_STATES = frozenset({TopicStatus.LEGALITY_REVIEWED, TopicStatus.CLOSED_NOT_ADOPTED})
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, 'is_authenticated', False)
+
+
+def is_published(topic) -> bool:
+    return topic.public and topic.status in PUBLISHED_STATES
+
+
+def may_prepare(user, topic) -> bool:
+    """``publication.prepare``: committee staff (or the director) of the community, while the result waits."""
+    return topic.status in PUBLISHABLE_STATES and _authenticated(user) and can_review(user, topic.community)
+
+
+def may_object(user, topic) -> bool:
+    """``objection.file``: a verified resident of the community, while the objection window is open and they have
+    no objection waiting for its answer."""
+    from .queries import current_publication
+    from .queries import open_objection_of
+
+    if topic.status != TopicStatus.RESULT_PUBLISHED or not _authenticated(user):
+        return False
+    if not is_verified_resident(user, topic.community):
+        return False
+    publication = current_publication(topic.id)
+    if publication is None or not publication.objections_open(utcnow()):
+        return False
+    return open_objection_of(topic.id, user.id) is None
+
+
+def may_answer(user, objection) -> bool:
+    """``objection.answer``: committee staff or director of the topic's community, while it is open."""
+    return not objection.answered and _authenticated(user) and can_review(user, objection_community(objection))
+
+
+def objection_community(objection):
+    from consult.db import db
+    from consult.topics.models import Topic
+
+    return db.session.get(Topic, objection.topic_id).community
+
+
+def is_supervisor(user, topic) -> bool:
+    return _authenticated(user) and has_role(user, Role.SUPERVISORY_COMMITTEE, topic.community)
+
+
+def may_flag(user, topic) -> bool:
+    """``irregularity.flag``: the supervisory committee of the community, on any published result."""
+    return is_published(topic) and is_supervisor(user, topic)
+
+
+def may_answer_irregularity(user, irregularity) -> bool:
+    """``irregularity.answer``: committee staff or director, once."""
+    from consult.db import db
+    from consult.topics.models import Topic
+
+    if irregularity.answered_at is not None or not _authenticated(user):
+        return False
+    return can_review(user, db.session.get(Topic, irregularity.topic_id).community)
+
+
+def is_principal(user, topic) -> bool:
+    """The committee director, who signs a publication off."""
+    return _authenticated(user) and has_role(user, Role.COMMITTEE_DIRECTOR, topic.community)
