@@ -7,12 +7,19 @@ websockets) on a free 127.0.0.1 port, waits until it answers, and yields a :clas
 The database is a SQLite file in ``tmp_dir`` by default. When ``TEST_DATABASE_URL`` (or the ``database_url``
 argument) is a PostgreSQL URL, a separate database ``consult_live_<pid>_<n>`` is created on that server and
 dropped afterwards, so the shared test database of the in-process suite is never touched.
+
+Migrating and loading the demo take about 20 s on PostgreSQL, so the first server of a kind (development or
+production) keeps a copy of its freshly loaded database and instance folder (:class:`_Pristine`: a template
+database, or the SQLite file); the next ones of that kind within ``PRISTINE_MAX_AGE`` start from a copy of it
+(``CREATE DATABASE ... TEMPLATE``: a tenth of a second), never from a database a server has used.
 """
 
+import atexit
 import contextlib
 import itertools
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,6 +41,8 @@ DEMO_ADMIN = '13800000012'
 DEMO_WAITING = '13800000013'  # 新居民, whose claim waits for review
 
 STARTUP_TIMEOUT = 60  # seconds, for migrate + demo load + first answer together on a slow CI machine
+#: A pristine copy is used for this long (seconds): the demo's times are relative to its load ("starts now").
+PRISTINE_MAX_AGE = 600
 _counter = itertools.count(1)
 
 
@@ -58,6 +67,92 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
+
+
+@dataclass
+class _Pristine:
+    """A migrated, demo-loaded database nobody has used (a template database, or a SQLite file) and the
+    instance folder its demo load wrote (the demo password)."""
+
+    database: str  # the template database's name, or the SQLite file's path
+    instance_path: Path
+    made_at: float
+
+
+#: One pristine copy per kind of server: (PostgreSQL or SQLite, production or not).
+_pristine: dict[tuple, _Pristine] = {}
+
+
+def _pristine_key(url: str, production: bool) -> tuple:
+    # ``env`` is left out: the settings the tests give (socket limits, rate limits, the TURN relay) are read by
+    # the running server; migrating and loading the demo do not depend on them. The environment does (the
+    # production password hashing, say).
+    return is_postgres(url), production
+
+
+def _maintenance(url: str) -> sa.Engine:
+    """An AUTOCOMMIT engine on the PostgreSQL server's ``postgres`` database.
+
+    Through ``TEST_DATABASE_URL`` when it is PostgreSQL: the outage tests' servers reach the same server through
+    a proxy that they cut, and the pristine copy outlives their proxy.
+    """
+    direct = os.environ.get('TEST_DATABASE_URL', '')
+    server = sa.make_url(direct if is_postgres(direct) else url).set(database='postgres')
+    return sa.create_engine(server, isolation_level='AUTOCOMMIT', poolclass=sa.pool.NullPool)
+
+
+def _copy_pristine(url: str, key: tuple, instance_path: Path) -> bool:
+    """Fill the empty database ``url`` and ``instance_path`` from the pristine copy of ``key``; False if none."""
+    pristine = _pristine.get(key)
+    if pristine is None or time.monotonic() - pristine.made_at > PRISTINE_MAX_AGE:
+        return False
+    if is_postgres(url):
+        name = sa.make_url(url).database
+        admin = _maintenance(url)
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+                try:
+                    conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{pristine.database}"')
+                except sa.exc.DBAPIError:  # the template busy, say: migrate and load as without a copy
+                    conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                    return False
+        finally:
+            admin.dispose()
+    else:
+        shutil.copyfile(pristine.database, sa.make_url(url).database)
+    shutil.copytree(pristine.instance_path, instance_path, dirs_exist_ok=True)
+    return True
+
+
+def _keep_pristine(url: str, key: tuple, instance_path: Path, tmp_dir: Path) -> None:
+    """Keep a copy of the database ``url`` and ``instance_path``, just loaded and not yet used by a server."""
+    if is_postgres(url):
+        database = f'consult_pristine_{os.getpid()}_{next(_counter)}'
+        admin = _maintenance(url)
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'CREATE DATABASE "{database}" TEMPLATE "{sa.make_url(url).database}"')
+        except sa.exc.DBAPIError:  # a connection to it still closing, say: the next server migrates and loads
+            return
+        finally:
+            admin.dispose()
+        atexit.register(_drop_database, url, database)
+    else:
+        database = str(tmp_dir / 'pristine.db')
+        shutil.copyfile(sa.make_url(url).database, database)
+    copy = tmp_dir / 'pristine-instance'
+    shutil.copytree(instance_path, copy)
+    _pristine[key] = _Pristine(database, copy, time.monotonic())
+
+
+def _drop_database(url: str, name: str) -> None:
+    admin = _maintenance(url)
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
 
 
 @contextlib.contextmanager
@@ -205,8 +300,13 @@ def live_servers(
                 command = [gunicorn, '-k', 'gevent', '-w', '1', '--worker-connections', '4000']
                 command += ['-b', f'127.0.0.1:{port}', 'app:app']
             if n == 0:
-                _run_cli(['db', 'upgrade'], server_env, log)
-                _run_cli(['demo', 'load'], server_env, log)
+                key = _pristine_key(url, production)
+                if _copy_pristine(url, key, instance_path):
+                    log.write('(the database and instance folder: a copy of a pristine migrated, demo-loaded one)\n')
+                else:
+                    _run_cli(['db', 'upgrade'], server_env, log)
+                    _run_cli(['demo', 'load'], server_env, log)
+                    _keep_pristine(url, key, instance_path, tmp_dir)
             process = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT)
             stack.callback(_stop, process)
             servers.append(

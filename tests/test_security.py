@@ -36,7 +36,10 @@ def test_no_asset_from_the_internet(client):
 
 def test_production_cookies_are_secure(tmp_path, monkeypatch):
     monkeypatch.setenv('SECRET_KEY', 'x' * 40)
-    app = create_app(ProductionConfig, {'SQLALCHEMY_DATABASE_URI': f'sqlite:///{tmp_path}/p.db'})
+    # No vote closer: its background task (a gevent greenlet here) would outlive the test and block a later one.
+    app = create_app(
+        ProductionConfig, {'SQLALCHEMY_DATABASE_URI': f'sqlite:///{tmp_path}/p.db', 'VOTE_CLOSER_SECONDS': 0}
+    )
     assert app.config['SESSION_COOKIE_SECURE'] is True
     assert app.config['SESSION_COOKIE_HTTPONLY'] is True
     assert app.config['SESSION_COOKIE_SAMESITE'] == 'Lax'

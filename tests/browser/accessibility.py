@@ -113,11 +113,14 @@ class PageAudit:
     The pages still open are audited as the test left them; every other address is loaded again (GET, in a new
     page of the same context, so with the same size and language, and the login the context has at the end: a
     page seen before logging in is seen again logged in, or redirected) and audited. ``seen`` is shared by the
-    whole session: a page already audited for the same user, width and language is not audited again.
+    whole session: a page already audited for the same user, width and language is not audited again, nor even
+    loaded again once the context's user and language are known (``requested``, shared too, remembers the
+    addresses asked for that redirected elsewhere).
     """
 
     origin: str
     seen: set = field(default_factory=set)
+    requested: set = field(default_factory=set)
     visited: list[tuple[BrowserContext, str]] = field(default_factory=list)
     contexts: list[BrowserContext] = field(default_factory=list)
     closed: set = field(default_factory=set)
@@ -141,6 +144,11 @@ class PageAudit:
         findings: list[Finding] = []
         open_contexts = [c for c in self.contexts if id(c) not in self.closed]
         done: set[tuple[int, str]] = set()
+        #: Per context, what the first page loaded again below showed: user and language. They come from the
+        #: context's cookies and ``Accept-Language``, never from the address (the language is switched by POST,
+        #: and NOT_RELOADED pages, the ones that sign in, are never loaded again), so they hold for every other
+        #: address loaded again in it: one whose key was audited already is not loaded at all.
+        states: dict[int, tuple] = {}
         for context in open_contexts:
             for page in list(context.pages):
                 if page.is_closed() or not self._revisitable(page.url):
@@ -157,10 +165,18 @@ class PageAudit:
             if NOT_RELOADED.search(urlsplit(url).path):
                 continue
             done.add((id(context), url))
+            state = states.get(id(context))
+            if state is not None and ((url, *state) in self.seen or (url, *state) in self.requested):
+                continue
             page = context.new_page()
             try:
                 page.goto(url, wait_until='load')
+                key = page_key(page)
+                if page.locator('meta[name="csrf-token"]').count():  # base.html: data-user says who is in
+                    states.setdefault(id(context), key[1:])
                 findings += self._audit_once(page)
+                # a redirect: the audit is keyed by where it landed; this remembers where it was asked for
+                self.requested.add((url, *key[1:]))
             except Exception as exc:  # a page that no longer loads (a stopped server, say) is not an a11y finding
                 print(f'accessibility audit skipped {url}: {type(exc).__name__}')
             finally:

@@ -75,6 +75,12 @@ def audited_pages() -> set:
 
 
 @pytest.fixture(scope='session')
+def reloaded_pages() -> set:
+    """The addresses the after-test audit loaded again in this session (as asked for, user, language, width)."""
+    return set()
+
+
+@pytest.fixture(scope='session')
 def live(tmp_path_factory):
     with live_server(tmp_path_factory.mktemp('browser-live')) as server:
         yield server
@@ -95,10 +101,10 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def new_context(browser, live, request, audited_pages):
+def new_context(browser, live, request, audited_pages, reloaded_pages):
     """Factory: a fresh browser context (own cookies) on the live server, Chinese by default like our users."""
     contexts: list[BrowserContext] = []
-    audit = PageAudit(origin=live.url, seen=audited_pages)
+    audit = PageAudit(origin=live.url, seen=audited_pages, requested=reloaded_pages)
     request.node.stash[AUDIT] = audit
 
     def make(**options) -> BrowserContext:

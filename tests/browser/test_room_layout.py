@@ -111,9 +111,11 @@ def test_a_resident_on_a_phone_reads_writes_and_raises_a_hand_without_scrolling(
     assert _scroll_y(resident) == y
     assert _axe(resident) == []
 
-    # scrolled up in the list, a message arrives: the page and the list stay, a button says so
-    for n in range(8):
-        _send(other, f'填满列表 {n} {secrets.token_hex(2)}')
+    # scrolled up in the list, a message arrives: the page and the list stay, a button says so. The list is
+    # filled here, whatever earlier tests left in the chat: five messages of several lines each overflow it (and
+    # the sender stays under its pace limit, 10 messages in 10 s, with the two below).
+    for n in range(5):
+        _send(other, f'填满列表 {n} {secrets.token_hex(2)} ' + '这条消息很长，在手机上占好几行。' * 10)
     last = f'读者往上翻时到达 {secrets.token_hex(3)}'
     expect(resident.locator('#messages .message')).not_to_have_count(0)
     resident.wait_for_function(
@@ -139,7 +141,7 @@ def test_a_resident_on_a_phone_reads_writes_and_raises_a_hand_without_scrolling(
     assert _in_viewport(resident, '#say-body')
     elsewhere = f'在另一个标签时到达 {secrets.token_hex(3)}'
     _send(other, elsewhere)
-    # (the sender's pace limit, 10 in 10 s, may hold it back a few seconds: its page resends it)
+    # (the sender's eighth message: under the pace limit; were it held back, its page would resend it)
     expect(other.locator('#messages .message').filter(has_text=elsewhere)).to_have_count(1, timeout=30_000)
     expect(resident.locator('#tab-chat-new')).to_have_text('1')
     resident.locator('#tab-people').press('ArrowLeft')  # keyboard: arrows move between tabs
