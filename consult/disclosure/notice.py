@@ -24,6 +24,8 @@ def _notice(topic_id: int) -> str:
         'disclosure/notice.html',
         url_for('disclosure.result', topic_id=topic_id, _external=True),
         record=record,
+        community=record.community,
+        title=record.title,
         publication=record.publication,
         labels=labels(),
         now=utcnow(),
