@@ -94,3 +94,19 @@ def test_an_unpublished_result_has_no_notice(db, cast, prepared, client):
 @pytest.mark.parametrize('suffix', ['/notice', '/notice.pdf'])
 def test_bad_ids_are_404(db, client, topic_id, suffix):
     assert client.get(f'/results/{topic_id}{suffix}').status_code == 404
+
+
+def test_the_notice_reads_a_fixed_number_of_statements(db, cast, published, make_resident, count_queries, client):
+    from consult.disclosure import operations
+
+    homes = cast.place.households(cast.place.a)
+    operations.file_objection(cast.neighbour, published, '清理期限太短，请延长。')
+    db.session.commit()
+    with count_queries() as small:
+        assert client.get(f'/results/{published.id}/notice', headers=ZH).status_code == 200
+    for n in range(5):
+        operations.file_objection(make_resident(homes[n % len(homes)]), published, f'清理期限太短，请延长{n}。')
+    db.session.commit()
+    with count_queries() as large:
+        assert client.get(f'/results/{published.id}/notice', headers=ZH).status_code == 200
+    assert large.count == small.count
