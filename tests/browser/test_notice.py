@@ -19,6 +19,8 @@ from tests.disclosure.notice_support import read_pdf
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 RESULT_TITLE = '楼道堆物清理与消防通道管理'
+#: A demo result carried out and signed off by the director: its implementation result is published.
+DONE_TITLE = '小区东门增设非机动车停放区'
 #: An A4 sheet at 96 CSS px per inch (210 x 297 mm).
 A4_PX = {'width': 794, 'height': 1123}
 
@@ -33,14 +35,31 @@ def test_the_notice_prints_on_one_a4_page_with_a_readable_qr_code(new_context, l
     zh.has_text(page.locator('main h1'), '议事协商结果公示', 'notice heading')
     assert audit(page) == []
 
+    _prints_on_one_page(page, '议事协商结果公示', result_url)
+    zh.assert_all()
+
+
+def _prints_on_one_page(page, title: str, url: str) -> None:
     page.emulate_media(media='print')
     reader = read_pdf(page.pdf(format='A4', print_background=True))
     assert len(reader.pages) == 1, f'the notice prints on {len(reader.pages)} pages'
     assert is_a4(reader.pages[0])
     # Chromium's PDF maps some ideographs to their Kangxi radicals (示 to ⽰): NFKC folds them back.
-    assert '议事协商结果公示' in unicodedata.normalize('NFKC', reader.pages[0].extract_text())
-
-    # The printed layout (print media, an A4 sheet's width), photographed: the QR code reads back to the result.
+    assert title in unicodedata.normalize('NFKC', reader.pages[0].extract_text())
+    # The printed layout (print media, an A4 sheet's width), photographed: the QR code reads back to the page.
     shot = Image.open(io.BytesIO(page.screenshot(full_page=True)))
-    assert decode_qr(shot) == [result_url]
+    assert decode_qr(shot) == [url]
+
+
+def test_the_implementation_notice_prints_on_one_a4_page(new_context, live, zh):
+    page = new_context(viewport=A4_PX).new_page()
+    page.goto('/topics/')
+    href = page.locator('.topic-item').filter(has_text=DONE_TITLE).locator('a[href^="/results/"]').get_attribute('href')
+    topic_id = href.rstrip('/').rsplit('/', 1)[-1]
+    page.goto(f'/implementation/topic/{topic_id}/public')
+    public_url = page.url
+    page.locator('.notice-links a[href$="/notice"]').click()
+    zh.has_text(page.locator('main h1'), '议事协商结果落实情况公示', 'implementation notice heading')
+    assert audit(page) == []
+    _prints_on_one_page(page, '议事协商结果落实情况公示', public_url)
     zh.assert_all()
