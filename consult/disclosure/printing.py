@@ -10,7 +10,6 @@ from pathlib import Path
 
 import segno
 from flask import Response
-from flask import current_app
 from flask import render_template
 from flask import request
 
@@ -40,5 +39,5 @@ def pdf_response(html: str, filename: str) -> Response:
     data = document.write_pdf(stylesheets=[stylesheet])
     response = Response(data, mimetype='application/pdf')
     response.headers['Content-Disposition'] = f'inline; filename="{filename}"'
-    response.headers['Cache-Control'] = 'no-store' if current_app.debug else 'no-cache'
+    response.headers['Cache-Control'] = 'no-cache'  # the notice changes when an objection is upheld
     return response
