@@ -7,10 +7,8 @@ median and p95 ms per page, and the SQL statements per page at two page sizes (t
 Target (issue 14): median under 50 ms per page on PostgreSQL (set ``BENCH_DATABASE_URL``; it is emptied).
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from datetime import timedelta
@@ -21,8 +19,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from consult import create_app  # noqa: E402
-from consult.config import TestingConfig  # noqa: E402
+from bench.seeded import seeded_app  # noqa: E402
 from consult.db import db  # noqa: E402
 from consult.kernel.clock import utcnow  # noqa: E402
 from tests import support  # noqa: E402
@@ -204,21 +201,8 @@ def _walk(client, url) -> list[float]:
 
 
 def main():
-    url = os.environ.get('BENCH_DATABASE_URL') or f'sqlite:///{tempfile.mkdtemp()}/bench.db'
-    app = create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': url, 'RATELIMIT_ENABLED': False})
-    with app.app_context():
-        support.reset_schema(db.engine)
-        support.upgrade(app)
-        place = support.build_place(db.session)
-        db.session.commit()
-        started = time.perf_counter()
-        _populate(place)
-        if db.engine.dialect.name == 'postgresql':
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql('ANALYZE')
-        load = time.perf_counter() - started
+    app, load, kind, _kept = seeded_app(_populate)
     client = app.test_client()
-    kind = url.split(':')[0].split('+')[0]
     print(f'{kind}: {RESULTS} published results with their votes loaded in {load:.1f} s')
     for name in ('results', 'votes', 'meetings'):
         counts = [_count(app, client, f'/api/v1/{name}?limit={limit}') for limit in (10, 200)]

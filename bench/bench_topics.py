@@ -5,11 +5,9 @@ repeated requests through the full Flask stack, and the SQL statements per page 
 Target (issue 3): each median within 50 ms on SQLite and on PostgreSQL, statements constant.
 """
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from datetime import timedelta
@@ -20,8 +18,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from consult import create_app  # noqa: E402
-from consult.config import TestingConfig  # noqa: E402
+from bench.seeded import seeded_app  # noqa: E402
 from consult.db import db  # noqa: E402
 from consult.kernel.clock import utcnow  # noqa: E402
 from tests import support  # noqa: E402
@@ -112,22 +109,8 @@ def _populate(place):
 
 
 def main():
-    url = os.environ.get('BENCH_DATABASE_URL') or f'sqlite:///{tempfile.mkdtemp()}/bench.db'
-    app = create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': url, 'RATELIMIT_ENABLED': False})
-    with app.app_context():
-        support.reset_schema(db.engine)
-        support.upgrade(app)
-        place = support.build_place(db.session)
-        db.session.commit()
-        started = time.perf_counter()
-        _populate(place)
-        if db.engine.dialect.name == 'postgresql':
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql('ANALYZE')
-        load = time.perf_counter() - started
-        code = place.a.code
+    app, load, kind, code = seeded_app(_populate, lambda place: place.a.code)
     client = app.test_client()
-    kind = url.split(':')[0]
     print(f'{kind}: {TOPICS} topics, {COSIGNS} co-signs loaded in {load:.1f} s')
     pages = {
         'first page': {},

@@ -37,17 +37,23 @@ def may_prepare(user, topic) -> bool:
 def may_object(user, topic) -> bool:
     """``objection.file``: a verified resident of the community, while the objection window is open and they have
     no objection waiting for its answer."""
-    from .queries import current_publication
     from .queries import open_objection_of
 
-    if topic.status != TopicStatus.RESULT_PUBLISHED or not _authenticated(user):
+    if not _authenticated(user) or not objection_window_open(topic):
         return False
     if not is_verified_resident(user, topic.community):
         return False
-    publication = current_publication(topic.id)
-    if publication is None or not publication.objections_open(utcnow()):
-        return False
     return open_objection_of(topic.id, user.id) is None
+
+
+def objection_window_open(topic) -> bool:
+    """The result is published and its objection window open now (for anyone: the page says who may object)."""
+    from .queries import current_publication
+
+    if topic.status != TopicStatus.RESULT_PUBLISHED:
+        return False
+    publication = current_publication(topic.id)
+    return publication is not None and publication.objections_open(utcnow())
 
 
 def may_answer(user, objection) -> bool:

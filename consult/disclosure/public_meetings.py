@@ -59,18 +59,13 @@ def meetings_of(topic_id: int) -> tuple[PublicMeeting, ...]:
         .order_by(MinutesCorrection.at, MinutesCorrection.id)
     ):
         corrections.setdefault(row.meeting_id, []).append((row.at, row.body, row.reason))
-    consenting = set(
-        db.session.execute(
-            sa.select(Participant.meeting_id, Participant.user_id).where(
-                Participant.meeting_id.in_(ids), Participant.name_public.is_(True)
-            )
-        ).all()
-    )
+    documents = {meeting_id: json.loads(row.document) for meeting_id, row in signed.items()}
+    consenting = _consenting(documents)
     result = []
     for meeting in meetings:
         counts = kinds.get(meeting.id, {})
         minutes = signed.get(meeting.id)
-        document = json.loads(minutes.document) if minutes is not None else None
+        document = documents.get(meeting.id)
         result.append(
             PublicMeeting(
                 title=meeting.title,
@@ -88,6 +83,21 @@ def meetings_of(topic_id: int) -> tuple[PublicMeeting, ...]:
             )
         )
     return tuple(result)
+
+
+def _consenting(documents: dict[int, dict]) -> set[tuple[int, int]]:
+    """``(meeting id, user id)`` of the speakers in the signed minutes who consented to be named: the speakers'
+    rows only, never the whole roster (one statement, whatever the number of speakers)."""
+    pairs = {(meeting_id, s['user_id']) for meeting_id, doc in documents.items() for s in doc.get('speakers', [])}
+    return set(
+        db.session.execute(
+            sa.select(Participant.meeting_id, Participant.user_id).where(
+                Participant.meeting_id.in_({meeting_id for meeting_id, _ in pairs}),
+                Participant.user_id.in_({user_id for _, user_id in pairs}),
+                Participant.name_public.is_(True),
+            )
+        ).all()
+    )
 
 
 def _quorum(document) -> Quorum | None:

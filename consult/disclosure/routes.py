@@ -88,6 +88,7 @@ def _page(topic_id: int, **extra):
         topic=topic,
         objection_form=objection_form,
         my_objection=mine,
+        window_open=p.objection_window_open(topic),
         answerer=can_review(current_user, topic.community),
         now=utcnow(),
         **extra,

@@ -20,6 +20,7 @@ from consult.outcomes.models import LegalityCheck
 from consult.outcomes.models import Opinion
 from consult.rules.models import RuleSet
 from consult.rules.models import RuleSetStatus
+from consult.topics.models import PUBLISHED_STATUSES
 from consult.topics.models import Topic
 from consult.topics.models import TopicEvent
 from consult.topics.models import TopicStatus
@@ -28,15 +29,9 @@ from consult.votes.models import Vote
 from consult.votes.models import VoteOption
 from consult.votes.models import VoteStatus
 
-#: A topic whose result was published, and every state after it: the results feed and the results list.
-RESULT_STATUSES = (
-    TopicStatus.RESULT_PUBLISHED,
-    TopicStatus.REPORTED_TO_GOV,
-    TopicStatus.IMPLEMENTING,
-    TopicStatus.FEEDBACK_GIVEN,
-    TopicStatus.ARCHIVED,
-    TopicStatus.CLOSED_NOT_ADOPTED,
-)
+#: A topic whose result was published, and every state after it, and a failed deciding vote's result (public at
+#: the vote's close) waiting for its publication: the results feed and the results list.
+RESULT_STATUSES = (*sorted(PUBLISHED_STATUSES), TopicStatus.CLOSED_NOT_ADOPTED)
 
 
 def public_topic_ids() -> sa.Select:

@@ -42,6 +42,16 @@ class TopicStatus(enum.StrEnum):
     WITHDRAWN = 'withdrawn'
 
 
+#: A topic whose result was published, and every state after it (domain.md (b)).
+PUBLISHED_STATUSES = frozenset(
+    {
+        TopicStatus.RESULT_PUBLISHED,
+        TopicStatus.REPORTED_TO_GOV,
+        TopicStatus.IMPLEMENTING,
+        TopicStatus.FEEDBACK_GIVEN,
+        TopicStatus.ARCHIVED,
+    }
+)
 STATUS_LABELS = {
     TopicStatus.DRAFT: _l('Draft'),
     TopicStatus.SUBMITTED: _l('Submitted, awaiting admissibility review'),
@@ -212,6 +222,11 @@ class Topic(db.Model):
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS[TopicStatus(self.status)])
+
+    @property
+    def result_published(self) -> bool:
+        """Its result was published (the public result page exists), or it went further."""
+        return self.status in PUBLISHED_STATUSES
 
     @property
     def turned_down(self) -> bool:

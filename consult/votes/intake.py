@@ -178,11 +178,30 @@ class _Intake:
             if not self._writing:
                 self._writing = me.lead = True
         if not me.lead:
-            me.wake.wait()  # woken when written, or when it is this request's turn to write
+            try:
+                me.wake.wait()  # woken when written, or when it is this request's turn to write
+            except BaseException:
+                self._abandon(me)  # this request ends (its greenlet killed): the queue must not stop with it
+                raise
         if not me.done:
             self._write(me)
         if me.error is not None:
             raise me.error
+
+    def _abandon(self, me: _Waiting) -> None:
+        """Take ``me`` out of the queue (if no batch took it yet); if it was to write the next batch, pass that on."""
+        with self._lock:
+            if me in self._queue:
+                self._queue.remove(me)
+            if not me.lead or me.done:
+                return
+            following = self._queue[0] if self._queue else None
+            if following is not None:
+                following.lead = True
+            else:
+                self._writing = False
+        if following is not None:
+            following.wake.set()
 
     def _write(self, me: _Waiting) -> None:
         with self._lock:

@@ -214,6 +214,20 @@ def _check_rules(rules, rule_kind: str) -> None:
         ) from None
 
 
+def _refuse_second_deciding(vote: Vote) -> None:
+    """A matter is decided by one vote at a time: whichever closed first would move the topic, the other's result
+    would count for nothing."""
+    other = db.session.scalar(
+        sa.select(Vote.id).where(
+            Vote.topic_id == vote.topic_id, Vote.decides.is_(True), Vote.status == VoteStatus.OPEN, Vote.id != vote.id
+        )
+    )
+    if other is not None:
+        raise Refusal(
+            _('Another vote deciding this matter is open: its result comes first.'), g.DECIDING, code='other_deciding'
+        )
+
+
 def open_vote(actor, vote: Vote, now: datetime | None = None) -> Vote:
     """Open ``vote``: freeze its electorate and the rule set in force; start the clock (``actor`` ``None``: the system).
 
@@ -244,6 +258,8 @@ def open_vote(actor, vote: Vote, now: datetime | None = None) -> Vote:
         closes_at = vote.closes_at
         if closes_at is None or closes_at <= now:
             raise Refusal(_('The closing time has passed.'), g.OPEN_PERIOD, code='bad_times')
+    if vote.decides:
+        _refuse_second_deciding(vote)
     rules = rules_in_force(vote.community, today())
     if rules is None:
         raise Refusal(_('This community has no rule set in force.'), g.MEETING_RULES, code='no_rules')

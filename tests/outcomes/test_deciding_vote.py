@@ -136,3 +136,37 @@ def test_a_vote_step_does_not_take_another_votes_result(db, cast, make_topic, ad
             states.apply(topic, step, None, vote=vote)  # another topic's vote
         db.session.rollback()
         assert refused.value.code == 'no_deciding_vote'
+
+
+def test_a_matter_is_decided_by_one_vote_at_a_time(db, cast, make_topic, adults):
+    """A second deciding vote of the same topic does not open while the first is open; it may once that closed."""
+    from datetime import timedelta
+
+    from consult.kernel.clock import utcnow
+
+    topic = make_topic('pending_vote')
+    now = utcnow()
+    data = {
+        'kind': 'motion',
+        'rule_kind': 'residents_meeting',
+        'electorate_mode': 'adults',
+        'opens_at': now,
+        'closes_at': now + timedelta(days=3),
+    }
+    first = vops.create_vote(cast.director, topic, {**data, 'title': '第一次表决'})
+    second = vops.create_vote(cast.director, topic, {**data, 'title': '第二次表决'})
+    db.session.commit()
+    vops.open_vote(None, first)
+    db.session.commit()
+    with pytest.raises(Refusal) as refused:
+        vops.open_vote(None, second)
+    db.session.rollback()
+    assert refused.value.code == 'other_deciding'
+    assert refused.value.rule.code == 'vote_decides_matter'
+    close_vote(cast.director, first)
+    db.session.commit()
+    db.session.refresh(topic)
+    assert topic.status == TopicStatus.PENDING_VOTE  # nobody voted: no quorum, the meeting is reconvened
+    vops.open_vote(None, second)
+    db.session.commit()
+    assert second.status == 'open'

@@ -152,3 +152,30 @@ def test_a_cast_through_the_intake_commits_and_refuses_like_an_operation(db, mak
         intake.cast(second, facts, [7])
     assert bad.value.code == 'unknown_option'
     assert _marks(db, vote) == {first: 'online'}
+
+
+def test_a_request_that_ends_while_waiting_passes_its_turn_on():
+    """A waiting request killed (its greenlet ended) leaves the queue; if it was to write next, the next one does."""
+    import threading
+
+    queue = intake._Intake()
+    first, second, third = (intake._Waiting(None, threading.Event()) for _ in range(3))
+    queue._queue.extend([first, second, third])
+    queue._writing = True
+    first.lead = True  # promoted, then killed before it wrote
+    queue._abandon(first)
+    assert queue._queue == [second, third]
+    assert second.lead
+    assert second.wake.is_set()
+    assert not third.wake.is_set()
+    queue._abandon(third)  # a plain follower leaves without touching the turn
+    assert queue._queue == [second]
+    assert queue._writing
+    second.done = True  # written meanwhile: nothing to pass on
+    queue._queue.clear()
+    queue._abandon(second)
+    assert queue._writing
+    lone = intake._Waiting(None, threading.Event(), lead=True)
+    queue._queue.append(lone)
+    queue._abandon(lone)  # the last one: nobody writes, the next cast starts a batch itself
+    assert not queue._writing
