@@ -56,10 +56,18 @@ run: .stamp-run translations demo ## install, migrate, load demo data, serve on 
 	@echo "Serving on http://127.0.0.1:$${PORT:-5000} (Ctrl-C to stop)"
 	CONSULT_ENV=$${CONSULT_ENV:-development} $(PY) app.py
 
-chromium: ## install the system Chromium and coturn used by the browser tests (Debian), if missing
+#: What WeasyPrint (the notices' PDF) needs from Debian: Pango with its fontconfig backend, HarfBuzz's subsetter,
+#: and the CJK fonts it embeds.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+
+chromium: ## install the system Chromium, coturn and the PDF libraries (Pango, Noto CJK) used by the tests (Debian), if missing
 	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
-	  else echo "Install Chromium first: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; }
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium $(PDF_PACKAGES); \
+	  else echo "Install Chromium first: sudo apt-get install chromium $(PDF_PACKAGES)" >&2; exit 1; fi; }
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list :lang=zh | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); }; \
+	  else echo "Install the PDF libraries first: sudo apt-get install $(PDF_PACKAGES)" >&2; exit 1; fi; }
 	@command -v turnserver >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn || \
 	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn; }; \

@@ -140,9 +140,11 @@ def _register_blueprints(app: Flask) -> None:
     from consult.audit import routes as _audit_routes  # noqa: F401
     from consult.comments import routes as _comments_routes  # noqa: F401
     from consult.communities import routes as _communities_routes  # noqa: F401
+    from consult.disclosure import notice as _disclosure_notice  # noqa: F401
     from consult.disclosure import routes as _disclosure_routes  # noqa: F401
     from consult.dispatch import routes as _dispatch_routes  # noqa: F401
     from consult.errors import register_error_handlers
+    from consult.implementation import notice as _implementation_notice  # noqa: F401
     from consult.implementation import routes as _implementation_routes  # noqa: F401
     from consult.main import routes as _main_routes  # noqa: F401
     from consult.meetings import routes as _meetings_routes  # noqa: F401

@@ -214,6 +214,8 @@ MATRIX = [
     ('GET', '/implementation/topic/{implementing}/correct', {'department'}),
     ('GET', '/implementation/topic/{implementing}/public', EVERYONE),
     ('GET', '/implementation/topic/{fed_back}/public', EVERYONE),
+    ('GET', '/implementation/topic/{fed_back}/notice', EVERYONE),  # the printed notice: no login
+    ('GET', '/implementation/topic/{fed_back}/notice.pdf', EVERYONE),
     ('POST', '/implementation/topic/{fed_back}/rate', {'resident', 'representative'}),
     # Open data: public and read-only, for everyone (the rest of the API: tests/opendata).
     ('GET', '/api/v1/topics', EVERYONE),
@@ -225,6 +227,8 @@ MATRIX = [
     # director_a signed it off) with {objection} open (the representative's) and {irregularity} unanswered.
     ('GET', '/results/{published_topic}', EVERYONE),
     ('GET', '/results/{published_topic}/objections', EVERYONE),
+    ('GET', '/results/{published_topic}/notice', EVERYONE),  # the printed notice: no login
+    ('GET', '/results/{published_topic}/notice.pdf', EVERYONE),
     ('GET', '/results/{checked}/publication', MEETING_MANAGERS),
     ('POST', '/results/{checked}/publish', {'director_a'}),  # nothing prepared: sent back to the page, refused there
     ('POST', '/results/{published_topic}/object', {'resident'}),  # the representative has an objection open
