@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 BENCH_RELAY_DIR ?= ../shared/bench
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint fmt lock translations i18n migrate demo static bench bench-topics bench-live bench-votes bench-api bench-results chromium clean
+.PHONY: pdf-libs help run test test-fast lint fmt lock translations i18n migrate demo static bench bench-topics bench-live bench-votes bench-api bench-results chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -52,13 +52,19 @@ demo: migrate ## load the demo data (once) and print the demo accounts
 static: .stamp-run ## production: build the hashed, gzipped static files (STATIC_BUILD_DIR, default instance/static)
 	CONSULT_ENV=production $(VENV)/bin/flask --app app static build
 
-run: .stamp-run translations demo ## install, migrate, load demo data, serve on http://127.0.0.1:5000
+run: .stamp-run translations pdf-libs demo ## install, migrate, load demo data, serve on http://127.0.0.1:5000
 	@echo "Serving on http://127.0.0.1:$${PORT:-5000} (Ctrl-C to stop)"
 	CONSULT_ENV=$${CONSULT_ENV:-development} $(PY) app.py
 
 #: What WeasyPrint (the notices' PDF) needs from Debian: Pango with its fontconfig backend, HarfBuzz's subsetter,
 #: and the CJK fonts it embeds.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+
+pdf-libs: ## the Debian libraries of the notices' PDF (Pango, Noto CJK), if missing and if run as root (else: a note)
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list :lang=zh | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); }; \
+	  else echo "Notices print without these; for their PDF: sudo apt-get install $(PDF_PACKAGES)" >&2; fi; }
 
 chromium: ## install the system Chromium, coturn and the PDF libraries (Pango, Noto CJK) used by the tests (Debian), if missing
 	@command -v chromium >/dev/null || { \

@@ -6,12 +6,16 @@ text out with the system's Noto CJK fonts (fontconfig) and embeds them subset, s
 renderer fetches nothing: only ``data:`` URLs (the QR code) are allowed, never the network or the disk.
 """
 
+import logging
 from pathlib import Path
 
 import segno
 from flask import Response
 from flask import render_template
 from flask import request
+from flask_babel import gettext as _
+
+logger = logging.getLogger(__name__)
 
 #: The notice's stylesheet, read from the source tree (the PDF never asks the web server for it).
 STYLESHEET = Path(__file__).resolve().parent.parent.parent / 'static' / 'css' / 'notice.css'
@@ -28,10 +32,19 @@ def render_notice(template: str, url: str, **context) -> str:
 
 
 def pdf_response(html: str, filename: str) -> Response:
-    """``html`` as an A4 PDF, shown inline (the browser's viewer prints it)."""
-    from weasyprint import CSS
-    from weasyprint import HTML
-    from weasyprint import URLFetcher
+    """``html`` as an A4 PDF, shown inline (the browser's viewer prints it).
+
+    Without the system's Pango (WeasyPrint loads it when first imported; ``make run`` installs it where it can),
+    the answer is a 503 saying so: the notice page itself prints as well.
+    """
+    try:
+        from weasyprint import CSS
+        from weasyprint import HTML
+        from weasyprint import URLFetcher
+    except (OSError, ImportError):
+        logger.warning('no PDF: WeasyPrint could not load the system libraries it needs', exc_info=True)
+        message = _('The PDF cannot be made on this server now; print the notice page instead.')
+        return Response(message, status=503, mimetype='text/plain')
 
     fetcher = URLFetcher(allowed_protocols={'data'}, fail_on_errors=False)
     document = HTML(string=html, base_url=request.url_root, url_fetcher=fetcher)

@@ -56,6 +56,19 @@ def test_the_pdf_is_one_a4_page_with_its_chinese_text_and_qr_code(db, cast, publ
     assert qr_of_pdf(reader) == [f'http://localhost/results/{published.id}']
 
 
+def test_without_the_pdf_libraries_the_pdf_is_a_clear_503_and_the_page_still_prints(
+    db, cast, published, client, monkeypatch
+):
+    import sys
+
+    monkeypatch.setitem(sys.modules, 'weasyprint', None)  # as if WeasyPrint could not load Pango
+    client.get('/account/logout')
+    response = client.get(f'/results/{published.id}/notice.pdf', headers={'Accept-Language': 'en'})
+    assert response.status_code == 503
+    assert 'print the notice page instead' in response.get_data(as_text=True)
+    assert client.get(f'/results/{published.id}/notice').status_code == 200
+
+
 def test_the_notice_follows_the_readers_language(db, cast, published, client):
     client.get('/account/logout')
     page = client.get(f'/results/{published.id}/notice', headers={'Accept-Language': 'en'}).get_data(as_text=True)
