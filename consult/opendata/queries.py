@@ -11,6 +11,9 @@ import sqlalchemy.orm as so
 
 from consult.communities.models import Community
 from consult.db import db
+from consult.disclosure.models import Objection
+from consult.implementation.models import Feedback
+from consult.implementation.models import Task
 from consult.meetings.minutes_models import SignedMinutes
 from consult.meetings.models import VOTING_KINDS
 from consult.meetings.models import Attendance
@@ -109,6 +112,26 @@ def legality_checks(filters: dict) -> sa.Select:
         .where(LegalityCheck.topic_id.in_(public_topic_ids()))
     )
     return _by(query, Topic, filters, topic_column=LegalityCheck.topic_id)
+
+
+def objections(filters: dict) -> sa.Select:
+    """Objections to the published results of public topics (objections exist only on a published result)."""
+    query = sa.select(Objection).join(Topic, Topic.id == Objection.topic_id)
+    query = query.where(Objection.topic_id.in_(public_topic_ids()))
+    return _by(query, Topic, filters, topic_column=Objection.topic_id)
+
+
+def tasks(filters: dict) -> sa.Select:
+    """The implementation tasks of public topics' adopted results."""
+    query = sa.select(Task).join(Topic, Topic.id == Task.topic_id).where(Task.topic_id.in_(public_topic_ids()))
+    return _by(query, Topic, filters, topic_column=Task.topic_id)
+
+
+def implementation_results(filters: dict) -> sa.Select:
+    """The implementation results (second disclosures) of public topics."""
+    query = sa.select(Feedback).join(Topic, Topic.id == Feedback.topic_id)
+    query = query.where(Feedback.topic_id.in_(public_topic_ids()))
+    return _by(query, Topic, filters, topic_column=Feedback.topic_id)
 
 
 def _by(query: sa.Select, model, filters: dict, topic_column=None) -> sa.Select:

@@ -233,6 +233,45 @@ class LegalityCheckSchema(PublicSchema):
     checked_at = fields.DateTime(required=True)
 
 
+class ObjectionSchema(PublicSchema):
+    """An objection to a published result and its answer: what the result page shows, never who objected."""
+
+    id = fields.Integer(required=True)
+    topic_id = fields.Integer(required=True)
+    filed_at = fields.DateTime(required=True)
+    reasons = fields.String(required=True)
+    answer_due_at = fields.DateTime(required=True)
+    answer = fields.String(
+        required=True, allow_none=True, metadata={'description': 'upheld or not_upheld; null while unanswered'}
+    )
+    answer_reasons = fields.String(required=True, allow_none=True)
+    answered_at = fields.DateTime(required=True, allow_none=True)
+
+
+class TaskSchema(PublicSchema):
+    """A task carrying out an adopted result: who owns it (the committee, a grid or a department), when it is due,
+    when it was done."""
+
+    id = fields.Integer(required=True)
+    topic_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    owner = fields.String(required=True, metadata={'description': 'committee, grid or department'})
+    due_at = fields.DateTime(required=True)
+    report_due_at = fields.DateTime(required=True)
+    done_at = fields.DateTime(required=True, allow_none=True)
+
+
+class ImplementationResultSchema(PublicSchema):
+    """The implementation result (the second disclosure): carried out, or why it cannot be."""
+
+    id = fields.Integer(required=True)
+    topic_id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    text = fields.String(required=True)
+    at = fields.DateTime(required=True)
+    rating_ends_at = fields.DateTime(required=True)
+
+
 class ErrorBodySchema(Schema):
     code = fields.Integer(required=True)
     message = fields.String(required=True)
