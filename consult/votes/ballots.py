@@ -30,9 +30,13 @@ from consult.kernel.refusals import Refusal
 
 from . import guards as g
 from . import logger
+from .ballot_refusals import CHOICE_MESSAGES
+from .ballot_refusals import already
+from .ballot_refusals import no_proxies
+from .ballot_refusals import not_open
+from .ballot_refusals import refusal_for
 from .counting import ChoiceError
 from .counting import validate_choice
-from .models import CHANNEL_LABELS
 from .models import Channel
 from .models import Elector
 from .models import SealedBallot
@@ -47,18 +51,6 @@ from .sealing import seal
 #: The sender's own id for a ballot (kept by the page for its resends).
 CLIENT_ID = re.compile(r'[A-Za-z0-9_-]{16,64}')
 
-#: What each refusal of ``counting.validate_choice`` says.
-CHOICE_MESSAGES = {
-    'unknown_option': lambda: _('That option is not on this ballot.'),
-    'too_many': lambda: _('Too many choices: this vote allows fewer.'),
-    'repeated': lambda: _('An option is chosen twice.'),
-    'rank_repeated': lambda: _('Two options have the same rank: give each a different rank.'),
-    'rank_gap': lambda: _('The ranks skip a number: rank 1, 2, 3 … without gaps.'),
-    'empty_motion': lambda: _('Choose for, against or abstain.'),
-    'not_a_list': lambda: _('The ballot is malformed.'),
-    'not_an_option': lambda: _('That option is not on this ballot.'),
-    'not_a_rank': lambda: _('A rank is a whole number from 1.'),
-}
 
 _shuffle = secrets.SystemRandom().shuffle
 
@@ -166,9 +158,9 @@ def write(casts: list[Cast]) -> None:
     for cast in casts:
         status, closes_at, salt = state.get(cast.vote.id, (None, None, None))
         if status != VoteStatus.OPEN or salt != cast.vote.box_salt or (closes_at is not None and now >= closes_at):
-            cast.refused = _not_open
+            cast.refused = not_open
         elif cast.for_someone and not cast.vote.proxies_allowed:
-            cast.refused = _no_proxies
+            cast.refused = no_proxies
         elif (cast.vote.id, cast.voter_id) in first:
             twins.append((cast, first[(cast.vote.id, cast.voter_id)]))
         else:
@@ -192,14 +184,6 @@ def write(casts: list[Cast]) -> None:
         db.session.execute(sa.insert(SealedBallot.__table__), rows)
         for vote_id in sorted({row['vote_id'] for row in rows}):
             logger.info('vote %s: %s ballot(s) cast', vote_id, sum(1 for row in rows if row['vote_id'] == vote_id))
-
-
-def _no_proxies() -> Refusal:
-    return Refusal(_('Proxies are not allowed in this vote.'), g.ONE_BALLOT, code='no_proxy')
-
-
-def _not_open() -> Refusal:
-    return Refusal(_('This vote is not open: the ballot was not counted.'), g.OPEN_PERIOD, code='not_open')
 
 
 def _lock(vote_ids) -> dict[int, tuple]:
@@ -285,7 +269,7 @@ def _explain(casts: list[Cast]) -> None:
             if cast.client_id and elector is not None and elector.resend_tag == cast.tag:
                 cast.receipt = receipt_for(cast.vote, cast.voter_id, cast.client_id)  # its answer was lost
             else:
-                cast.refused = partial(_refusal_for, elector, cast.for_someone)
+                cast.refused = partial(refusal_for, elector, cast.for_someone)
 
 
 def _as_twin(cast: Cast, earlier: Cast) -> None:
@@ -293,29 +277,6 @@ def _as_twin(cast: Cast, earlier: Cast) -> None:
     if earlier.receipt is not None and cast.client_id and cast.client_id == earlier.client_id:
         cast.receipt = earlier.receipt
     elif earlier.receipt is not None:
-        cast.refused = partial(_already, earlier.channel)
+        cast.refused = partial(already, earlier.channel)
     else:
         cast.refused = earlier.refused
-
-
-def _already(channel: str) -> Refusal:
-    label = CHANNEL_LABELS.get(channel, channel)
-    return Refusal(
-        _('A ballot was already cast for this voter (%(channel)s): one ballot per voter.', channel=label),
-        g.ONE_BALLOT,
-        code='already_voted',
-    )
-
-
-def _refusal_for(elector, for_someone: bool) -> Refusal:
-    if elector is None:
-        if for_someone:
-            return Refusal(_('You hold no proxy for this person in this vote.'), g.ONE_BALLOT, code='no_proxy')
-        return Refusal(
-            _('You are not in the electorate of this vote (it was fixed when the vote opened).'),
-            g.ELECTORATE,
-            code='not_elector',
-        )
-    if elector.voted_via is not None:
-        return _already(elector.voted_via)
-    return Refusal(_('Your written proxy holder casts this ballot for you.'), g.ONE_BALLOT, code='proxy_registered')

@@ -165,7 +165,7 @@ def read_choice(vote: intake.Facts, values) -> object:
         try:
             return list(ranking_from_ranks(ranks))
         except ChoiceError as exc:
-            from .ballots import CHOICE_MESSAGES
+            from .ballot_refusals import CHOICE_MESSAGES
 
             raise Refusal(
                 CHOICE_MESSAGES.get(exc.code, lambda: _('The ballot is malformed.'))(), CHOICE, code=exc.code
