@@ -158,7 +158,9 @@ def add_task(actor, topic, title: str, owner: str, day, grid_id=None, department
     title = g.require_text(title, TITLE_MAX, _('Name the task.'), g.USE_OF_RESULTS)
     now = utcnow()
     due_at = deadline_from(day)
-    if due_at <= now or due_at > now + timedelta(days=MAX_TASK_DAYS):
+    day = day.date() if isinstance(day, datetime) else day
+    # Days in Longgang: from tomorrow to three years ahead, whatever the hour (UTC's date lags eight hours).
+    if day <= today() or day > today() + timedelta(days=MAX_TASK_DAYS):
         raise Refusal(_('The deadline is a day from today to three years ahead.'), g.USE_OF_RESULTS, 'bad_deadline')
     rules = _rules(topic)
     task = Task(

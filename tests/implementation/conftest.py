@@ -5,11 +5,11 @@ or REPORTED_TO_GOV (``report_to_gov``). Here the fixtures set that status direct
 legality check, and write the timeline entry the report step would have written.
 """
 
-from datetime import date
 from datetime import timedelta
 
 import pytest
 
+from consult.kernel.clock import today as city_today
 from consult.kernel.clock import utcnow
 from consult.rules.queries import rules_in_force
 from consult.topics.models import TopicEvent
@@ -25,7 +25,7 @@ def set_status(db, topic, status: str, at=None) -> None:
     """Put ``topic`` in ``status`` directly (the publication branch's steps are not on this one)."""
     source = topic.status
     topic.status = status
-    rules = rules_in_force(topic.community, date.today())
+    rules = rules_in_force(topic.community, city_today())
     db.session.add(
         TopicEvent(
             topic_id=topic.id,
@@ -66,7 +66,7 @@ def make_task(db, cast):  # noqa: F811
             topic,
             kwargs.pop('title', '安装电梯'),
             owner,
-            date.today() + timedelta(days=days),
+            city_today() + timedelta(days=days),
             **kwargs,
         )
         db.session.commit()

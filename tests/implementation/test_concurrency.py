@@ -12,6 +12,7 @@ from consult.implementation import operations
 from consult.implementation import ratings
 from consult.implementation.models import Feedback
 from consult.implementation.models import Rating
+from consult.kernel.clock import today as city_today
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
 from consult.roles.models import Role
@@ -66,7 +67,7 @@ def _topic(app, status: str) -> tuple[int, int, list[int]]:
         topics.submit_topic(staff, topic)
         topic.status = 'implementing'
         session.flush()
-        task = operations.add_task(staff, topic, '安装电梯', 'committee', date.today() + timedelta(days=10))
+        task = operations.add_task(staff, topic, '安装电梯', 'committee', city_today() + timedelta(days=10))
         operations.mark_done(staff, task)
         if status == 'feedback_given':
             topic.status = status

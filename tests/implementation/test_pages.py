@@ -14,6 +14,7 @@ from consult.implementation.models import Rating
 from consult.implementation.models import Task
 from consult.implementation.progress import post_update
 from consult.implementation.public import public_implementation
+from consult.kernel.clock import today as city_today
 from consult.kernel.clock import utcnow
 from consult.notifications.models import Notification
 from tests.conftest import csrf_token
@@ -120,7 +121,7 @@ def test_committee_page_is_the_committees_and_the_grid_workers(db, client, auth,
 def test_adding_a_task_through_the_page_and_bad_input(db, client, auth, cast, implementing):
     auth.login(cast.staff)
     url = f'/implementation/topic/{implementing.id}/tasks'
-    due = (date.today() + timedelta(days=20)).isoformat()
+    due = (city_today() + timedelta(days=20)).isoformat()
     for data in (
         {'title': '', 'owner': 'committee', 'due': due},
         {'title': '任务', 'owner': 'committee', 'due': 'not-a-date'},
