@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from consult.db import db
 from consult.kernel.clock import utcnow
+from tests import support
 
 VOTES = 5
 SPEAKERS = 40
@@ -21,10 +22,8 @@ STAFF, DIRECTOR = '13800000004', '13800000005'
 def _meeting(topic, staff, director, people: list[int], messages: int):
     """A closed online meeting on ``topic``: its roster, sign-ins, messages and speakers, bulk-inserted."""
     from consult.meetings.models import AgendaItem
-    from consult.meetings.models import Attendance
     from consult.meetings.models import LiveMessage
     from consult.meetings.models import Meeting
-    from consult.meetings.models import Participant
     from consult.meetings.models import SpeakerTurn
     from consult.rules.queries import rules_in_force
 
@@ -61,23 +60,7 @@ def _meeting(topic, staff, director, people: list[int], messages: int):
     ]
     db.session.add_all(items)
     db.session.flush()
-    rows = [
-        {
-            'meeting_id': meeting.id,
-            'user_id': user,
-            'kind': 'resident',
-            'source': 'criteria',
-            'added_by_id': staff.id,
-            'organisation': '',
-            'name_public': k % 10 == 0,
-        }
-        for k, user in enumerate(people)
-    ]
-    db.session.execute(sa.insert(Participant), rows)
-    db.session.execute(
-        sa.insert(Attendance),
-        [{'meeting_id': meeting.id, 'user_id': user, 'method': 'online'} for k, user in enumerate(people) if k % 4],
-    )
+    support.seat_crowd(db.session, meeting.id, people, staff.id)
     db.session.execute(
         sa.insert(LiveMessage),
         [

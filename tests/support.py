@@ -161,3 +161,30 @@ def submission_token(html: str, name: str = 'submission_token') -> str:
     match = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]+)"', html)
     assert match, f'no {name} field in the page'
     return match.group(1)
+
+
+def seat_crowd(session, meeting_id: int, people: list[int], added_by_id: int) -> None:
+    """Put ``people`` (user ids) on a meeting's roster as residents in two bulk INSERTs: every tenth agreeing to be
+    named in the published record, three in four signed in online (the scale test and ``make bench-results``)."""
+    from consult.meetings.models import Attendance
+    from consult.meetings.models import Participant
+
+    session.execute(
+        sa.insert(Participant),
+        [
+            {
+                'meeting_id': meeting_id,
+                'user_id': user,
+                'kind': 'resident',
+                'source': 'criteria',
+                'added_by_id': added_by_id,
+                'organisation': '',
+                'name_public': k % 10 == 0,
+            }
+            for k, user in enumerate(people)
+        ],
+    )
+    session.execute(
+        sa.insert(Attendance),
+        [{'meeting_id': meeting_id, 'user_id': user, 'method': 'online'} for k, user in enumerate(people) if k % 4],
+    )

@@ -14,10 +14,8 @@ from consult.accounts.models import User
 from consult.disclosure.public import public_record
 from consult.kernel.clock import utcnow
 from consult.meetings import minutes
-from consult.meetings.models import Attendance
 from consult.meetings.models import LiveMessage
 from consult.meetings.models import Meeting
-from consult.meetings.models import Participant
 from consult.meetings.models import SpeakerTurn
 from consult.rules.defaults import MEETING_RULES
 from consult.rules.queries import rules_in_force
@@ -74,25 +72,7 @@ def _held(db, cast, topic, people: list[int], messages: int, speakers: int, vote
     )
     db.session.add(meeting)
     db.session.flush()
-    db.session.execute(
-        sa.insert(Participant),
-        [
-            {
-                'meeting_id': meeting.id,
-                'user_id': user,
-                'kind': 'resident',
-                'source': 'criteria',
-                'added_by_id': cast.staff.id,
-                'organisation': '',
-                'name_public': k % 10 == 0,
-            }
-            for k, user in enumerate(people)
-        ],
-    )
-    db.session.execute(
-        sa.insert(Attendance),
-        [{'meeting_id': meeting.id, 'user_id': user, 'method': 'online'} for k, user in enumerate(people) if k % 4],
-    )
+    support.seat_crowd(db.session, meeting.id, people, cast.staff.id)
     db.session.execute(
         sa.insert(LiveMessage),
         [
