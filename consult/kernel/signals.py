@@ -4,8 +4,11 @@ Declared here, connected by the contributing context's ``plug()`` when the app i
 it, what comes with it, and what a receiver returns.
 """
 
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from blinker import Namespace
 
@@ -140,3 +143,78 @@ def work_cards(user) -> list[WorkCard]:
     for value in contributions(home_work, user):
         cards.extend(value if isinstance(value, list | tuple) else [value])
     return sorted(cards, key=lambda card: (not card.prominent, card.order, card.key))
+
+
+public_records = _signals.signal(
+    'public-records',
+    doc="""The kinds of public record the transparency log keeps (domain.md rules 33-37; RFC 9162 leaves).
+
+    Sender: ``None``. A receiver returns a :class:`RecordKind` or a list of them. When a kind's ``event`` is
+    published, the log appends one leaf for the row ``record_id(event)`` names; ``flask archive verify`` reloads
+    every row through ``load`` and compares it with its leaf.
+    """,
+)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of public record: the event that makes one, which row it is, and how to read it back."""
+
+    #: A stable name written into every leaf (``topic_step``, ``deputy_note``); never renamed.
+    name: str
+    #: The domain event (``consult.kernel.events``) whose publication appends a leaf.
+    event: type
+    #: The row's id for an event, or ``None`` when this event makes no public record (a private step).
+    record_id: Callable[[Any], int | None]
+    #: The topic the record belongs to, or ``None``.
+    topic_id: Callable[[Any], int | None]
+    #: The public, immutable fields of each row, as canonical-JSON-able dicts keyed by id, read with a fixed
+    #: number of statements (missing ids are left out: the log reports them as deleted).
+    load: Callable[[Sequence[int]], dict[int, dict]]
+
+
+archive_items = _signals.signal(
+    'archive-items',
+    doc="""The items of a topic's archive bundle (domain.md rule 34) that a context holds.
+
+    Sender: the ``Topic``. A receiver returns a :class:`BundleItem` or a list of them; the archive shows the
+    checklist and refuses to archive while a required item is missing and has no recorded waiver.
+    """,
+)
+
+
+@dataclass(frozen=True)
+class BundleItem:
+    """One item of the archive bundle: whether the record holds it, and where it is."""
+
+    #: A stable name (``minutes``, ``sign_in``, ``deputy_notes``), the key of a waiver.
+    key: str
+    label: str
+    present: bool
+    #: Whether the bundle is incomplete without it (``deputy_notes`` is "if any": not required).
+    required: bool = True
+    url: str | None = None
+    #: A short note (how many, when).
+    note: str = ''
+
+
+result_sections = _signals.signal(
+    'result-sections',
+    doc="""What a context publishes with a topic's public record (the result page and the record's export).
+
+    Sender: the topic id. A receiver returns a :class:`RecordSection` or ``None`` (nothing to publish). Each
+    receiver reads a fixed number of statements.
+    """,
+)
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    """A section of the public record another context contributes (deputies' observation notes)."""
+
+    key: str
+    title: str
+    #: The partial that renders ``rows`` on the result page.
+    template: str
+    #: Public fields only, JSON-able (they are exported as they are).
+    rows: tuple[dict, ...] = ()
