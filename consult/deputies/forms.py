@@ -6,6 +6,7 @@ from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from consult.forms import Form
@@ -58,7 +59,7 @@ class ReplyForm(Form):
 class AssessForm(Form):
     assessment = RadioField(
         _l('Are you satisfied with the reply?'),
-        choices=list(ASSESSMENT_LABELS.items()),
+        choices=[SelectChoice(key, label) for key, label in ASSESSMENT_LABELS.items()],
         validators=[Optional()],
     )
     comment = TextAreaField(

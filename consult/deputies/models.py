@@ -110,6 +110,14 @@ class DeputySuggestion(db.Model):
         return now > self.due_at
 
     @property
+    def awaiting_reply(self) -> bool:
+        return self.status == SuggestionStatus.SENT
+
+    def unanswered_late(self, now: datetime) -> bool:
+        """Still awaiting its reply past the deadline: it stands out on every page."""
+        return self.awaiting_reply and now > self.due_at
+
+    @property
     def late_reply(self) -> bool:
         return self.replied_at is not None and self.replied_at > self.due_at
 

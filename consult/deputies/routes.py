@@ -85,7 +85,7 @@ def observe(meeting_id: int):
     if refusal is not None:
         flash(str(refusal), 'error')
         return redirect(url_for('deputies.dashboard'))
-    return redirect(url_for('meetings.room', meeting_id=meeting.id))
+    return redirect(url_for('meetings.room_page', meeting_id=meeting.id))
 
 
 @bp.route('/topics/<int:topic_id>/note', methods=['GET', 'POST'])

@@ -14,6 +14,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
 
 from consult.communities.models import Community
 from consult.communities.models import Department
@@ -121,12 +122,12 @@ def assess(suggestion_id: int):
 
 
 def _body_choices(communities) -> list[tuple[str, str]]:
-    choices = [(COMMITTEE, _('The community committee'))]
+    choices = [SelectChoice(COMMITTEE, _('The community committee'))]
     ids = {c.id for c in communities}
     departments = db.session.scalars(
         db.select(Department).where(Department.communities.any(Community.id.in_(ids or {0}))).order_by(Department.name)
     )
-    return choices + [(str(d.id), d.name) for d in departments]
+    return choices + [SelectChoice(str(d.id), d.name) for d in departments]
 
 
 @bp.route('/suggestions/new', methods=['GET', 'POST'])
@@ -143,7 +144,7 @@ def new_suggestion():
         if topic is None or not topic.public:
             abort(404)
     form = SuggestionForm()
-    form.community.choices = [(str(c.id), c.name) for c in communities]
+    form.community.choices = [SelectChoice(str(c.id), c.name) for c in communities]
     form.body_choice.choices = _body_choices(communities)
     if topic is not None and request.method == 'GET':
         form.community.data = str(topic.community_id)

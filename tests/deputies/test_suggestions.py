@@ -245,4 +245,4 @@ def test_the_sweep_command_reports_what_it_flagged(db, cast, send, runner):
     _overdue(db, send())
     result = runner.invoke(args=['deputies', 'sweep'])
     assert result.exit_code == 0, result.output
-    assert '1 overdue suggestion(s) flagged.' in result.output
+    assert '已标记1件逾期未答复的代表建议。' in result.output  # the CLI speaks the default language
