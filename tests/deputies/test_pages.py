@@ -98,7 +98,8 @@ def test_a_closed_meeting_is_not_observed(db, client, auth, cast, open_meeting):
     response = client.post(
         f'/deputies/meetings/{open_meeting.id}/observe', data={'csrf_token': csrf_token(client, '/deputies/')}
     )
-    assert response.status_code == 302 and response.headers['Location'].endswith('/deputies/')
+    assert response.status_code == 302
+    assert response.headers['Location'].endswith('/deputies/')
     assert not db.session.scalar(sa.select(sa.func.count(DeputyObservation.id)))
 
 
@@ -158,12 +159,15 @@ def test_public_pages_show_the_timer_reply_and_assessment_without_personal_field
     db.session.commit()
     listing = client.get('/deputies/suggestions').get_data(as_text=True)
     assert listing.index('逾期的建议') < listing.index('已答复的建议')  # overdue ones first
-    assert 'is-overdue' in listing and 'overdue-badge' in listing
+    assert 'is-overdue' in listing
+    assert 'overdue-badge' in listing
     detail = client.get(f'/deputies/suggestions/{answered.id}').get_data(as_text=True)
-    assert '部门的答复' in detail and '答复没有说明时间' in detail
+    assert '部门的答复' in detail
+    assert '答复没有说明时间' in detail
     assert cast.department.display_name not in detail  # the body replies, not a named person
     record = client.get(f'/deputies/{cast.deputy.id}').get_data(as_text=True)
-    assert '已答复的建议' in record and cast.deputy.mobile not in record
+    assert '已答复的建议' in record
+    assert cast.deputy.mobile not in record
     assert client.get(f'/deputies/{cast.resident.id}').status_code == 404
 
 
@@ -188,5 +192,7 @@ def test_the_record_lists_are_paginated(db, client, cast, announced):
     db.session.commit()
     first = client.get(f'/deputies/{cast.deputy.id}').get_data(as_text=True)
     second = client.get(f'/deputies/{cast.deputy.id}?notes=2').get_data(as_text=True)
-    assert '第11条' in first and '第0条' not in first
-    assert '第0条' in second and 'rel="prev"' in second
+    assert '第11条' in first
+    assert '第0条' not in first
+    assert '第0条' in second
+    assert 'rel="prev"' in second

@@ -44,7 +44,8 @@ def test_each_step_makes_only_its_own_record(db, cast, send):
 
     assert (reply.record_id(moved('reply')), assess.record_id(moved('reply'))) == (suggestion.id, None)
     assert (reply.record_id(moved('assess')), assess.record_id(moved('assess'))) == (None, suggestion.id)
-    assert reply.record_id(moved('overdue')) is None and assess.record_id(moved('overdue')) is None
+    assert reply.record_id(moved('overdue')) is None
+    assert assess.record_id(moved('overdue')) is None
     assert reply.topic_id(moved('reply')) is None  # a suggestion not linked to a topic
 
 
@@ -92,7 +93,8 @@ def test_the_loaders_return_canonical_dicts_with_one_statement_each(db, cast, an
         assert len(loaded) == size, name
         assert loaded[key] == expected, name
     assert 'replied_by_id' not in expected_reply  # who replied for the body is not public
-    assert expected_note['created_at'].endswith('+00:00') and '.' not in expected_note['created_at']
+    assert expected_note['created_at'].endswith('+00:00')
+    assert '.' not in expected_note['created_at']
 
 
 def test_the_archive_bundle_lists_the_notes_as_an_optional_item(db, cast, announced):
@@ -100,5 +102,7 @@ def test_the_archive_bundle_lists_the_notes_as_an_optional_item(db, cast, announ
     assert (item.key, item.present, item.required, item.url) == ('deputy_notes', False, False, None)
     operations.file_note(cast.deputy, announced, NOTE)
     items = [i for i in contributions(archive_items, announced) if getattr(i, 'key', None) == 'deputy_notes']
-    assert len(items) == 1 and items[0].present and not items[0].required
+    assert len(items) == 1
+    assert items[0].present
+    assert not items[0].required
     assert items[0].url.endswith(f'/results/{announced.id}#deputy_notes')

@@ -224,10 +224,12 @@ def test_the_sweep_flags_an_overdue_suggestion_once_and_tells_the_body_and_the_d
     db.session.commit()
     assert sweeps.flag_overdue(utcnow()) == []
     db.session.refresh(late)
-    assert late.overdue_at is not None and late.status == 'sent'
+    assert late.overdue_at is not None
+    assert late.status == 'sent'
     told = db.session.execute(sa.select(Notification.user_id, Notification.kind)).all()
     assert (cast.department.id, sweeps.OVERDUE_BODY) in told
-    assert (cast.staff.id, sweeps.OVERDUE_BODY) in told and (cast.director.id, sweeps.OVERDUE_BODY) in told
+    assert (cast.staff.id, sweeps.OVERDUE_BODY) in told
+    assert (cast.director.id, sweeps.OVERDUE_BODY) in told
     assert told.count((cast.deputy.id, sweeps.OVERDUE_DEPUTY)) == 2
     assert in_time.overdue_at is None
 
