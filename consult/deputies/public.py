@@ -33,7 +33,7 @@ def _iso(moment: datetime | None) -> str | None:
 def notes_section(topic_id, **_kwargs) -> RecordSection | None:
     """The deputies' observation notes on a topic, oldest first (one statement); ``None`` when there are none."""
     rows = db.session.execute(
-        sa.select(DeputyNote.id, DeputyNote.body, DeputyNote.created_at, User.display_name)
+        sa.select(DeputyNote.id, DeputyNote.body, DeputyNote.created_at, User.id, User.display_name)
         .join(User, User.id == DeputyNote.deputy_id)
         .where(DeputyNote.topic_id == topic_id)
         .order_by(DeputyNote.created_at, DeputyNote.id)
@@ -48,11 +48,12 @@ def notes_section(topic_id, **_kwargs) -> RecordSection | None:
             {
                 'id': note_id,
                 'deputy': name,
+                'deputy_id': deputy_id,
                 'body': body,
                 'at': _iso(at),
                 'local': at.astimezone(CITY_ZONE).strftime('%Y-%m-%d %H:%M'),
             }
-            for note_id, body, at, name in rows
+            for note_id, body, at, deputy_id, name in rows
         ),
     )
 
