@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import audit
     from consult import comments
     from consult import communities
+    from consult import deputies
     from consult import disclosure
     from consult import dispatch
     from consult import implementation
@@ -146,6 +147,8 @@ def _register_blueprints(app: Flask) -> None:
     from consult.audit import routes as _audit_routes  # noqa: F401
     from consult.comments import routes as _comments_routes  # noqa: F401
     from consult.communities import routes as _communities_routes  # noqa: F401
+    from consult.deputies import routes as _deputies_routes  # noqa: F401
+    from consult.deputies import routes_public as _deputies_public_routes  # noqa: F401
     from consult.disclosure import notice as _disclosure_notice  # noqa: F401
     from consult.disclosure import routes as _disclosure_routes  # noqa: F401
     from consult.dispatch import routes as _dispatch_routes  # noqa: F401
@@ -182,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
         outcomes,
         implementation,
         disclosure,
+        deputies,
         dispatch,
         comments,
         notifications,
@@ -192,6 +196,7 @@ def _register_blueprints(app: Flask) -> None:
     register_error_handlers(app)
 
     from consult import demo
+    from consult.deputies.cli import deputies_cli
     from consult.disclosure.cli import disclosure_cli
     from consult.dispatch.cli import dispatch_cli
     from consult.petitions.cli import petitions_cli
@@ -199,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.votes.cli import votes_cli
 
     app.cli.add_command(demo.demo_cli)
+    app.cli.add_command(deputies_cli)
     app.cli.add_command(disclosure_cli)
     app.cli.add_command(dispatch_cli)
     app.cli.add_command(petitions_cli)
@@ -213,6 +219,7 @@ def _plug_contexts() -> None:
     extension points: ``consult/<context>/wiring.py`` says what each context connects.
     """
     from consult.comments import wiring as comments_wiring
+    from consult.deputies import wiring as deputies_wiring
     from consult.disclosure import wiring as disclosure_wiring
     from consult.dispatch import wiring as dispatch_wiring
     from consult.implementation import wiring as implementation_wiring
@@ -240,6 +247,7 @@ def _plug_contexts() -> None:
         outcomes_wiring,
         implementation_wiring,
         disclosure_wiring,
+        deputies_wiring,
     ):
         wiring.plug()
 

@@ -227,6 +227,46 @@ def _load_demo_topics(donghu, users) -> None:
     _load_demo_consultation(donghu, users)
     _load_demo_implementation(donghu, users)
     _load_demo_result(donghu, users)
+    _load_demo_deputies(donghu, users)
+
+
+def _load_demo_deputies(donghu, users) -> None:
+    """The deputy's notes on the live meeting's topic and on a published result, and two suggestions: one
+    answered by the department and assessed, one to the committee with its timer running."""
+    from consult.communities.models import Department
+    from consult.deputies import operations as deputies
+    from consult.meetings.models import Meeting
+    from consult.topics.models import Topic
+
+    deputy = users[Role.NPC_DEPUTY]
+    live = db.session.scalar(sa.select(Meeting).where(Meeting.title == '垃圾分类投放点调整议事会'))
+    deputies.file_note(deputy, live.topic, '列席议事会：居民意见分歧主要在开放时间，建议先试行一个月再定。', live)
+    published = db.session.scalar(sa.select(Topic).where(Topic.title == '7幢楼道照明改造'))
+    deputies.file_note(deputy, published, '改造方案经过充分协商，建议公开采购价格，接受居民监督。')
+    department = db.session.scalar(sa.select(Department).where(Department.name == '市民政局'))
+    answered = deputies.send_suggestion(
+        deputy,
+        donghu,
+        {
+            'title': '社区养老服务站延长开放时间',
+            'body': '多位老年居民反映服务站下午四点关门过早，建议延长至晚上七点。',
+            'department': department,
+            'topic': None,
+        },
+    )
+    deputies.reply(users[Role.DEPARTMENT], answered, '已协调运营方，自下月起开放至晚上六点半。')
+    deputies.assess(deputy, answered, 'partly', '时间有所延长，但仍未达到居民期望。')
+    deputies.send_suggestion(
+        deputy,
+        donghu,
+        {
+            'title': '垃圾分类投放点调整方案试行评估',
+            'body': '建议居委会在试行一个月后公布评估结果。',
+            'department': None,
+            'topic': live.topic,
+            'complex': False,
+        },
+    )
 
 
 def _load_demo_result(donghu, users) -> None:

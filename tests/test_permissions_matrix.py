@@ -235,6 +235,19 @@ MATRIX = [
     ('GET', '/results/objection/{objection}/answer', MEETING_MANAGERS),
     ('GET', '/results/{published_topic}/flag', {'supervisory_a'}),
     ('GET', '/results/irregularity/{irregularity}/answer', MEETING_MANAGERS),
+    # NPC deputies: deputy_a's dashboard, observing {meeting} (列席), a note on {announced}; {suggestion} is deputy_a's,
+    # sent to the department, which replies (an empty reply is refused on the page); deputy_a assesses once replied.
+    ('GET', '/deputies/', {'deputy_a'}),
+    ('POST', '/deputies/meetings/{meeting}/observe', {'deputy_a'}),
+    ('GET', '/deputies/topics/{announced}/note', {'deputy_a'}),
+    ('GET', '/deputies/suggestions', EVERYONE),
+    ('GET', '/deputies/suggestions/new', {'deputy_a'}),
+    ('GET', '/deputies/suggestions/{suggestion}', EVERYONE),
+    ('POST', '/deputies/suggestions/{suggestion}/reply', {'department'}),
+    ('POST', '/deputies/suggestions/{suggestion}/assess', {'deputy_a'}),
+    ('GET', '/deputies/{deputy}', EVERYONE),
+    ('GET', '/deputies/{deputy}/print', EVERYONE),
+    ('GET', '/deputies/{deputy}/record.csv', EVERYONE),
 ]
 
 #: Endpoints that are not pages a role reaches (static files, form posts covered elsewhere).
@@ -286,6 +299,7 @@ def cast(db, place, make_user, make_resident, grant):
     topics = _topics(people, place)
     meeting = _meeting(people, place, topics['announced'], lambda: make_resident(households[-2]))
     votes = _votes(people, topics['consulting'])
+    suggestion = _suggestion(people, place)
     db.session.commit()
     return people, {
         'claim': claim.id,
@@ -297,7 +311,16 @@ def cast(db, place, make_user, make_resident, grant):
         **topics,
         **meeting,
         **votes,
+        'suggestion': suggestion,
+        'deputy': people['deputy_a'].id,
     }
+
+
+def _suggestion(people, place) -> str:
+    from consult.deputies.operations import send_suggestion
+
+    data = {'title': '矩阵建议', 'body': '矩阵测试的建议', 'department': place.department}
+    return f'{send_suggestion(people["deputy_a"], place.a, data).id}'
 
 
 def _votes(people, topic_id) -> dict:
@@ -601,6 +624,8 @@ def test_every_route_is_in_the_matrix(app):
             'published_topic': 1,
             'objection': 1,
             'irregularity': 1,
+            'suggestion': 1,
+            'deputy': 1,
         }
         endpoint, _ = adapter.match(path.format(**ids).partition('?')[0], method=method)
         covered.add(endpoint)
@@ -745,6 +770,13 @@ ACTION_MATRIX = {
     'implementation.complete_task': ('grid_task', {}, {*COMMITTEE_A, 'grid_worker'}),
     'implementation.rate': ('fed_back', {}, {'resident', 'representative'}),
     'implementation.correct': ('implementing', {}, {'department'}),
+    # NPC deputies: {suggestion} is deputy_a's, to the department. Every state: DEPUTY_STATES below.
+    'deputy.dashboard': ('nothing', {}, {'deputy_a'}),
+    'deputy.note': ('announced', {}, {'deputy_a'}),
+    'deputy.suggest': ('community_a', {}, {'deputy_a'}),
+    'deputy.observe': ('meeting', {}, {'deputy_a'}),
+    'suggestion.reply': ('suggestion', {}, {'department'}),
+    'suggestion.assess': ('suggestion', {'status': 'replied'}, {'deputy_a'}),
 }
 
 
@@ -804,6 +836,9 @@ def _objects(place, ids) -> dict:
     from consult.votes.models import Vote
 
     objects.update({name: db.session.get(Vote, int(ids[name])) for name in ('vote', 'open_vote', 'closed_vote')})
+    from consult.deputies.models import DeputySuggestion
+
+    objects['suggestion'] = db.session.get(DeputySuggestion, int(ids['suggestion']))
     return objects
 
 
@@ -861,3 +896,128 @@ def test_every_action_is_in_the_matrix(app):
         f'without a row: {sorted(set(PREDICATES) - set(ACTION_MATRIX))}; '
         f'not registered: {sorted(set(ACTION_MATRIX) - set(PREDICATES))}'
     )
+
+
+# -- NPC deputies in every state: they observe, note and suggest; they never vote or edit results (rule 38) -------
+
+#: Actions that decide or edit a result, asked of a topic: a deputy may take none of them, in any state.
+RESULT_ACTIONS = (
+    'topic.publish',
+    'topic.uphold_objection',
+    'publication.prepare',
+    'opinion.record',
+    'topic.legality_pass',
+    'topic.legality_fail',
+    'topic.legality_needs_vote',
+    'topic.form_opinion',
+    'topic.defer',
+    'topic.gov_reply',
+    'topic.complete_implementation',
+    'topic.cannot_implement',
+    'implementation.manage',
+    'implementation.add_task',
+    'vote.prepare',
+    'comment.close',
+    'comment.summarise',
+)
+
+
+def test_deputy_actions_in_every_topic_state(db, place, cast):
+    """Each topic state: a deputy of A files notes from the announcement until archived, sends suggestions in any
+    state, and takes no step that decides or edits a result; nobody else files notes."""
+    from flask_login import AnonymousUserMixin
+
+    from consult.deputies.permissions import NOTE_STATES
+    from consult.kernel.actions import may
+    from consult.topics.models import TopicStatus
+
+    people, ids = cast
+    users = {'anonymous': AnonymousUserMixin(), **people}
+    topic = _objects(place, ids)['published_topic']
+    original = topic.status
+    wrong = []
+    try:
+        for status in TopicStatus:
+            topic.status = status
+            for role in ROLES:
+                expected = role == 'deputy_a' and status in NOTE_STATES
+                if may(users[role], 'deputy.note', topic) != expected:
+                    wrong.append(f'{role} deputy.note in {status}: expected {expected}')
+            if not may(people['deputy_a'], 'deputy.suggest', topic.community):
+                wrong.append(f'deputy_a deputy.suggest in {status}')
+            for action in RESULT_ACTIONS:
+                if may(people['deputy_a'], action, topic):
+                    wrong.append(f'deputy_a may {action} in {status}')
+    finally:
+        topic.status = original
+    assert not wrong, '\n'.join(wrong)
+
+
+def test_deputy_never_votes_moderates_or_answers_in_any_state(db, place, cast):
+    """Ballots, the chair's and the committee's acts, in every state of the vote, meeting and objection."""
+    from consult.kernel.actions import may
+    from consult.meetings.models import MeetingStatus
+    from consult.votes.models import VoteStatus
+
+    people, ids = cast
+    deputy = people['deputy_a']
+    objects = _objects(place, ids)
+    wrong = []
+    for name in ('vote', 'open_vote', 'closed_vote'):
+        vote = objects[name]
+        for status in VoteStatus:
+            undo = _put_in_state(vote, {'status': status})
+            wrong += [
+                f'{a} {name} {status}'
+                for a in ('vote.cast', 'vote.close', 'vote.open', 'vote.run', 'vote.onsite', 'vote.count_onsite')
+                if may(deputy, a, vote)
+            ]
+            for target, attribute, value in reversed(undo):
+                setattr(target, attribute, value)
+    meeting = objects['meeting']
+    for status in MeetingStatus:
+        undo = _put_in_state(meeting, {'status': status})
+        wrong += [
+            f'{a} meeting {status}'
+            for a in (
+                'meeting.moderate',
+                'meeting.close',
+                'meeting.minute',
+                'meeting.sign_minutes',
+                'meeting.say',
+                'meeting.manage',
+            )
+            if may(deputy, a, meeting)
+        ]
+        # The observer's room: before and during the session, and its record afterwards; not once cancelled.
+        if may(deputy, 'meeting.room', meeting) != (status != MeetingStatus.CANCELLED):
+            wrong.append(f'meeting.room {status}')
+        if may(deputy, 'deputy.observe', meeting) != (status in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)):
+            wrong.append(f'deputy.observe {status}')
+        for target, attribute, value in reversed(undo):
+            setattr(target, attribute, value)
+    for action, name in (
+        ('objection.answer', 'objection'),
+        ('irregularity.answer', 'irregularity'),
+        ('opinion.correct', 'checked_opinion'),
+        ('objection.file', 'published_topic'),
+    ):
+        if may(deputy, action, objects[name]):
+            wrong.append(action)
+    assert not wrong, '\n'.join(wrong)
+
+
+def test_a_deputy_who_is_an_eligible_resident_votes_as_a_resident(db, place, cast, grant):
+    """Rule 38's exception: the resident of A, made a deputy of A too, still casts a ballot as a resident."""
+    from consult.kernel.actions import may
+    from consult.roles.models import Role
+    from consult.roles.permissions import forget_grants
+
+    people, ids = cast
+    vote = _objects(place, ids)['open_vote']
+    assert may(people['resident'], 'vote.cast', vote)
+    grant(people['resident'], Role.NPC_DEPUTY, community=place.a)
+    forget_grants(people['resident'])
+    assert may(people['resident'], 'deputy.note', _objects(place, ids)['announced'])
+    assert may(people['resident'], 'vote.cast', vote)
+    assert not may(people['deputy_a'], 'vote.cast', vote)

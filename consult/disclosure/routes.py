@@ -12,6 +12,8 @@ from flask_login import login_required
 
 from consult.db import db
 from consult.kernel.clock import utcnow
+from consult.kernel.signals import contributions
+from consult.kernel.signals import result_sections
 from consult.topics.permissions import can_review
 from consult.topics.routes.intake import load_topic
 from consult.web import already_submitted
@@ -91,6 +93,8 @@ def _page(topic_id: int, **extra):
         window_open=p.objection_window_open(topic),
         answerer=can_review(current_user, topic.community),
         now=utcnow(),
+        # What other contexts publish with the record (deputies' observation notes): each renders its partial.
+        sections=contributions(result_sections, topic_id),
         **extra,
     )
 

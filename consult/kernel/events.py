@@ -122,6 +122,31 @@ class ResidenceChanged(DomainEvent):
     at: datetime
 
 
+@dataclass(frozen=True)
+class DeputyNoteFiled(DomainEvent):
+    """An NPC deputy filed an observation note on a topic (domain.md rule 38); it is public with the record."""
+
+    note_id: int
+    topic_id: int
+    deputy_id: int
+
+
+@dataclass(frozen=True)
+class SuggestionSent(DomainEvent):
+    """An NPC deputy sent a formal suggestion to a responsible body (domain.md rule 39); its timer runs."""
+
+    suggestion_id: int
+    community_id: int
+    #: The topic it follows from, or ``None``.
+    topic_id: int | None
+    deputy_id: int
+
+
+@dataclass(frozen=True)
+class SuggestionMoved(StateChanged):
+    """A deputy's suggestion was replied to (``reply``), assessed (``assess``) or found overdue (``overdue``)."""
+
+
 def _signal(event_type: type, committed: bool):
     return _signals.signal(f'{event_type.__module__}.{event_type.__qualname__}{":committed" if committed else ""}')
 

@@ -81,8 +81,15 @@ def can_view_meeting(user, meeting) -> bool:
     return can_view_topic(user, meeting.topic)
 
 
+def is_deputy_observer(user, meeting) -> bool:
+    """NPC deputies of the community attend its meetings as observers (列席, domain.md rule 38), roster or not;
+    they never vote (the electorate is the roster's voting kinds) and speak only when given the floor."""
+    return _authenticated(user) and has_role(user, Role.NPC_DEPUTY, meeting.community)
+
+
 def can_enter_room(user, meeting) -> bool:
-    """The live room: the roster, the chair and secretary, the committee and the supervisory committee."""
+    """The live room: the roster, the chair and secretary, the committee, the supervisory committee and the
+    community's NPC deputies (observers)."""
     if not _authenticated(user) or meeting.status == MeetingStatus.CANCELLED:
         return False
     return (
@@ -91,6 +98,7 @@ def can_enter_room(user, meeting) -> bool:
         or is_secretary(user, meeting)
         or can_manage(user, meeting)
         or is_supervisor(user, meeting)
+        or is_deputy_observer(user, meeting)
         or is_admin(user)
     )
 

@@ -74,6 +74,11 @@ SOURCE_S20 = _l(
     "Whistle-and-report time limits of Guangling, Yangzhou (local practice, not Longgang's; set Longgang's figures)"
 )
 
+SOURCE_S4_51 = _l(
+    "Law on Deputies art 51: the bodies a deputy's suggestion is sent to reply within three months, or six for"
+    ' wide-ranging or complex matters; a community may set shorter'
+)
+
 NUMBERS = {
     'review_deadline_days': Number(7, SOURCE_DESIGN),
     'topic_publicity_days': Number(3, SOURCE_DESIGN),
@@ -126,6 +131,11 @@ NUMBERS = {
             ' departments; the period is a platform default'
         ),
     ),
+    # NPC deputies' suggestions (domain.md rule 39).
+    #: The body a deputy's suggestion is sent to replies within this many months.
+    'deputy_reply_months': Number(3, SOURCE_S4_51),
+    #: ... or within this many for a suggestion marked wide-ranging or complex.
+    'deputy_complex_reply_months': Number(6, SOURCE_S4_51),
 }
 
 #: Quorum and approval per meeting type.

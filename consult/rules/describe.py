@@ -53,6 +53,8 @@ NUMBER_LABELS = {
     'implementation_first_report_days': _l("An implementation task's first progress report is due within"),
     'implementation_report_interval_days': _l('Then a progress report is due every'),
     'satisfaction_days': _l('Residents rate the implementation for'),
+    'deputy_reply_months': _l("The body an NPC deputy's suggestion is sent to replies within"),
+    'deputy_complex_reply_months': _l('A complex suggestion of an NPC deputy is replied to within'),
 }
 
 BY_LABELS = {

@@ -37,6 +37,9 @@ NUMBER_BOUNDS = dict.fromkeys(NUMBERS, (0, 365)) | {
     'implementation_first_report_days': (1, 365),
     'implementation_report_interval_days': (1, 365),
     'satisfaction_days': (1, 365),
+    # Law on Deputies art 51 sets the ceilings: three months, six for complex matters.
+    'deputy_reply_months': (1, 3),
+    'deputy_complex_reply_months': (1, 6),
 }
 #: Per meeting type: its votes are open (roll call); written proxies may be registered.
 VOTING_KEYS = ('roll_call', 'proxies')

@@ -35,6 +35,11 @@ TABLES = {
         'close': ({'open'}, 'closed'),
         'cancel': ({'scheduled'}, 'cancelled'),
     },
+    'suggestion': {
+        'reply': ({'sent'}, 'replied'),
+        'assess': ({'replied'}, 'assessed'),
+        'overdue': ({'sent'}, 'sent'),
+    },
 }
 
 #: Steps only the system takes (no person may): they are no actions.
@@ -47,6 +52,7 @@ SYSTEM_ONLY = {
     ('topic', 'report_to_gov'),
     ('petition', 'meet'),
     ('petition', 'lapse'),
+    ('suggestion', 'overdue'),
 }
 
 
