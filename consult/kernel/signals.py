@@ -198,6 +198,14 @@ class BundleItem:
     note: str = ''
 
 
+def bundle_url(endpoint: str, **values) -> str | None:
+    """A bundle item's link, or ``None`` outside a request (an export, a command)."""
+    from flask import has_request_context
+    from flask import url_for
+
+    return url_for(endpoint, **values) if has_request_context() else None
+
+
 result_sections = _signals.signal(
     'result-sections',
     doc="""What a context publishes with a topic's public record (the result page and the record's export).

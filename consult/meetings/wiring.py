@@ -3,11 +3,15 @@ predicates of a meeting's actions; its own steps are actions too (``meeting.open
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import gettext as _archive_label
 
 from consult import delivery
 from consult.kernel import actions
+from consult.kernel.signals import BundleItem
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
+from consult.kernel.signals import archive_items
+from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
 from consult.meetings import feeds
 from consult.meetings import permissions as p
@@ -52,8 +56,56 @@ def _home_work(user) -> list[WorkCard]:
     return cards
 
 
+def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
+    """Rule 34, for the meetings held on the topic (closed ones): their notices, rosters with the participants'
+    type tags, sign-in sheets and signed minutes (one statement)."""
+    import sqlalchemy as sa
+
+    from consult.db import db
+    from consult.meetings.models import Attendance
+    from consult.meetings.models import Meeting
+    from consult.meetings.models import MeetingStatus
+    from consult.meetings.models import Participant
+
+    roster = sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == Meeting.id).scalar_subquery()
+    signed = sa.select(sa.func.count(Attendance.id)).where(Attendance.meeting_id == Meeting.id).scalar_subquery()
+    held = db.session.execute(
+        sa.select(Meeting.id, Meeting.notice_sent_at, Meeting.minutes_signed_at, roster, signed)
+        .where(Meeting.topic_id == topic.id, Meeting.status == MeetingStatus.CLOSED)
+        .order_by(Meeting.id)
+    ).all()
+    url = bundle_url('meetings.detail', meeting_id=held[0].id) if held else None
+    note = _archive_label('%(num)s meetings held', num=len(held)) if held else _archive_label('No meeting was held')
+    required = bool(held)
+    return [
+        BundleItem(
+            'meeting_notice',
+            _archive_label('Meeting notices'),
+            required and all(r[1] for r in held),
+            required,
+            url,
+            note,
+        ),
+        BundleItem(
+            'participants',
+            _archive_label('Participant list with type tags'),
+            required and all(r[3] for r in held),
+            required,
+            url,
+            note,
+        ),
+        BundleItem(
+            'sign_in', _archive_label('Sign-in sheet'), required and all(r[4] for r in held), required, url, note
+        ),
+        BundleItem(
+            'minutes', _archive_label('Signed minutes'), required and all(r[2] for r in held), required, url, note
+        ),
+    ]
+
+
 def plug() -> None:
     home_work.connect(_home_work, weak=False)
+    archive_items.connect(_bundle_items, weak=False)
     for action in SESSION_STEPS:
         TOPIC.extend(action, allowed=chairs_meeting_of)
     # ``meeting.schedule`` is asked of a topic; the others of a meeting.

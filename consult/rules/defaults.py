@@ -74,6 +74,16 @@ SOURCE_S20 = _l(
     "Whistle-and-report time limits of Guangling, Yangzhou (local practice, not Longgang's; set Longgang's figures)"
 )
 
+SOURCE_RETENTION_MEETING = _l(
+    'Measures for the Administration of Urban Community Archives (2015) and the Zhejiang urban community archives'
+    " measures (2008): minutes, sign-in sheets and vote results of residents' (representative) meetings are kept"
+    ' permanently'
+)
+SOURCE_RETENTION = _l(
+    'Measures for the Administration of Urban Community Archives (2015): records are kept permanently or for a'
+    ' fixed term of 30 or 10 years'
+)
+
 NUMBERS = {
     'review_deadline_days': Number(7, SOURCE_DESIGN),
     'topic_publicity_days': Number(3, SOURCE_DESIGN),
@@ -126,6 +136,11 @@ NUMBERS = {
             ' departments; the period is a platform default'
         ),
     ),
+    # Archives (domain.md rule 36): how long each class of an archived record is kept, in years; 0 is permanent.
+    # The fixed terms are 30 and 10 years; residents' (representative) meeting records are kept permanently.
+    'retention_meeting_years': Number(0, SOURCE_RETENTION_MEETING),
+    'retention_records_years': Number(30, SOURCE_RETENTION),
+    'retention_notices_years': Number(10, SOURCE_RETENTION),
 }
 
 #: Quorum and approval per meeting type.

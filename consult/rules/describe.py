@@ -53,6 +53,9 @@ NUMBER_LABELS = {
     'implementation_first_report_days': _l("An implementation task's first progress report is due within"),
     'implementation_report_interval_days': _l('Then a progress report is due every'),
     'satisfaction_days': _l('Residents rate the implementation for'),
+    'retention_meeting_years': _l('Minutes, sign-in sheets and vote results of meetings are kept for (0: permanently)'),
+    'retention_records_years': _l('Other consultation records are kept for (0: permanently)'),
+    'retention_notices_years': _l('Routine notices are kept for (0: permanently)'),
 }
 
 BY_LABELS = {

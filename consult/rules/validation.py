@@ -37,6 +37,10 @@ NUMBER_BOUNDS = dict.fromkeys(NUMBERS, (0, 365)) | {
     'implementation_first_report_days': (1, 365),
     'implementation_report_interval_days': (1, 365),
     'satisfaction_days': (1, 365),
+    # Years; 0 keeps the record permanently.
+    'retention_meeting_years': (0, 100),
+    'retention_records_years': (0, 100),
+    'retention_notices_years': (0, 100),
 }
 #: Per meeting type: its votes are open (roll call); written proxies may be registered.
 VOTING_KEYS = ('roll_call', 'proxies')
