@@ -58,7 +58,8 @@ def _home_work(user) -> list[WorkCard]:
 
 def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
     """Rule 34, for the meetings held on the topic (closed ones): their notices, rosters with the participants'
-    type tags, sign-in sheets and signed minutes (one statement)."""
+    type tags, sign-in sheets and signed minutes (one statement). A meeting still scheduled or open leaves the
+    record incomplete: it must be held or cancelled first."""
     import sqlalchemy as sa
 
     from consult.db import db
@@ -69,19 +70,24 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
 
     roster = sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == Meeting.id).scalar_subquery()
     signed = sa.select(sa.func.count(Attendance.id)).where(Attendance.meeting_id == Meeting.id).scalar_subquery()
-    held = db.session.execute(
-        sa.select(Meeting.id, Meeting.notice_sent_at, Meeting.minutes_signed_at, roster, signed)
-        .where(Meeting.topic_id == topic.id, Meeting.status == MeetingStatus.CLOSED)
+    rows = db.session.execute(
+        sa.select(Meeting.id, Meeting.notice_sent_at, Meeting.minutes_signed_at, roster, signed, Meeting.status)
+        .where(Meeting.topic_id == topic.id, Meeting.status != MeetingStatus.CANCELLED)
         .order_by(Meeting.id)
     ).all()
-    url = bundle_url('meetings.detail', meeting_id=held[0].id) if held else None
+    held = [row for row in rows if row[5] == MeetingStatus.CLOSED]
+    live = len(rows) - len(held)
+    url = bundle_url('meetings.detail', meeting_id=rows[0].id) if rows else None
     note = _archive_label('%(num)s meetings held', num=len(held)) if held else _archive_label('No meeting was held')
-    required = bool(held)
+    if live:
+        note = _archive_label('%(num)s meetings still scheduled or open', num=live)
+        held = []
+    required = bool(rows)
     return [
         BundleItem(
             'meeting_notice',
             _archive_label('Meeting notices'),
-            required and all(r[1] for r in held),
+            bool(held) and all(r[1] for r in held),
             required,
             url,
             note,
@@ -89,16 +95,16 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
         BundleItem(
             'participants',
             _archive_label('Participant list with type tags'),
-            required and all(r[3] for r in held),
+            bool(held) and all(r[3] for r in held),
             required,
             url,
             note,
         ),
         BundleItem(
-            'sign_in', _archive_label('Sign-in sheet'), required and all(r[4] for r in held), required, url, note
+            'sign_in', _archive_label('Sign-in sheet'), bool(held) and all(r[4] for r in held), required, url, note
         ),
         BundleItem(
-            'minutes', _archive_label('Signed minutes'), required and all(r[2] for r in held), required, url, note
+            'minutes', _archive_label('Signed minutes'), bool(held) and all(r[2] for r in held), required, url, note
         ),
     ]
 

@@ -62,9 +62,21 @@ def _bundle_items(topic, **_kwargs) -> BundleItem:
     from consult.votes.models import Vote
     from consult.votes.models import VoteStatus
 
-    closed = db.session.execute(
-        sa.select(Vote.id, Vote.result).where(Vote.topic_id == topic.id, Vote.status == VoteStatus.CLOSED)
+    rows = db.session.execute(
+        sa.select(Vote.id, Vote.result, Vote.status).where(
+            Vote.topic_id == topic.id, Vote.status != VoteStatus.CANCELLED
+        )
     ).all()
+    closed = [row for row in rows if row.status == VoteStatus.CLOSED]
+    if len(closed) < len(rows):  # a vote prepared or open: the record is not complete
+        return BundleItem(
+            'vote_tally',
+            _archive_label('Vote tally with the quorum calculation'),
+            False,
+            True,
+            bundle_url('votes.detail', vote_id=rows[0].id),
+            _archive_label('%(num)s votes not closed', num=len(rows) - len(closed)),
+        )
     return BundleItem(
         'vote_tally',
         _archive_label('Vote tally with the quorum calculation'),

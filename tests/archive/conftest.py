@@ -56,10 +56,19 @@ def fed_back(db, cast, make_topic):  # noqa: F811
 
 
 def end_ratings(db, topic) -> None:
-    from consult.implementation.queries import feedback_of
+    """Date the rating period's end back a second (feedback rows are append-only: one UPDATE, as a test may)."""
+    import sqlalchemy as sa
 
-    feedback_of(topic.id).rating_ends_at = utcnow() - timedelta(seconds=1)
+    from consult.implementation.models import Feedback
+
+    db.session.execute(
+        sa.update(Feedback)
+        .where(Feedback.topic_id == topic.id)
+        .values(rating_ends_at=utcnow() - timedelta(seconds=1))
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
+    db.session.expire_all()
 
 
 @pytest.fixture
