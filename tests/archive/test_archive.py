@@ -122,7 +122,7 @@ def test_the_archive_page_shows_the_checklist_and_the_forms(db, cast, fed_back, 
     assert 'id="item-feedback"' in page
     assert 'name="reason"' in page  # the waiver form for the missing item
     assert 'Approve archiving</button>' not in page
-    client.get('/account/logout')
+    auth.logout()
     auth.login(cast.director)
     end_ratings(db, fed_back)
     page = client.get(f'/archive/topic/{fed_back.id}').get_data(as_text=True)

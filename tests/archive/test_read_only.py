@@ -244,5 +244,5 @@ def test_every_socket_event_refuses_an_archived_topic(app, db, cast, archived_li
             elif role in COMMITTEE and name.startswith('meeting:') and not any(e['code'] == 'archived' for e in errors):
                 wrong.append(f'{role} {name}: refused without the reason ({errors})')
         sio.disconnect()
-        client.get('/account/logout')
+        auth.logout()
     assert not wrong, '\n'.join(wrong)
