@@ -68,7 +68,7 @@ def bundle_files(topic_id: int) -> dict[str, bytes]:
     destroyed = lines.destroyed_keys
     withheld_keys, withheld_parts = set(), set()
     for key in destroyed:
-        keys, part_names, _html = WITHHELD.get(key, (set(), set(), set()))
+        keys, part_names, _pages = WITHHELD.get(key, (set(), set(), set()))
         withheld_keys |= keys
         withheld_parts |= part_names
     data = dataclasses.asdict(record)

@@ -79,12 +79,14 @@ def members_valid(members: list, representatives: set[int]) -> None:
 
 def past_term(line, today) -> None:
     """Only a fixed-term item past its term is appraised for destruction; a permanent one never is."""
-    if line is None or not line.item.present:
+    if line is None:
+        raise Refusal(_('There is no such item in this record.'), RETENTION, code='no_item')
+    if line.years == 0:
+        raise Refusal(_('This item is kept permanently and can never be destroyed.'), RETENTION, code='permanent')
+    if not line.item.present:
         raise Refusal(_('There is no such item in this record.'), RETENTION, code='no_item')
     if line.destroyed:
         raise Refusal(_('This item was already destroyed.'), RETENTION, code='destroyed')
-    if line.years == 0:
-        raise Refusal(_('This item is kept permanently and can never be destroyed.'), RETENTION, code='permanent')
     if not line.past_term(today):
         raise Refusal(
             _(

@@ -1,0 +1,98 @@
+"""Retention and destruction (domain.md rules 36, 37): never a hard delete; a fixed-term item past its term is
+appraised by a group with a residents' representative, then destroyed by the director into the register."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from consult.archive import operations
+from consult.archive.checklist import checklist
+from consult.archive.export import bundle_files
+from consult.archive.models import ArchiveFile
+from consult.kernel.clock import utcnow
+from consult.kernel.events import RecordDestroyed
+from consult.kernel.events import subscribe
+from consult.kernel.events import unsubscribe
+from consult.kernel.refusals import Refusal
+from tests.archive.conftest import end_ratings
+
+
+@pytest.fixture
+def archived(db, cast, fed_back):
+    end_ratings(db, fed_back)
+    operations.archive(cast.director, fed_back)
+    db.session.commit()
+    return fed_back
+
+
+def _age(db, topic, years: int) -> None:
+    file = db.session.scalar(sa.select(ArchiveFile).where(ArchiveFile.topic_id == topic.id))
+    file.archived_at = utcnow() - timedelta(days=366 * years)
+    db.session.commit()
+
+
+def test_retention_follows_the_community_rule_set(db, cast, archived):
+    lines = checklist(archived)
+    assert lines.line('minutes').years == 0  # permanent
+    assert lines.line('opinion').years == 30
+    assert lines.line('announcement').years == 10
+    assert lines.line('opinion').term_ends_on.year == lines.file.archived_at.year + 31
+    custom = checklist(archived, params={'numbers': {'retention_records_years': 50, 'retention_meeting_years': 0}})
+    assert custom.line('opinion').years == 50
+
+
+def test_nothing_is_appraised_within_its_term_or_ever_if_permanent(db, cast, archived):
+    members = [cast.staff.id, cast.representative.id]
+    with pytest.raises(Refusal) as early:
+        operations.appraise(cast.staff, archived, 'objections', members, '保管期限已满，无保存价值')
+    assert early.value.code == 'in_term'
+    _age(db, archived, 40)
+    with pytest.raises(Refusal) as permanent:
+        operations.appraise(cast.staff, archived, 'minutes', members, '保管期限已满，无保存价值')
+    assert permanent.value.code == 'permanent'
+
+
+def test_the_group_must_include_a_residents_representative(db, cast, archived):
+    _age(db, archived, 40)
+    with pytest.raises(Refusal) as refused:
+        operations.appraise(cast.staff, archived, 'objections', [cast.staff.id, cast.director.id], '期满无保存价值')
+    assert refused.value.code == 'no_representative'
+    with pytest.raises(Refusal) as outsider:
+        operations.appraise(cast.staff, archived, 'objections', [cast.representative.id, cast.resident.id], '期满无保存价值')
+    assert outsider.value.code == 'unknown_member'
+
+
+def test_an_item_past_its_term_is_destroyed_into_the_register_and_withheld(db, cast, archived, client):
+    seen = []
+    subscribe(RecordDestroyed, seen.append)
+    try:
+        _age(db, archived, 40)
+        appraisal = operations.appraise(
+            cast.staff, archived, 'objections', [cast.staff.id, cast.representative.id], '保管期限已满，无保存价值'
+        )
+        db.session.commit()
+        with pytest.raises(Refusal):
+            operations.destroy(cast.staff, appraisal)  # the director carries it out
+        entry = operations.destroy(cast.director, appraisal)
+        db.session.commit()
+        with pytest.raises(Refusal):
+            operations.destroy(cast.director, appraisal)
+    finally:
+        unsubscribe(RecordDestroyed, seen.append)
+    assert [e.destruction_id for e in seen] == [entry.id]
+    assert entry.retention_years == 30
+    assert appraisal.members == [
+        {'user_id': cast.staff.id, 'role': 'committee_staff'},
+        {'user_id': cast.representative.id, 'role': 'representative'},
+    ]
+    files = bundle_files(archived.id)
+    assert 'parts/objections.csv' not in files
+    assert b'"objections": null' in files['record.json']
+    assert checklist(archived).line('objections').destroyed
+    from consult.disclosure.models import Publication
+
+    assert db.session.scalar(sa.select(sa.func.count(Publication.id)).where(Publication.topic_id == archived.id)) == 1
+    register = client.get('/archive/register').get_data(as_text=True)
+    assert '保管期限已满，无保存价值' in register
+    assert f'#{archived.id}' in register
