@@ -177,6 +177,8 @@ def download(topic_id: int):
     if not p.may_download(current_user, topic):
         abort(404)
     files = bundle_files(topic.id)
+    if not files:
+        abort(404)  # no public record (a topic moved on without its publication)
     # The transparency log seals the bundle when merged: files = seal(topic.id, files)
     buffer = io.BytesIO()
     stamp = utcnow().timetuple()[:6]
