@@ -59,7 +59,9 @@ def test_the_group_must_include_a_residents_representative(db, cast, archived):
         operations.appraise(cast.staff, archived, 'objections', [cast.staff.id, cast.director.id], '期满无保存价值')
     assert refused.value.code == 'no_representative'
     with pytest.raises(Refusal) as outsider:
-        operations.appraise(cast.staff, archived, 'objections', [cast.representative.id, cast.resident.id], '期满无保存价值')
+        operations.appraise(
+            cast.staff, archived, 'objections', [cast.representative.id, cast.resident.id], '期满无保存价值'
+        )
     assert outsider.value.code == 'unknown_member'
 
 
