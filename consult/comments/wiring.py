@@ -1,6 +1,6 @@
 """What comments connects when the app is built: the comment period's checks and opening on the topic's steps."""
 
-from flask_babel import gettext as _archive_label
+from flask_babel import gettext as _
 
 from consult.comments import guards
 from consult.comments import permissions as p
@@ -38,13 +38,11 @@ def _bundle_items(topic, **_kwargs) -> BundleItem:
     periods = db.session.scalars(sa.select(CommentPeriod.status).where(CommentPeriod.topic_id == topic.id)).all()
     return BundleItem(
         'online_log',
-        _archive_label('Online consultation log and its summary'),
+        _('Online consultation log and its summary'),
         bool(periods) and all(status == PeriodStatus.SUMMARISED for status in periods),
         bool(periods),
         bundle_url('topics.detail', topic_id=topic.id, _anchor='comments'),
-        _archive_label('%(num)s comment periods', num=len(periods))
-        if periods
-        else _archive_label('No online consultation'),
+        _('%(num)s comment periods', num=len(periods)) if periods else _('No online consultation'),
     )
 
 

@@ -3,7 +3,6 @@ notifications of a published result, the topic page's link, the home page's work
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import gettext as _archive_label
 
 from consult.kernel import actions
 from consult.kernel.clock import utcnow
@@ -100,15 +99,13 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
     ).one()
     url = bundle_url('disclosure.result', topic_id=topic.id) if published else None
     return [
-        BundleItem(
-            'disclosure', _archive_label('Disclosure evidence (publication and its dates)'), bool(published), url=url
-        ),
+        BundleItem('disclosure', _('Disclosure evidence (publication and its dates)'), bool(published), url=url),
         BundleItem(
             'objections',
-            _archive_label('Objections and replies'),
+            _('Objections and replies'),
             not unanswered,
             url=url,
-            note=_archive_label('%(filed)s filed, %(open)s unanswered', filed=filed, open=unanswered),
+            note=_('%(filed)s filed, %(open)s unanswered', filed=filed, open=unanswered),
         ),
     ]
 

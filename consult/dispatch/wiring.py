@@ -3,7 +3,6 @@ the ticket's own steps as actions (``ticket.report`` ...) and the predicates of 
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import gettext as _archive_label
 
 from consult.dispatch import permissions as p
 from consult.dispatch import queries
@@ -71,13 +70,11 @@ def _bundle_items(topic, **_kwargs) -> BundleItem:
     ended = {TicketStatus.CLOSED, TicketStatus.DECLINED}
     return BundleItem(
         'dispatch',
-        _archive_label("Dispatch records with the departments' replies"),
+        _("Dispatch records with the departments' replies"),
         bool(statuses) and all(status in ended for status in statuses),
         bool(statuses),
         None,
-        _archive_label('%(num)s dispatched items', num=len(statuses))
-        if statuses
-        else _archive_label('Nothing dispatched'),
+        _('%(num)s dispatched items', num=len(statuses)) if statuses else _('Nothing dispatched'),
     )
 
 

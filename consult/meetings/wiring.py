@@ -3,7 +3,6 @@ predicates of a meeting's actions; its own steps are actions too (``meeting.open
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import gettext as _archive_label
 
 from consult import delivery
 from consult.kernel import actions
@@ -78,15 +77,15 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
     held = [row for row in rows if row[5] == MeetingStatus.CLOSED]
     live = len(rows) - len(held)
     url = bundle_url('meetings.detail', meeting_id=rows[0].id) if rows else None
-    note = _archive_label('%(num)s meetings held', num=len(held)) if held else _archive_label('No meeting was held')
+    note = _('%(num)s meetings held', num=len(held)) if held else _('No meeting was held')
     if live:
-        note = _archive_label('%(num)s meetings still scheduled or open', num=live)
+        note = _('%(num)s meetings still scheduled or open', num=live)
         held = []
     required = bool(rows)
     return [
         BundleItem(
             'meeting_notice',
-            _archive_label('Meeting notices'),
+            _('Meeting notices'),
             bool(held) and all(r[1] for r in held),
             required,
             url,
@@ -94,18 +93,14 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
         ),
         BundleItem(
             'participants',
-            _archive_label('Participant list with type tags'),
+            _('Participant list with type tags'),
             bool(held) and all(r[3] for r in held),
             required,
             url,
             note,
         ),
-        BundleItem(
-            'sign_in', _archive_label('Sign-in sheet'), bool(held) and all(r[4] for r in held), required, url, note
-        ),
-        BundleItem(
-            'minutes', _archive_label('Signed minutes'), bool(held) and all(r[2] for r in held), required, url, note
-        ),
+        BundleItem('sign_in', _('Sign-in sheet'), bool(held) and all(r[4] for r in held), required, url, note),
+        BundleItem('minutes', _('Signed minutes'), bool(held) and all(r[2] for r in held), required, url, note),
     ]
 
 

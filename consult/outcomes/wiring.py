@@ -4,7 +4,6 @@ and the predicates of its actions."""
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import gettext as _archive_label
 
 from consult.kernel import actions
 from consult.kernel.events import TopicMoved
@@ -64,8 +63,8 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
     checks = db.session.scalar(sa.select(sa.func.count(LegalityCheck.id)).where(LegalityCheck.topic_id == topic.id))
     url = bundle_url('topics.detail', topic_id=topic.id)
     return [
-        BundleItem('opinion', _archive_label('Consultation opinion'), bool(opinions), url=url),
-        BundleItem('legality_check', _archive_label('Legality check'), bool(checks), url=url),
+        BundleItem('opinion', _('Consultation opinion'), bool(opinions), url=url),
+        BundleItem('legality_check', _('Legality check'), bool(checks), url=url),
     ]
 
 

@@ -3,7 +3,7 @@ motions for its minutes, and the closer started with the first request of each s
 
 from flask import current_app
 from flask import url_for
-from flask_babel import gettext as _archive_label
+from flask_babel import gettext as _
 
 from consult.kernel import actions
 from consult.kernel.signals import BundleItem
@@ -71,19 +71,19 @@ def _bundle_items(topic, **_kwargs) -> BundleItem:
     if len(closed) < len(rows):  # a vote prepared or open: the record is not complete
         return BundleItem(
             'vote_tally',
-            _archive_label('Vote tally with the quorum calculation'),
+            _('Vote tally with the quorum calculation'),
             False,
             True,
             bundle_url('votes.detail', vote_id=rows[0].id),
-            _archive_label('%(num)s votes not closed', num=len(rows) - len(closed)),
+            _('%(num)s votes not closed', num=len(rows) - len(closed)),
         )
     return BundleItem(
         'vote_tally',
-        _archive_label('Vote tally with the quorum calculation'),
+        _('Vote tally with the quorum calculation'),
         bool(closed) and all(row.result for row in closed),
         bool(closed),
         bundle_url('votes.detail', vote_id=closed[0].id) if closed else None,
-        _archive_label('%(num)s votes held', num=len(closed)) if closed else _archive_label('No vote was held'),
+        _('%(num)s votes held', num=len(closed)) if closed else _('No vote was held'),
     )
 
 
