@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from consult.archive import operations
 from consult.archive.checklist import checklist
+from consult.archive.guards import BUNDLE
 from consult.archive.models import ArchiveFile
 from consult.kernel.events import BundleItemWaived
 from consult.kernel.events import TopicArchived
@@ -44,8 +45,9 @@ def test_archiving_is_refused_while_the_ratings_run_naming_the_item_and_its_law(
         operations.archive(cast.director, fed_back)
     message = str(refused.value)
     assert refused.value.code == 'bundle_incomplete'
-    assert 'Feedback and residents' in message
-    assert 'Measures for the Administration of Urban Community Archives' in message
+    assert str(checklist(fed_back).line('feedback').item.label) in message  # the missing item, by name
+    assert str(BUNDLE.source) in message  # its legal source
+    assert '档案管理办法' in str(BUNDLE.source) or 'Archives' in str(BUNDLE.source)
     assert 'domain.md' not in message
     assert 'design' not in message.lower()
     db.session.rollback()
@@ -100,7 +102,7 @@ def test_a_topic_closed_before_consultation_is_archived_with_its_submission_reco
         assert not lines.complete
         with pytest.raises(Refusal) as refused:
             operations.archive(cast.director, topic)
-        assert 'Topic submission and review record' in str(refused.value)
+        assert str(lines.line('submission').item.label) in str(refused.value)
         operations.waive(cast.staff, topic, 'submission', '草稿阶段即撤回，未提交审查')
     operations.archive(cast.director, topic)
     db.session.commit()
