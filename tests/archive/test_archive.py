@@ -135,3 +135,22 @@ def test_the_archive_page_shows_the_checklist_and_the_forms(db, cast, fed_back, 
     assert 'Permanent' in page
     assert '30 years' in page
     assert '10 years' in page
+
+
+def test_the_archive_page_reads_a_fixed_number_of_statements(
+    db, cast, fed_back, client, auth, make_resident, count_queries
+):
+    from consult.implementation.ratings import rate
+
+    auth.login(cast.staff)
+    rate(cast.neighbour, fed_back, 4, '好')
+    db.session.commit()
+    with count_queries() as small:
+        assert client.get(f'/archive/topic/{fed_back.id}').status_code == 200
+    homes = cast.place.households(cast.place.a)
+    for n in range(5):
+        rate(make_resident(homes[n % len(homes)]), fed_back, 3, f'评价{n}')
+    db.session.commit()
+    with count_queries() as large:
+        assert client.get(f'/archive/topic/{fed_back.id}').status_code == 200
+    assert large.count == small.count

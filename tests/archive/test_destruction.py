@@ -98,3 +98,27 @@ def test_an_item_past_its_term_is_destroyed_into_the_register_and_withheld(db, c
     register = client.get('/archive/register').get_data(as_text=True)
     assert '保管期限已满，无保存价值' in register
     assert f'#{archived.id}' in register
+
+
+def test_the_archive_records_load_for_the_transparency_log(db, cast, archived):
+    from consult.archive.records import record_kinds
+    from consult.kernel.signals import contributions
+    from consult.kernel.signals import public_records
+
+    kinds = {kind.name: kind for value in contributions(public_records, None) for kind in value}
+    assert {'archive_file', 'archive_waiver', 'archive_destruction'} <= set(kinds)
+    assert kinds['archive_file'].load == record_kinds()[0].load
+    file = db.session.scalar(sa.select(ArchiveFile).where(ArchiveFile.topic_id == archived.id))
+    loaded = kinds['archive_file'].load([file.id, 999_999])
+    assert loaded == {
+        file.id: {'topic_id': archived.id, 'from_status': 'feedback_given', 'archived_at': file.archived_at.isoformat()}
+    }
+    _age(db, archived, 40)
+    appraisal = operations.appraise(
+        cast.staff, archived, 'objections', [cast.staff.id, cast.representative.id], '期满无保存价值'
+    )
+    entry = operations.destroy(cast.director, appraisal)
+    db.session.commit()
+    record = kinds['archive_destruction'].load([entry.id])[entry.id]
+    assert record['appraisers'] == ['committee_staff', 'representative']
+    assert [key for key in record if key.endswith('_id')] == ['topic_id']  # people by capacity, never by id
