@@ -122,3 +122,19 @@ def test_the_archive_records_load_for_the_transparency_log(db, cast, archived):
     record = kinds['archive_destruction'].load([entry.id])[entry.id]
     assert record['appraisers'] == ['committee_staff', 'representative']
     assert [key for key in record if key.endswith('_id')] == ['topic_id']  # people by capacity, never by id
+
+
+def test_a_destroyed_items_content_is_withheld_from_the_result_page_and_the_record(db, cast, archived, client):
+    from consult.disclosure.public import public_record
+    from consult.outcomes.models import Opinion
+
+    assert '同意加装电梯。' in client.get(f'/results/{archived.id}').get_data(as_text=True)
+    _age(db, archived, 40)
+    appraisal = operations.appraise(
+        cast.staff, archived, 'opinion', [cast.director.id, cast.representative.id], '保管期满，无保存价值'
+    )
+    operations.destroy(cast.director, appraisal)
+    db.session.commit()
+    assert public_record(archived.id).opinion is None
+    assert '同意加装电梯。' not in client.get(f'/results/{archived.id}').get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Opinion.id)).where(Opinion.topic_id == archived.id)) == 1
