@@ -138,3 +138,27 @@ def test_a_destroyed_items_content_is_withheld_from_the_result_page_and_the_reco
     assert public_record(archived.id).opinion is None
     assert '同意加装电梯。' not in client.get(f'/results/{archived.id}').get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Opinion.id)).where(Opinion.topic_id == archived.id)) == 1
+
+
+def test_the_appraisal_and_the_destruction_through_the_page(db, cast, archived, client, auth, csrf):
+    from consult.archive.models import Appraisal
+    from consult.archive.models import Destruction
+
+    _age(db, archived, 40)
+    auth.login(cast.staff)
+    page = client.get(f'/archive/topic/{archived.id}').get_data(as_text=True)
+    assert f'action="/archive/topic/{archived.id}/appraise"' in page
+    token = csrf(f'/archive/topic/{archived.id}')
+    url = f'/archive/topic/{archived.id}/appraise'
+    data = {'csrf_token': token, 'item': 'opinion', 'reason': '保管期满，无保存价值'}
+    client.post(url, data={**data, 'members': [str(cast.staff.id)]})  # no representative: refused
+    assert db.session.scalar(sa.select(sa.func.count(Appraisal.id))) == 0
+    client.post(url, data={**data, 'members': [str(cast.staff.id), str(cast.representative.id)]})
+    appraisal = db.session.scalar(sa.select(Appraisal))
+    assert appraisal.item_key == 'opinion'
+    assert client.post(f'/archive/appraisal/{appraisal.id}/destroy', data={'csrf_token': token}).status_code == 403
+    auth.logout()
+    auth.login(cast.director)
+    token = csrf(f'/archive/topic/{archived.id}')
+    client.post(f'/archive/appraisal/{appraisal.id}/destroy', data={'csrf_token': token})
+    assert db.session.scalar(sa.select(Destruction.item_key)) == 'opinion'
