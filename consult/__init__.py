@@ -37,6 +37,12 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
         app.config['SECRET_KEY'] = load_or_create_secret(app.instance_path)
     if not app.config.get('SQLALCHEMY_DATABASE_URI'):
         app.config['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{Path(app.instance_path) / "consult.db"}'
+    if app.config['SQLALCHEMY_DATABASE_URI'].startswith('postgresql'):
+        app.config['SQLALCHEMY_ENGINE_OPTIONS'] = {
+            'pool_size': app.config['DATABASE_POOL_SIZE'],
+            'max_overflow': app.config['DATABASE_MAX_OVERFLOW'],
+            **app.config['SQLALCHEMY_ENGINE_OPTIONS'],
+        }
 
     from consult.meetings.video import check_config
 

@@ -17,6 +17,7 @@ from consult.accounts.guards import ONE_ACCOUNT
 from consult.accounts.models import LoginSession
 from consult.accounts.models import User
 from consult.accounts.session import describe_agent
+from consult.accounts.session import forget_key
 from consult.db import db
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
@@ -200,6 +201,7 @@ def end_session(key: str | None) -> None:
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    forget_key(key)
     end_after_commit(login_room(key))
 
 
@@ -216,6 +218,7 @@ def end_other_sessions(user: User, keep_key: str | None) -> int:
         .execution_options(synchronize_session=False)
     ).all()
     for key in keys:
+        forget_key(key)
         end_after_commit(login_room(key))
     logger.info('user %s ended %s other login session(s)', user.id, len(keys))
     return len(keys)

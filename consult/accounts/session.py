@@ -14,9 +14,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask import session
 
 from consult.accounts.models import LoginSession
 from consult.accounts.models import User
+from consult.delivery import on_close_room
 from consult.extensions import db
 from consult.kernel.clock import utcnow
 
@@ -60,7 +62,8 @@ def live(now=None) -> list:
     return [LoginSession.revoked_at.is_(None), LoginSession.last_seen_at > (now or utcnow()) - idle]
 
 
-def load_user(user_id: str) -> User | None:
+def _parse(user_id) -> tuple[int, str] | None:
+    """``<user id>:<login key>`` from the cookie, or ``None`` when it is not that."""
     try:
         raw_id, key = user_id.split(':', 1)
         uid = int(raw_id)
@@ -68,6 +71,14 @@ def load_user(user_id: str) -> User | None:
         return None
     if not key or len(key) > 64:
         return None
+    return uid, key
+
+
+def load_user(user_id: str) -> User | None:
+    parsed = _parse(user_id)
+    if parsed is None:
+        return None
+    uid, key = parsed
     row = db.session.execute(
         sa.select(User, LoginSession.last_seen_at)
         .join(LoginSession, LoginSession.user_id == User.id)
@@ -135,3 +146,66 @@ def _touch(key: str, last_seen) -> None:
 
 #: Touches waiting that make a request write them at once.
 TOUCH_BATCH = 500
+
+
+#: Login sessions found live by :func:`live_logins` in this process: key -> (user id, when checked, monotonic).
+_live_keys: dict[str, tuple[int, float]] = {}
+#: How long a login session found live is trusted without reading it again (as the sockets' ``RECHECK_SECONDS``).
+LIVE_KEY_SECONDS = 30.0
+_LIVE_KEYS_MAX = 200_000
+
+
+def session_login() -> tuple[int, str, bool] | None:
+    """This request's login from its session, without the database: ``(user id, login key, trusted)``.
+
+    ``trusted``: the login session was found live by this process within ``LIVE_KEY_SECONDS`` (and not ended
+    since: :func:`forget_key`); otherwise the caller has it checked with others (:func:`live_logins`: the ballot
+    intake checks a whole batch's in one statement). Flask-Login's session protection is applied as on any page.
+    ``None``: not logged in this way (no session, or a remember-me cookie alone): use ``current_user``.
+    """
+    parsed = _parse(session.get('_user_id'))
+    if parsed is None or current_app.login_manager._session_protection_failed():
+        return None
+    uid, key = parsed
+    known = _live_keys.get(key)
+    trusted = known is not None and known[0] == uid and time.monotonic() - known[1] < LIVE_KEY_SECONDS
+    return uid, key, trusted
+
+
+def live_logins(logins) -> set[tuple[int, str]]:
+    """Which of ``logins`` (``(user id, key)`` pairs) are live login sessions, in one statement; those are trusted
+    for ``LIVE_KEY_SECONDS`` and their use recorded (``_touch``)."""
+    logins = set(logins)
+    if not logins:
+        return set()
+    rows = db.session.execute(
+        sa.select(LoginSession.user_id, LoginSession.key, LoginSession.last_seen_at).where(
+            LoginSession.key.in_(sorted(key for _uid, key in logins)), *live()
+        )
+    ).all()
+    clock = time.monotonic()
+    found = set()
+    for uid, key, last_seen in rows:
+        if (uid, key) in logins:
+            found.add((uid, key))
+            if len(_live_keys) >= _LIVE_KEYS_MAX:
+                _live_keys.clear()
+            _live_keys[key] = (uid, clock)
+            _touch(key, last_seen)
+    for _uid, key in logins:
+        if (_uid, key) not in found:
+            _live_keys.pop(key, None)
+    return found
+
+
+def forget_key(key: str) -> None:
+    """A login session ended: it is read again (:func:`live_logins`) before it is trusted."""
+    _live_keys.pop(key, None)
+
+
+def _on_close_room(_server, room: str) -> None:
+    if isinstance(room, str) and room.startswith('login:'):
+        forget_key(room.removeprefix('login:'))
+
+
+on_close_room(_on_close_room)

@@ -25,6 +25,11 @@ def no_proxies() -> Refusal:
     return Refusal(_('Proxies are not allowed in this vote.'), g.ONE_BALLOT, code='no_proxy')
 
 
+def session_ended() -> Refusal:
+    """The ballot's login session had ended (logged out elsewhere, or idle too long): nothing was cast."""
+    return Refusal(_('Your login has ended. Log in again to vote.'), code='session_ended')
+
+
 def not_open() -> Refusal:
     return Refusal(_('This vote is not open: the ballot was not counted.'), g.OPEN_PERIOD, code='not_open')
 

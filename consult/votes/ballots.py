@@ -72,6 +72,8 @@ class Cast:
     receipt: str | None = None
     #: Makes the refusal, in the language of whoever raises it (a batch is written by one request for many).
     refused: Callable[[], Refusal] | None = None
+    #: ``(user id, login key)`` when the caster's login session is to be checked with the batch (not yet trusted).
+    login: tuple[int, str] | None = None
 
     @property
     def refusal(self) -> Refusal | None:

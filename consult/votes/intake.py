@@ -29,9 +29,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
+from consult.accounts.session import live_logins
 from consult.db import db
 from consult.db import rollback_quietly
 
+from .ballot_refusals import session_ended
 from .ballots import Cast
 from .ballots import prepare
 from .ballots import write
@@ -121,16 +123,21 @@ def reset() -> None:
     _sight.clear()
 
 
-def cast(actor_id: int, vote: Facts, raw_choice, channel=Channel.ONLINE, principal_id=None, client_id=None) -> str:
+def cast(
+    actor_id: int, vote: Facts, raw_choice, channel=Channel.ONLINE, principal_id=None, client_id=None, login=None
+) -> str:
     """Cast a ballot and commit it with whatever else is queued: the edges' way to cast (routes, socket events).
 
     Ends the caller's transaction first (nothing of it is kept: casting is the request's only write); what it loaded
     stays loaded.
 
+    :param login: ``(actor id, login key)`` when the actor's login session is still to be checked: it is checked
+        with the batch's (one statement for all), and the ballot refused ``session_ended`` if it has ended.
     :return: the receipt code.
-    :raises Refusal: as ``ballots.cast_ballot``.
+    :raises Refusal: as ``ballots.cast_ballot``, or ``session_ended``.
     """
     ballot = prepare(actor_id, vote, raw_choice, channel, principal_id, client_id, vote.options)
+    ballot.login = login
     _release()
     _intake.submit(ballot)
     if ballot.refused is not None:
@@ -208,7 +215,7 @@ class _Intake:
             batch = self._queue[:BATCH]
             del self._queue[:BATCH]
         try:
-            write([waiting.cast for waiting in batch])
+            write(_logged_in([waiting.cast for waiting in batch]))
             db.session.commit()
         except BaseException as exc:
             rollback_quietly()
@@ -227,6 +234,18 @@ class _Intake:
                     waiting.wake.set()
             if following is not None:
                 following.wake.set()
+
+
+def _logged_in(casts: list[Cast]) -> list[Cast]:
+    """``casts`` whose login is live: those still to be checked are, in one statement; the others are refused."""
+    logins = {cast.login for cast in casts if cast.login is not None}
+    if not logins:
+        return casts
+    live = live_logins(logins)
+    for cast in casts:
+        if cast.login is not None and cast.login not in live:
+            cast.refused = session_ended
+    return [cast for cast in casts if cast.refused is None]
 
 
 _intake = _Intake()

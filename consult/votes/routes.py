@@ -3,6 +3,7 @@
 from datetime import UTC
 
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import jsonify
 from flask import redirect
@@ -15,6 +16,7 @@ from flask_login import current_user
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from consult.accounts.session import session_login
 from consult.db import db
 from consult.db import rollback_quietly
 from consult.inputs import int_arg
@@ -181,26 +183,35 @@ def read_choice(vote: intake.Facts, values) -> object:
 
 
 @bp.route('/<int:vote_id>/cast', methods=['POST'])
-@login_required
 def cast(vote_id: int):
-    """Cast a ballot (CSRF is checked by the extension). The fast path of ``intake``: no vote or topic is loaded
-    once the person was found to see the vote."""
+    """Cast a ballot (CSRF is checked by the extension). The fast path of ``intake``: no user, vote or topic is
+    loaded once the person was found to see the vote. The login is checked as on every page, but its session is
+    read with the batch's (``accounts.session.session_login``): a crowd's logins cost one statement."""
+    login = session_login()
+    if login is None:
+        if not current_user.is_authenticated:  # a remember-me cookie alone, or not logged in
+            return current_app.login_manager.unauthorized()
+        user_id, unchecked = current_user.id, None
+    else:
+        user_id, key, trusted = login
+        unchecked = None if trusted else (user_id, key)
     facts = intake.facts(vote_id)
-    if facts is None or not intake.sees(current_user.id, vote_id, lambda who: _sees(vote_id, who)):
+    if facts is None or not intake.sees(user_id, vote_id, lambda who: _sees(vote_id, who)):
         abort(404)
     # The live room sends its ballots by socket; over HTTP only when its socket is down (still cast in the room).
     channel = Channel.ROOM if request.form.get('channel') == 'room' and facts.meeting_id else Channel.ONLINE
-    user_id = current_user.id
     try:
         principal = int_arg('for', None, source=request.form)
         client_id = request.form.get('client_id') or None
         receipt, refusal = (
-            intake.cast(user_id, facts, read_choice(facts, request.form), channel, principal, client_id),
+            intake.cast(user_id, facts, read_choice(facts, request.form), channel, principal, client_id, unchecked),
             None,
         )
     except Refusal as exc:
         rollback_quietly()
         receipt, refusal = None, exc
+    if refusal is not None and refusal.code == 'session_ended':
+        return current_app.login_manager.unauthorized()
     if _wants_json():
         if refusal is not None:
             return jsonify(ok=False, code=refusal.code, message=str(refusal)), 409

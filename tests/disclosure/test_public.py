@@ -1,12 +1,15 @@
 """The one public record of a result: no personal data anywhere, speakers named only with consent, and a fixed
 number of statements whatever the size."""
 
+import dataclasses
+import json
 from datetime import date
 
 import sqlalchemy as sa
 
 from consult.disclosure import operations
 from consult.disclosure.public import public_record
+from consult.disclosure.records import PublicRecord
 from consult.meetings import checkin
 from consult.meetings import live
 from consult.meetings import minutes
@@ -80,7 +83,13 @@ def test_no_personal_field_reaches_the_record_or_the_page(db, cast, open_meeting
     assert record.objections[0].reasons == OBJECTION
     client.get('/account/logout')
     page = client.get(f'/results/{topic.id}').get_data(as_text=True)
-    texts = {'record': repr(record), 'page': page, **_zip_texts(client.get(f'/archive/topic/{topic.id}/record.zip'))}
+    api = client.get(f'/api/v1/results/{topic.id}').get_data(as_text=True)
+    texts = {
+        'record': repr(record),
+        'page': page,
+        'api': api,
+        **_zip_texts(client.get(f'/archive/topic/{topic.id}/record.zip')),
+    }
     for where, text in texts.items():
         for marker in MARKERS.values():
             assert marker[:12] not in text, (where, marker)
@@ -89,8 +98,28 @@ def test_no_personal_field_reaches_the_record_or_the_page(db, cast, open_meeting
         assert 'MARKERADDRESS' not in text, where
     assert OPEN_NAME in page
     assert OBJECTION in page
+    assert OPEN_NAME in api
     assert OPEN_NAME in texts['transcript.html']  # the record's ZIP: named only with consent, as on the page
     assert OBJECTION in texts['parts/objections.csv']
+
+
+def test_the_api_answers_the_same_record_as_the_page(db, cast, open_meeting, client):
+    """One function decides what is public: the API's result is ``public_record`` itself, field for field."""
+    from consult.opendata.resources.records import PublicRecordSchema
+
+    topic = _held_meeting(db, cast, open_meeting)
+    client.get('/account/logout')
+    answer = client.get(f'/api/v1/results/{topic.id}')
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body == json.loads(json.dumps(PublicRecordSchema().dump(public_record(topic.id))))
+    assert [s['name'] for s in body['meetings'][0]['minutes']['speakers']] == [None, cast.neighbour.display_name]
+    assert body['objections'][0]['reasons'] == OBJECTION
+    assert body['publications'][0]['round'] == 1
+    assert body['votes'] == []
+    assert body['opinion']['dissent'] == ['一楼住户有不同意见']
+    fields = set(body)
+    assert fields == {f.name for f in dataclasses.fields(PublicRecord)}  # nothing more, nothing left out
 
 
 def _zip_texts(response) -> dict[str, str]:
@@ -133,6 +162,7 @@ def test_the_page_reads_a_fixed_number_of_statements(
 def test_nothing_is_public_before_publication(db, cast, prepared, client):
     assert public_record(prepared.id) is None
     assert client.get(f'/results/{prepared.id}').status_code == 404
+    assert client.get(f'/api/v1/results/{prepared.id}').status_code == 404
 
 
 def test_a_participant_consents_to_be_named_and_can_take_it_back(db, cast, make_meeting, client, auth, csrf):

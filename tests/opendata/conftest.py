@@ -85,6 +85,7 @@ def make_topic(db, community, user, title='公共议题', status='in_consultatio
 
 @pytest.fixture
 def seeded(db, place, make_user):
+    from consult.disclosure.models import Publication
     from consult.meetings.minutes_models import SignedMinutes
     from consult.meetings.models import Attendance
     from consult.meetings.models import JoinRequest
@@ -95,6 +96,7 @@ def seeded(db, place, make_user):
     from consult.outcomes.models import LegalityCheck
     from consult.outcomes.models import Opinion
     from consult.rules.queries import rules_in_force
+    from consult.votes.closing import count
     from consult.votes.models import Elector
     from consult.votes.models import Vote
     from consult.votes.models import VoteOption
@@ -162,8 +164,8 @@ def seeded(db, place, make_user):
         electorate_size=4,
         quorum_met=True,
         adopted=True,
-        result={'tally': {'counts': [3, 0, 0]}, 'decision': {'adopted': [0]}},
         secret=False,
+        rule_set_id=rules.id,
     )
     open_vote = Vote(
         community_id=place.a.id,
@@ -181,6 +183,9 @@ def seeded(db, place, make_user):
     db.session.add_all([closed, open_vote])
     db.session.flush()
     open_vote.options = [VoteOption(position=0, label='甲方案'), VoteOption(position=1, label='乙方案')]
+    closed.options = [VoteOption(position=n, label=label) for n, label in enumerate(('赞成', '反对', '弃权'))]
+    db.session.flush()
+    closed.result = count(closed, [((0,), 1)] * 3, '00' * 16)  # a real count: 3 yes of 4 electors
     for p in people:
         db.session.add(Elector(vote_id=closed.id, user_id=p.id, household_id=household.id, voted_via='online'))
         db.session.add(Elector(vote_id=open_vote.id, user_id=p.id, household_id=household.id, voted_via='online'))
@@ -245,6 +250,20 @@ def seeded(db, place, make_user):
         topic_id=topic.id, opinion_id=opinion.id, result='pass', reason='合法', checked_by_id=person.id
     )
     db.session.add(check)
+    db.session.add(
+        Publication(
+            topic_id=topic.id,
+            round=1,
+            note='公示',
+            prepared_by_id=people[1].id,
+            signed_off_by_id=person.id,
+            published_at=now,
+            adopted=True,
+            publicity_ends_at=now + timedelta(days=7),
+            objection_ends_at=now + timedelta(days=7),
+            reply_days=5,
+        )
+    )
     db.session.commit()
     return Seeded(place, topic, private_topic, draft_topic, meeting, closed, open_vote, minutes, opinion, check, person)
 

@@ -179,3 +179,32 @@ def test_a_request_that_ends_while_waiting_passes_its_turn_on():
     queue._queue.append(lone)
     queue._abandon(lone)  # the last one: nobody writes, the next cast starts a batch itself
     assert not queue._writing
+
+
+def test_a_batch_checks_its_logins_in_one_statement_and_refuses_ended_ones(db, make_vote, voters, count_queries):
+    """The HTTP cast's login session is checked with the batch's: live ones are written, an ended one, another
+    person's key or an unknown key is refused ``session_ended`` and nothing of it is saved."""
+    from consult.accounts.operations import end_session
+    from consult.accounts.operations import start_session
+    from consult.votes.intake import _logged_in
+
+    vote = make_vote()
+    keys = [start_session(user, 'test').key for user in voters[:2]]
+    end_session(keys[1])
+    db.session.commit()
+    batch = [_cast(vote, user) for user in voters[:4]]
+    logins = [(voters[0].id, keys[0]), (voters[1].id, keys[1]), (voters[2].id, keys[0])]
+    for cast, login in zip(batch, logins, strict=False):
+        cast.login = login  # the fourth was trusted already (no login to check)
+    with count_queries() as counter:
+        kept = _logged_in(batch)
+    assert counter.count == 1
+    assert [cast.voter_id for cast in kept] == [voters[0].id, voters[3].id]
+    assert [batch[1].refusal.code, batch[2].refusal.code] == ['session_ended', 'session_ended']
+    write(kept)
+    db.session.commit()
+    assert set(_marks(db, vote)) == {voters[0].id, voters[3].id}
+    trusted = [_cast(vote, voters[0])]
+    with count_queries() as again:
+        assert _logged_in(trusted) == trusted  # no login to check: no statement
+    assert again.count == 0
