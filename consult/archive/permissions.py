@@ -42,6 +42,8 @@ def may_appraise(user, topic) -> bool:
 
 def may_destroy(user, appraisal) -> bool:
     """``archive.destroy``: the director carries out an appraisal not yet carried out."""
+    import sqlalchemy as sa
+
     from consult.db import db
 
     from .models import Destruction
@@ -51,7 +53,7 @@ def may_destroy(user, appraisal) -> bool:
         return False
     if not has_role(user, Role.COMMITTEE_DIRECTOR, topic.community):
         return False
-    return db.session.query(Destruction.id).filter_by(appraisal_id=appraisal.id).first() is None
+    return db.session.scalar(sa.select(Destruction.id).where(Destruction.appraisal_id == appraisal.id)) is None
 
 
 def may_download(user, topic) -> bool:
