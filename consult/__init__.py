@@ -124,6 +124,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from consult import accounts
+    from consult import archive
     from consult import audit
     from consult import comments
     from consult import communities
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult import votes
     from consult.accounts import reset_routes as _accounts_reset_routes  # noqa: F401
     from consult.accounts import routes as _accounts_routes  # noqa: F401 - registers views on the blueprint
+    from consult.archive import routes as _archive_routes  # noqa: F401
     from consult.audit import routes as _audit_routes  # noqa: F401
     from consult.comments import routes as _comments_routes  # noqa: F401
     from consult.communities import routes as _communities_routes  # noqa: F401
@@ -191,6 +193,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications,
         audit,
         opendata,
+        archive,
     ):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
@@ -218,6 +221,7 @@ def _plug_contexts() -> None:
     Listeners of domain events, extensions of upstream state machines, predicates of actions, receivers of
     extension points: ``consult/<context>/wiring.py`` says what each context connects.
     """
+    from consult.archive import wiring as archive_wiring
     from consult.comments import wiring as comments_wiring
     from consult.deputies import wiring as deputies_wiring
     from consult.disclosure import wiring as disclosure_wiring
@@ -248,6 +252,7 @@ def _plug_contexts() -> None:
         implementation_wiring,
         disclosure_wiring,
         deputies_wiring,
+        archive_wiring,
     ):
         wiring.plug()
 

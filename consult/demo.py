@@ -226,6 +226,7 @@ def _load_demo_topics(donghu, users) -> None:
     _load_demo_dispatch(donghu, users)
     _load_demo_consultation(donghu, users)
     _load_demo_implementation(donghu, users)
+    _load_demo_archive(donghu, users)
     _load_demo_result(donghu, users)
     _load_demo_deputies(donghu, users)
 
@@ -519,6 +520,32 @@ def _load_demo_implementation(donghu, users) -> None:
         (Role.GRID_WORKER, 3, '雨天没有遮挡'),
     ):
         rate(users[role], done, score, comment)
+
+
+def _load_demo_archive(donghu, users) -> None:
+    """A topic fed back long ago, its rating period over, archived by the director with a complete bundle."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from consult.archive.operations import archive
+    from consult.implementation import operations as implementation
+    from consult.implementation.models import Feedback
+    from consult.kernel.clock import utcnow
+
+    staff, director = users[Role.COMMITTEE_STAFF], users[Role.COMMITTEE_DIRECTOR]
+    topic = _published_long_ago(users, _checked_result(donghu, users, '北门增设快递柜', '北门快递堆放，影响通行。'))
+    task = implementation.add_task(staff, topic, '选址并安装快递柜', 'committee', today() + timedelta(days=10))
+    implementation.mark_done(staff, task)
+    implementation.finish(director, topic, 'completed', '北门快递柜已安装启用。')
+    db.session.execute(  # demo data: the residents' rating period ended (feedback rows are otherwise append-only)
+        sa.update(Feedback)
+        .where(Feedback.topic_id == topic.id)
+        .values(rating_ends_at=utcnow() - timedelta(days=1))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+    archive(director, topic)
 
 
 def _pad(text: str, width: int) -> str:

@@ -4,6 +4,7 @@ import logging
 import time
 
 from flask import current_app
+from flask import g
 from flask import jsonify
 from flask import render_template
 from flask import request
@@ -128,6 +129,8 @@ def register_error_handlers(app) -> None:
         original = getattr(exc, 'original_exception', None)
         if original is not None and unavailable(original):
             return _unexpected(original)
+        if exc.code == 403 and g.get('refusal'):
+            return _render(403, g.refusal)  # why: the record is read-only (``topics.permissions.topic_writable``)
         return _render(exc.code or 500)
 
     @app.errorhandler(Exception)

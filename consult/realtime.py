@@ -275,9 +275,19 @@ def _drop_emits(session, previous_transaction):
         session.info.pop(_PENDING_KEY, None)
 
 
-def send_error(code: str, message: str) -> None:
-    """Answer the current socket event with an ``error`` event; the connection stays up."""
+def send_error(code: str, message: str) -> tuple[str, str]:
+    """Answer the current socket event with an ``error`` event; the connection stays up.
+
+    A predicate that refused because the record is read-only left its reason in ``g.refusal``: that is said
+    instead (``archived``). Returns the code and message sent.
+    """
+    from flask import g
+
+    refusal = g.pop('refusal', None)
+    if refusal:
+        code, message = 'archived', refusal
     emit('error', _payload(ErrorEvent(code=code, message=message)))
+    return code, message
 
 
 def _on_connect(auth=None):

@@ -217,6 +217,15 @@ MATRIX = [
     ('GET', '/implementation/topic/{fed_back}/notice', EVERYONE),  # the printed notice: no login
     ('GET', '/implementation/topic/{fed_back}/notice.pdf', EVERYONE),
     ('POST', '/implementation/topic/{fed_back}/rate', {'resident', 'representative'}),
+    # The archive: {fed_back} may be archived (staff waive, the director approves); the record's ZIP is public
+    # once published; appraisal and destruction only of an archived record (tests/archive/test_permissions.py).
+    ('GET', '/archive/topic/{fed_back}', EVERYONE),
+    ('POST', '/archive/topic/{fed_back}/waive', {'staff_a', 'director_a'}),
+    ('POST', '/archive/topic/{fed_back}/archive', {'director_a'}),
+    ('POST', '/archive/topic/{fed_back}/appraise', set()),
+    ('POST', '/archive/appraisal/999999/destroy', set()),
+    ('GET', '/archive/register', EVERYONE),
+    ('GET', '/archive/topic/{published_topic}/record.zip', EVERYONE),
     # Open data: public and read-only, for everyone (the rest of the API: tests/opendata).
     ('GET', '/api/v1/topics', EVERYONE),
     ('GET', '/api/v1/meetings/{meeting}', EVERYONE),
@@ -777,6 +786,13 @@ ACTION_MATRIX = {
     'deputy.observe': ('meeting', {}, {'deputy_a'}),
     'suggestion.reply': ('suggestion', {}, {'department'}),
     'suggestion.assess': ('suggestion', {'status': 'replied'}, {'deputy_a'}),
+    # The archive (every state: tests/archive/test_permissions.py); {appraisal} concerns {fed_back}.
+    'topic.archive': ('fed_back', {}, {'director_a'}),
+    'archive.view': ('fed_back', {}, EVERYONE | {'claimant'}),
+    'archive.waive': ('fed_back', {}, COMMITTEE_A),
+    'archive.appraise': ('fed_back', {'status': 'archived'}, COMMITTEE_A),
+    'archive.destroy': ('appraisal', {'topic.status': 'archived'}, {'director_a'}),
+    'archive.download': ('published_topic', {}, EVERYONE | {'claimant'}),
 }
 
 
@@ -833,12 +849,14 @@ def _objects(place, ids) -> dict:
         community_a=place.a,
         nothing=None,
     )
+    from consult.archive.models import Appraisal
     from consult.votes.models import Vote
 
     objects.update({name: db.session.get(Vote, int(ids[name])) for name in ('vote', 'open_vote', 'closed_vote')})
     from consult.deputies.models import DeputySuggestion
 
     objects['suggestion'] = db.session.get(DeputySuggestion, int(ids['suggestion']))
+    objects['appraisal'] = Appraisal(topic=objects['fed_back'], item_key='objections', members=[], reason='期满')
     return objects
 
 
@@ -854,6 +872,8 @@ def _put_in_state(obj, attributes: dict) -> list:
         target, name = obj, path
         if path.startswith('period.'):
             target, name = latest_period(obj.id), path.removeprefix('period.')
+        elif path.startswith('topic.'):
+            target, name = obj.topic, path.removeprefix('topic.')
         if value == 'now':
             value = utcnow() - timedelta(seconds=1)
         elif value == 'central':

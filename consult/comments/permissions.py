@@ -8,6 +8,7 @@ from consult.roles.permissions import has_role
 from consult.roles.permissions import is_committee
 from consult.topics.permissions import can_review
 from consult.topics.permissions import can_view_topic
+from consult.topics.permissions import topic_writable
 
 
 def _authenticated(user) -> bool:
@@ -39,11 +40,15 @@ def badge_for(user, topic) -> Badge | None:
 
 def can_comment(user, topic) -> bool:
     """May ``user`` comment on ``topic`` at all (the period being open is checked by the operation)."""
+    if not topic_writable(topic):
+        return False
     return can_view_topic(user, topic) and badge_for(user, topic) is not None
 
 
 def can_manage_comments(user, topic) -> bool:
     """Open, close, hide and summarise: the committee of the topic's community."""
+    if not topic_writable(topic):
+        return False
     return _authenticated(user) and can_review(user, topic.community)
 
 
@@ -58,21 +63,29 @@ def _period_open(topic) -> bool | None:
 
 def may_post(user, topic) -> bool:
     """``comment.post``: those who may comment, while the topic's comment period is open."""
+    if not topic_writable(topic):
+        return False
     return can_comment(user, topic) and bool(_period_open(topic))
 
 
 def may_hide(user, comment) -> bool:
     """``comment.hide``, asked of a comment: the committee hides a comment not yet hidden."""
+    if not topic_writable(comment.period.topic):
+        return False
     return not comment.hidden and can_manage_comments(user, comment.period.topic)
 
 
 def may_close(user, topic) -> bool:
     """``comment.close``: the committee closes an open comment period early."""
+    if not topic_writable(topic):
+        return False
     return can_manage_comments(user, topic) and bool(_period_open(topic))
 
 
 def may_summarise(user, topic) -> bool:
     """``comment.summarise``: the committee writes the summary once the period closed, while in consultation."""
+    if not topic_writable(topic):
+        return False
     from consult.topics.models import TopicStatus
 
     return (

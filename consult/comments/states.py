@@ -24,6 +24,7 @@ from consult.kernel.refusals import Refusal
 from consult.kernel.transitions import Transition
 from consult.kernel.transitions import machine
 from consult.topics import guards as tg
+from consult.topics.permissions import row_read_only
 
 
 def _committee(actor, period) -> bool:
@@ -47,6 +48,7 @@ MACHINE = machine(
     CommentPeriod,
     rule=tg.COMMENT_WINDOW,
     who_rule=tg.WHO_ACTS,
+    read_only=row_read_only,
     event=CommentPeriodMoved,
     messages={'conflict': lambda: _('Someone else changed this comment period just now; reload and try again.')},
 )

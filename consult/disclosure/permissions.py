@@ -6,6 +6,7 @@ from consult.roles.models import Role
 from consult.roles.permissions import has_role
 from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
+from consult.topics.permissions import topic_writable
 
 #: States in which a topic's result has been published (and stays public).
 PUBLISHED_STATES = frozenset(
@@ -31,12 +32,16 @@ def is_published(topic) -> bool:
 
 def may_prepare(user, topic) -> bool:
     """``publication.prepare``: committee staff (or the director) of the community, while the result waits."""
+    if not topic_writable(topic):
+        return False
     return topic.status in PUBLISHABLE_STATES and _authenticated(user) and can_review(user, topic.community)
 
 
 def may_object(user, topic) -> bool:
     """``objection.file``: a verified resident of the community, while the objection window is open and they have
     no objection waiting for its answer."""
+    if not topic_writable(topic):
+        return False
     from .queries import open_objection_of
 
     if not _authenticated(user) or not objection_window_open(topic):
@@ -58,6 +63,8 @@ def objection_window_open(topic) -> bool:
 
 def may_answer(user, objection) -> bool:
     """``objection.answer``: committee staff or director of the topic's community, while it is open."""
+    if not topic_writable(objection.topic):
+        return False
     return not objection.answered and _authenticated(user) and can_review(user, objection_community(objection))
 
 
@@ -74,6 +81,8 @@ def is_supervisor(user, topic) -> bool:
 
 def may_flag(user, topic) -> bool:
     """``irregularity.flag``: the supervisory committee of the community, on any published result."""
+    if not topic_writable(topic):
+        return False
     return is_published(topic) and is_supervisor(user, topic)
 
 
@@ -82,6 +91,8 @@ def may_answer_irregularity(user, irregularity) -> bool:
     from consult.db import db
     from consult.topics.models import Topic
 
+    if not topic_writable(db.session.get(Topic, irregularity.topic_id)):
+        return False
     if irregularity.answered_at is not None or not _authenticated(user):
         return False
     return can_review(user, db.session.get(Topic, irregularity.topic_id).community)

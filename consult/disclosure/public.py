@@ -10,11 +10,14 @@ name they chose, only if they consented when joining (``Participant.name_public`
 commenters and voters are counted, never named. Ballots are summed, never listed.
 """
 
+import dataclasses
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from consult.comments.models import Comment
 from consult.db import db
+from consult.kernel.signals import withheld
 from consult.outcomes.models import LegalityCheck
 from consult.outcomes.models import Opinion
 from consult.topics.models import CoSign
@@ -59,7 +62,7 @@ def public_record(topic_id: int) -> PublicRecord | None:
         return None  # back in consultation without ever having been published
     meetings = meetings_of(topic.id)
     votes = _votes(topic.id)
-    return PublicRecord(
+    record = PublicRecord(
         topic_id=topic.id,
         title=topic.title,
         body_html=topic.body_html,
@@ -85,6 +88,29 @@ def public_record(topic_id: int) -> PublicRecord | None:
         objections=_objections(topic.id),
         irregularities=_irregularities(topic.id),
     )
+    return _withhold(record, withheld(topic.id))
+
+
+def _withhold(record: PublicRecord, destroyed: frozenset[str]) -> PublicRecord:
+    """The record without the content of the bundle items destroyed after their retention period (rule 37)."""
+    if not destroyed:
+        return record
+    changes = {}
+    if 'submission' in destroyed:
+        changes['timeline'] = ()
+    if 'participants' in destroyed:
+        changes['participants'] = ()
+    if 'online_log' in destroyed:
+        changes['commenters'] = 0
+    if 'vote_tally' in destroyed:
+        changes['votes'] = ()
+    if 'opinion' in destroyed:
+        changes['opinion'] = None
+    if 'objections' in destroyed:
+        changes.update(objections=(), irregularities=())
+    if 'minutes' in destroyed:
+        changes['meetings'] = tuple(dataclasses.replace(m, minutes=None) for m in record.meetings)
+    return dataclasses.replace(record, **changes)
 
 
 def _count(statement) -> int:

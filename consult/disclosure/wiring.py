@@ -8,8 +8,11 @@ from consult.kernel import actions
 from consult.kernel.clock import utcnow
 from consult.kernel.events import TopicMoved
 from consult.kernel.events import subscribe
+from consult.kernel.signals import BundleItem
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
+from consult.kernel.signals import archive_items
+from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
 from consult.kernel.signals import topic_page
 from consult.notifications.operations import register_kinds
@@ -74,6 +77,39 @@ def _home_work(user) -> list[WorkCard]:
     return cards
 
 
+def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
+    """Rule 34: the disclosure evidence (the publications with their dates) and the objections with replies."""
+    import sqlalchemy as sa
+
+    from consult.db import db
+
+    from .models import Objection
+    from .models import Publication
+
+    published = db.session.scalar(
+        sa.select(sa.func.count(Publication.id)).where(
+            Publication.topic_id == topic.id, Publication.published_at.is_not(None)
+        )
+    )
+    filed, unanswered = db.session.execute(
+        sa.select(
+            sa.func.count(Objection.id),
+            sa.func.count(Objection.id).filter(Objection.answered_at.is_(None)),
+        ).where(Objection.topic_id == topic.id)
+    ).one()
+    url = bundle_url('disclosure.result', topic_id=topic.id) if published else None
+    return [
+        BundleItem('disclosure', _('Disclosure evidence (publication and its dates)'), bool(published), url=url),
+        BundleItem(
+            'objections',
+            _('Objections and replies'),
+            not unanswered,
+            url=url,
+            note=_('%(filed)s filed, %(open)s unanswered', filed=filed, open=unanswered),
+        ),
+    ]
+
+
 def plug() -> None:
     TOPIC.extend('publish', guards=(g.prepared, g.two_people), effect=on_publish)
     TOPIC.extend('uphold_objection', guards=(g.objection_upheld,), effect=on_uphold)
@@ -82,6 +118,7 @@ def plug() -> None:
     subscribe(TopicMoved, notices.on_topic_moved)
     register_kinds(notices.KIND_LABELS)
     topic_page.connect(_topic_page, weak=False)
+    archive_items.connect(_bundle_items, weak=False)
     home_work.connect(_home_work, weak=False)
     actions.register_all('publication', {'prepare': p.may_prepare})
     actions.register_all('objection', {'file': p.may_object, 'answer': p.may_answer})

@@ -8,6 +8,7 @@ from consult.roles.permissions import community_ids_for
 from consult.roles.permissions import has_role
 from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
+from consult.topics.permissions import topic_writable
 
 #: Statuses a department sees: only what the director signed off.
 DEPARTMENT_VISIBLE = (TicketStatus.DISPATCHED, TicketStatus.REPORTED, TicketStatus.HANDLING, TicketStatus.CLOSED)
@@ -44,6 +45,8 @@ def is_ticket_principal(user, ticket) -> bool:
 
 def can_propose(user, topic) -> bool:
     """Committee staff or director, on a topic in the admissibility review queue."""
+    if not topic_writable(topic):
+        return False
     return (
         _authenticated(user)
         and topic.status == TopicStatus.SUBMITTED
@@ -62,16 +65,22 @@ def can_view_ticket(user, ticket) -> bool:
 
 
 def can_sign_off(user, ticket) -> bool:
+    if not topic_writable(ticket.topic):
+        return False
     return ticket.status == TicketStatus.PROPOSED and is_principal(user, ticket.community)
 
 
 def can_handle(user, ticket) -> bool:
     """The department the ticket was dispatched to (report, progress, close)."""
+    if not topic_writable(ticket.topic):
+        return False
     return _authenticated(user) and ticket.department_id in department_ids(user)
 
 
 def can_note(user, ticket) -> bool:
     """The committee follows up (跟踪督办) with notes on an open ticket."""
+    if not topic_writable(ticket.topic):
+        return False
     return _authenticated(user) and ticket.community_id in committee_community_ids(user)
 
 

@@ -27,6 +27,7 @@ from consult.dispatch.models import TicketStatus as T
 from consult.kernel.events import TicketMoved
 from consult.kernel.transitions import Transition
 from consult.kernel.transitions import machine
+from consult.topics.permissions import row_read_only
 
 #: The event log's action for a step whose row says what happened, not the step (the first progress note).
 _LOGGED_AS = {'handle': 'progress'}
@@ -55,6 +56,7 @@ MACHINE = machine(
     'ticket',
     DispatchTicket,
     rule=dg.LOOP,
+    read_only=row_read_only,
     event=TicketMoved,
     record=_record,
     messages={

@@ -13,8 +13,10 @@ from consult.dispatch.queries import live_ticket
 from consult.dispatch.sweeps import KIND_LABELS
 from consult.kernel import actions
 from consult.kernel.clock import utcnow
+from consult.kernel.signals import BundleItem
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
+from consult.kernel.signals import archive_items
 from consult.kernel.signals import home_work
 from consult.kernel.signals import topic_page
 from consult.notifications.operations import register_kinds
@@ -56,9 +58,30 @@ def _home_work(user) -> WorkCard | None:
     return WorkCard('dispatch', _('Dispatched items'), page.total, url_for('dispatch.queue'), rows, 5)
 
 
+def _bundle_items(topic, **_kwargs) -> BundleItem:
+    """Rule 34: the dispatched items (吹哨报到) with the departments' replies, if any: every one ended."""
+    import sqlalchemy as sa
+
+    from consult.db import db
+    from consult.dispatch.models import DispatchTicket
+    from consult.dispatch.models import TicketStatus
+
+    statuses = db.session.scalars(sa.select(DispatchTicket.status).where(DispatchTicket.topic_id == topic.id)).all()
+    ended = {TicketStatus.CLOSED, TicketStatus.DECLINED}
+    return BundleItem(
+        'dispatch',
+        _("Dispatch records with the departments' replies"),
+        bool(statuses) and all(status in ended for status in statuses),
+        bool(statuses),
+        None,
+        _('%(num)s dispatched items', num=len(statuses)) if statuses else _('Nothing dispatched'),
+    )
+
+
 def plug() -> None:
     TOPIC.extend('redirect', guards=(whistle_target_valid,), effect=dispatch_ticket)
     topic_page.connect(_topic_page, weak=False)
+    archive_items.connect(_bundle_items, weak=False)
     home_work.connect(_home_work, weak=False)
     register_kinds(KIND_LABELS)
     # ``ticket.propose`` is asked of a topic (in the review queue); the others of a ticket.

@@ -8,6 +8,7 @@ from consult.roles.permissions import has_role
 from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
 from consult.topics.permissions import can_view_topic
+from consult.topics.permissions import topic_writable
 from consult.topics.states import MACHINE as TOPIC
 
 from .models import Owner
@@ -44,12 +45,16 @@ def may_manage(user, topic) -> bool:
 
 def may_add_task(user, topic) -> bool:
     """``implementation.add_task``: committee staff and the director, while the topic is implemented."""
+    if not topic_writable(topic):
+        return False
     return topic.status == TopicStatus.IMPLEMENTING and is_committee(user, topic)
 
 
 def may_update(user, task) -> bool:
     """``implementation.update``: the committee on any open task; grid workers on their grid's tasks (field
     status, the role table)."""
+    if not topic_writable(task.topic):
+        return False
     topic = task.topic
     if task.done or topic.status != TopicStatus.IMPLEMENTING:
         return False
@@ -63,6 +68,8 @@ def may_complete_task(user, task) -> bool:
 
 def may_rate(user, topic) -> bool:
     """``implementation.rate``: verified adult residents of the community (the role table), while the rating period runs."""
+    if not topic_writable(topic):
+        return False
     from consult.kernel.clock import utcnow
 
     from .queries import feedback_of
@@ -75,6 +82,8 @@ def may_rate(user, topic) -> bool:
 
 def may_correct(user, topic) -> bool:
     """``implementation.correct``: the government, as a city department serving the community (rule 27 (iii))."""
+    if not topic_writable(topic):
+        return False
     if topic.status not in CORRECTABLE or not _authenticated(user):
         return False
     return any(serves(department_id, topic.community_id) for department_id in sorted(department_ids(user)))

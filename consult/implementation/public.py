@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import url_for
 
+from consult.kernel.signals import withheld
 from consult.topics.models import TopicStatus
 
 from . import queries
@@ -197,6 +198,7 @@ def public_implementation(topic, now: datetime, page: int = 1) -> PublicImplemen
         if rules is not None:
             reply_due_at = reply_due(topic, rules, queries.reported_at(topic))
     feedback = queries.feedback_of(topic.id)
+    destroyed = withheld(topic.id)  # items destroyed after their retention period (rule 37): content withheld
     return PublicImplementation(
         topic_id=topic.id,
         status=str(topic.status),
@@ -213,7 +215,7 @@ def public_implementation(topic, now: datetime, page: int = 1) -> PublicImplemen
         )
         if reply is not None
         else None,
-        tasks=tuple(_task(task, now) for task in queries.tasks_of(topic.id)),
+        tasks=() if 'implementation' in destroyed else tuple(_task(task, now) for task in queries.tasks_of(topic.id)),
         feedback=PublicFeedback(
             feedback.kind,
             feedback.kind_label,
@@ -225,7 +227,7 @@ def public_implementation(topic, now: datetime, page: int = 1) -> PublicImplemen
         if feedback is not None
         else None,
         corrections=corrections,
-        ratings=_ratings(topic.id, page) if feedback is not None else None,
+        ratings=_ratings(topic.id, page) if feedback is not None and 'feedback' not in destroyed else None,
     )
 
 

@@ -16,8 +16,11 @@ from consult.kernel.events import TicketMoved
 from consult.kernel.events import TopicMoved
 from consult.kernel.events import subscribe
 from consult.kernel.rooms import user_room
+from consult.kernel.signals import BundleItem
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
+from consult.kernel.signals import archive_items
+from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
 from consult.kernel.signals import ticket_page
 from consult.kernel.signals import topic_page
@@ -127,6 +130,40 @@ def _home_work(user) -> list[WorkCard]:
     return cards
 
 
+def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
+    """Rule 34: the implementation record (tasks done, or the department's reply or the explanation) and the
+    feedback with the residents' appraisal (ratings), once the rating period ended."""
+    import sqlalchemy as sa
+
+    from .models import Rating
+    from .models import Task
+
+    feedback = queries.feedback_of(topic.id)
+    open_tasks = db.session.scalar(
+        sa.select(sa.func.count(Task.id)).where(Task.topic_id == topic.id, Task.done_at.is_(None))
+    )
+    ratings = db.session.scalar(sa.select(sa.func.count(Rating.id)).where(Rating.topic_id == topic.id))
+    implemented = feedback is not None and (feedback.kind != 'completed' or not open_tasks)
+    rated = feedback is not None and not feedback.rating_open(utcnow())
+    url = bundle_url('implementation.public', topic_id=topic.id) if feedback is not None else None
+    return [
+        BundleItem(
+            'implementation',
+            _('Implementation record'),
+            implemented,
+            url=url,
+            note=_('%(num)s tasks open', num=open_tasks) if open_tasks else '',
+        ),
+        BundleItem(
+            'feedback',
+            _("Feedback and residents' appraisal (ratings)"),
+            rated,
+            url=url,
+            note=_('%(num)s ratings', num=ratings),
+        ),
+    ]
+
+
 def plug() -> None:
     TOPIC.extend('gov_reply', guards=(g.adopts, g.reasons_given), effect=operations.record_reply)
     TOPIC.extend('gov_reply_not_adopted', guards=(g.rejects, g.reasons_given), effect=operations.record_reply)
@@ -139,6 +176,7 @@ def plug() -> None:
     register_kinds(KIND_LABELS)
     topic_page.connect(_topic_page, weak=False)
     ticket_page.connect(_ticket_page, weak=False)
+    archive_items.connect(_bundle_items, weak=False)
     home_work.connect(_home_work, weak=False)
     # Asked of a topic: ``manage``, ``add_task``, ``rate``, ``correct``; of a task: ``update``, ``complete_task``.
     actions.register_all(

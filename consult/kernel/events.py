@@ -115,6 +115,35 @@ class TopicNoted(DomainEvent):
 
 
 @dataclass(frozen=True)
+class TopicArchived(DomainEvent):
+    """A topic's record was filed (``consult.archive``): its archive file row, read-only from now on."""
+
+    topic_id: int
+    file_id: int
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class BundleItemWaived(DomainEvent):
+    """Staff recorded why a required item of a topic's archive bundle is missing (its waiver row)."""
+
+    topic_id: int
+    waiver_id: int
+    item_key: str
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class RecordDestroyed(DomainEvent):
+    """A fixed-term archived item past its term was destroyed after appraisal: its destruction register entry."""
+
+    topic_id: int
+    destruction_id: int
+    item_key: str
+    actor_id: int
+
+
+@dataclass(frozen=True)
 class ResidenceChanged(DomainEvent):
     """Residences began or ended in these communities: counts over their current residents changed."""
 

@@ -198,6 +198,33 @@ class BundleItem:
     note: str = ''
 
 
+withheld_items = _signals.signal(
+    'withheld-items',
+    doc="""Which bundle items of a topic's record were destroyed at the end of their retention period (domain.md
+    rule 37): their content is withheld from every page and export, their rows stay.
+
+    Sender: the topic id. A receiver returns a set of :class:`BundleItem` keys (archive: its destruction
+    register's), read with one statement.
+    """,
+)
+
+
+def withheld(topic_id: int) -> frozenset[str]:
+    """The keys of the topic's destroyed bundle items (empty when nothing was destroyed)."""
+    found: set[str] = set()
+    for value in contributions(withheld_items, topic_id):
+        found |= set(value)
+    return frozenset(found)
+
+
+def bundle_url(endpoint: str, **values) -> str | None:
+    """A bundle item's link, or ``None`` outside a request (an export, a command)."""
+    from flask import has_request_context
+    from flask import url_for
+
+    return url_for(endpoint, **values) if has_request_context() else None
+
+
 result_sections = _signals.signal(
     'result-sections',
     doc="""What a context publishes with a topic's public record (the result page and the record's export).

@@ -86,6 +86,8 @@ class StateMachine:
     :param context: ``context(subject)`` loads what the guards judge by (a topic's rule set), or refuses.
     :param messages: refusal texts for ``wrong_state``, ``forbidden`` and ``conflict`` (functions, so they are
         translated in the acting user's language).
+    :param read_only: ``read_only(subject)`` returns the refusal when nothing about the row may change any more
+        (its topic is archived), else ``None``; asked before anything else.
     """
 
     def __init__(
@@ -99,6 +101,7 @@ class StateMachine:
         context: Callable | None = None,
         messages: dict[str, Callable[[], str]] | None = None,
         who_rule: Rule | None = None,
+        read_only: Callable | None = None,
     ):
         self.name = name
         self.model = model
@@ -108,6 +111,7 @@ class StateMachine:
         self._record = record
         self._context = context
         self._messages = messages or {}
+        self._read_only = read_only
         self.transitions: dict[str, Transition] = {}
         self._extensions: dict[str, _Extension] = {}
 
@@ -166,6 +170,7 @@ class StateMachine:
         transition = self.transitions.get(action)
         return (
             transition is not None
+            and (self._read_only is None or self._read_only(subject) is None)
             and self.state_of(subject) in transition.sources
             and self.who_may(actor, subject, action)
         )
@@ -195,6 +200,9 @@ class StateMachine:
         transition = self.transitions.get(action)
         if transition is None:
             raise Refusal(_('Unknown step.'), self.rule, code='unknown_action')
+        refusal = self._read_only(subject) if self._read_only is not None else None
+        if refusal is not None:
+            raise refusal
         if self.state_of(subject) not in transition.sources:
             raise Refusal(self._message('wrong_state'), self.rule, code='wrong_state')
         if actor is None and not transition.system:

@@ -35,6 +35,8 @@ from consult.realtime import _payload
 from consult.realtime import emit_after_commit
 from consult.realtime import emit_committed
 from consult.realtime import send_error
+from consult.topics.permissions import read_only_refusal
+from consult.topics.permissions import topic_writable
 
 from . import feeds
 from . import live
@@ -52,7 +54,7 @@ from .queries import room_state
 
 
 def _refuse(code: str, message: str) -> dict:
-    send_error(code, message)
+    code, message = send_error(code, message)
     return {'ok': False, 'code': code, 'message': message}
 
 
@@ -64,7 +66,7 @@ def _flooding(user_id: int | None = None) -> bool:
     return not seats.event_allowed(user_id or current_user.id)
 
 
-def _meeting_in_room(data, counted: bool = False):
+def _meeting_in_room(data, counted: bool = False, writes: bool = True):
     """The meeting named by the event, if this socket has joined its room (else a refusal dict).
 
     ``counted``: the event was already counted toward the person's event rate (the message fast path).
@@ -80,6 +82,8 @@ def _meeting_in_room(data, counted: bool = False):
     if meeting is None or not may(current_user, 'meeting.room', meeting):
         feeds.leave(request.sid, meeting_id)
         return None, _refuse('forbidden', _('You may not take part in this room.'))
+    if writes and not topic_writable(meeting.topic):
+        return None, _refuse('archived', str(read_only_refusal()))  # an archived topic's rooms are a record to read
     return meeting, None
 
 
@@ -111,11 +115,12 @@ def on_join(data=None):
     if meeting is None or not may(current_user, 'meeting.room', meeting):
         return _refuse('not_found', _('No such meeting room, or you may not enter it.'))
     after = feeds.enter(request.sid, meeting.id, last_seq)
-    _take_seat(meeting)
-    db.session.merge(Presence(sid=request.sid, meeting_id=meeting.id, user_id=current_user.id, seen_at=utcnow()))
-    check_in_online(current_user, meeting)
-    push(meeting, 'presence')
-    db.session.commit()
+    if topic_writable(meeting.topic):  # an archived topic's room is read: no seat, presence or sign-in
+        _take_seat(meeting)
+        db.session.merge(Presence(sid=request.sid, meeting_id=meeting.id, user_id=current_user.id, seen_at=utcnow()))
+        check_in_online(current_user, meeting)
+        push(meeting, 'presence')
+        db.session.commit()
     messages = live.missed(meeting, after)
     return {
         'ok': True,
@@ -151,14 +156,14 @@ def _rights(meeting) -> dict:
 
 def on_presence(data=None):
     """The room's presence with names, for a client whose list no longer matches the pushes' digest."""
-    meeting, refusal = _meeting_in_room(data)
+    meeting, refusal = _meeting_in_room(data, writes=False)
     if refusal is not None:
         return refusal
     return {'ok': True, 'presence': _payload(build_presence(meeting, full=True))}
 
 
 def on_replay(data=None):
-    meeting, refusal = _meeting_in_room(data)
+    meeting, refusal = _meeting_in_room(data, writes=False)
     if refusal is not None:
         return refusal
     after = _int(data, 'after')

@@ -9,6 +9,7 @@ from consult.roles.permissions import is_admin
 from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
 from consult.topics.permissions import can_view_topic
+from consult.topics.permissions import topic_writable
 
 from .models import CHAT_KINDS
 from .models import MeetingStatus
@@ -55,11 +56,15 @@ def can_prepare(user, community) -> bool:
 
 
 def can_manage(user, meeting) -> bool:
+    if not topic_writable(meeting.topic):
+        return False
     return can_prepare(user, meeting.community)
 
 
 def may_open(user, meeting) -> bool:
     """The chair or the committee opens the session."""
+    if not topic_writable(meeting.topic):
+        return False
     return is_chair(user, meeting) or can_manage(user, meeting)
 
 
@@ -105,6 +110,8 @@ def can_enter_room(user, meeting) -> bool:
 
 def moderates(user, meeting) -> bool:
     """The chair runs the room: floor, agenda, muting, hiding (the committee director may stand in)."""
+    if not topic_writable(meeting.topic):
+        return False
     return is_chair(user, meeting) or (
         _authenticated(user) and has_role(user, Role.COMMITTEE_DIRECTOR, meeting.community)
     )
@@ -120,6 +127,8 @@ def chats_by_right(user, meeting) -> bool:
 
 def may_chat(user, meeting, holds_floor: bool = False) -> bool:
     """Participants chat by their kind's rights; observers only while they hold the floor (列席); not when muted."""
+    if not topic_writable(meeting.topic):
+        return False
     participant = participant_of(user, meeting)
     if participant is not None and participant.muted_at is not None:
         return False
@@ -129,15 +138,21 @@ def may_chat(user, meeting, holds_floor: bool = False) -> bool:
 
 
 def may_raise_hand(user, meeting) -> bool:
+    if not topic_writable(meeting.topic):
+        return False
     return participant_of(user, meeting) is not None
 
 
 def may_write_minutes(user, meeting) -> bool:
+    if not topic_writable(meeting.topic):
+        return False
     return is_secretary(user, meeting)
 
 
 def may_request_to_join(user, meeting) -> bool:
     """Residents eligible for the roster (verified, 18 or over) who are not on it, before it freezes."""
+    if not topic_writable(meeting.topic):
+        return False
     from consult.residency.eligibility import voting_membership
 
     return (
@@ -160,21 +175,29 @@ def chairs_meeting_of(user, topic) -> bool:
 
 def can_schedule(user, topic) -> bool:
     """``meeting.schedule``, asked of a topic: the committee, on an announced topic or one in consultation."""
+    if not topic_writable(topic):
+        return False
     return topic.status in SCHEDULABLE and can_prepare(user, topic.community)
 
 
 def may_prepare(user, meeting) -> bool:
     """Roster, materials, notice: the committee, while the meeting is scheduled (not yet open)."""
+    if not topic_writable(meeting.topic):
+        return False
     return meeting.status == MeetingStatus.SCHEDULED and can_manage(user, meeting)
 
 
 def may_enter(user, meeting) -> bool:
     """The live room of a meeting ahead or in session, for those who may enter it."""
+    if not topic_writable(meeting.topic):
+        return False
     return meeting.ahead_or_in_session and can_enter_room(user, meeting)
 
 
 def may_show_code(user, meeting) -> bool:
     """The rotating sign-in code: the committee, the chair and the secretary, while sign-in is in use."""
+    if not topic_writable(meeting.topic):
+        return False
     return meeting.ahead_or_in_session and (
         can_manage(user, meeting) or is_chair(user, meeting) or is_secretary(user, meeting)
     )
@@ -182,11 +205,15 @@ def may_show_code(user, meeting) -> bool:
 
 def may_mark_present(user, meeting) -> bool:
     """Committee staff mark people present from the roster of a meeting ahead or in session."""
+    if not topic_writable(meeting.topic):
+        return False
     return meeting.ahead_or_in_session and can_manage(user, meeting)
 
 
 def may_check_in(user, meeting) -> bool:
     """A participant signs in by the room's code while sign-in is open."""
+    if not topic_writable(meeting.topic):
+        return False
     from consult.kernel.clock import utcnow
 
     from .queries import sign_in_open
@@ -201,6 +228,8 @@ def minutes_editable(meeting) -> bool:
 
 def may_minute(user, meeting) -> bool:
     """The secretary writes the minutes while the session is open and after it closed, until they are signed."""
+    if not topic_writable(meeting.topic):
+        return False
     return minutes_editable(meeting) and may_write_minutes(user, meeting)
 
 
@@ -211,16 +240,22 @@ def keeps_record(user, meeting) -> bool:
 
 def may_sign_minutes(user, meeting) -> bool:
     """The chair signs the minutes off once the session is closed, once."""
+    if not topic_writable(meeting.topic):
+        return False
     return meeting.status == MeetingStatus.CLOSED and not meeting.minutes_signed and moderates(user, meeting)
 
 
 def may_correct_minutes(user, meeting) -> bool:
     """The secretary or the chair appends a correction to signed minutes (they are never edited)."""
+    if not topic_writable(meeting.topic):
+        return False
     return meeting.minutes_signed and keeps_record(user, meeting)
 
 
 def may_say(user, meeting) -> bool:
     """Chat in the room of an open session (observers while they hold the floor; not when muted)."""
+    if not topic_writable(meeting.topic):
+        return False
     if not (meeting.in_session and can_enter_room(user, meeting)):
         return False
     participant = participant_of(user, meeting)

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from consult.kernel.events import MeetingMoved
 from consult.kernel.transitions import Transition
 from consult.kernel.transitions import machine
+from consult.topics.permissions import row_read_only
 
 from . import guards as g
 from . import permissions as p
@@ -42,6 +43,7 @@ MACHINE = machine(
     rule=g.PROCEDURE,
     who_rule=g.CHAIR,
     event=MeetingMoved,
+    read_only=row_read_only,
     record=_record,
     messages={'conflict': lambda: _('Someone else changed this meeting just now; reload.')},
 )

@@ -6,8 +6,11 @@ from flask_babel import gettext as _
 
 from consult import delivery
 from consult.kernel import actions
+from consult.kernel.signals import BundleItem
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
+from consult.kernel.signals import archive_items
+from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
 from consult.meetings import feeds
 from consult.meetings import permissions as p
@@ -52,8 +55,58 @@ def _home_work(user) -> list[WorkCard]:
     return cards
 
 
+def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
+    """Rule 34, for the meetings held on the topic (closed ones): their notices, rosters with the participants'
+    type tags, sign-in sheets and signed minutes (one statement). A meeting still scheduled or open leaves the
+    record incomplete: it must be held or cancelled first."""
+    import sqlalchemy as sa
+
+    from consult.db import db
+    from consult.meetings.models import Attendance
+    from consult.meetings.models import Meeting
+    from consult.meetings.models import MeetingStatus
+    from consult.meetings.models import Participant
+
+    roster = sa.select(sa.func.count(Participant.id)).where(Participant.meeting_id == Meeting.id).scalar_subquery()
+    signed = sa.select(sa.func.count(Attendance.id)).where(Attendance.meeting_id == Meeting.id).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(Meeting.id, Meeting.notice_sent_at, Meeting.minutes_signed_at, roster, signed, Meeting.status)
+        .where(Meeting.topic_id == topic.id, Meeting.status != MeetingStatus.CANCELLED)
+        .order_by(Meeting.id)
+    ).all()
+    held = [row for row in rows if row[5] == MeetingStatus.CLOSED]
+    live = len(rows) - len(held)
+    url = bundle_url('meetings.detail', meeting_id=rows[0].id) if rows else None
+    note = _('%(num)s meetings held', num=len(held)) if held else _('No meeting was held')
+    if live:
+        note = _('%(num)s meetings still scheduled or open', num=live)
+        held = []
+    required = bool(rows)
+    return [
+        BundleItem(
+            'meeting_notice',
+            _('Meeting notices'),
+            bool(held) and all(r[1] for r in held),
+            required,
+            url,
+            note,
+        ),
+        BundleItem(
+            'participants',
+            _('Participant list with type tags'),
+            bool(held) and all(r[3] for r in held),
+            required,
+            url,
+            note,
+        ),
+        BundleItem('sign_in', _('Sign-in sheet'), bool(held) and all(r[4] for r in held), required, url, note),
+        BundleItem('minutes', _('Signed minutes'), bool(held) and all(r[2] for r in held), required, url, note),
+    ]
+
+
 def plug() -> None:
     home_work.connect(_home_work, weak=False)
+    archive_items.connect(_bundle_items, weak=False)
     for action in SESSION_STEPS:
         TOPIC.extend(action, allowed=chairs_meeting_of)
     # ``meeting.schedule`` is asked of a topic; the others of a meeting.

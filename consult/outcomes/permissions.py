@@ -3,6 +3,7 @@
 from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
 from consult.topics.permissions import is_party_to
+from consult.topics.permissions import topic_writable
 from consult.topics.states import LEGALITY_STEPS
 from consult.topics.states import MACHINE as TOPIC
 
@@ -23,6 +24,8 @@ def records_opinion(user, topic, opinion=None) -> bool:
 
 def may_record_opinion(user, topic) -> bool:
     """``opinion.record``, asked of a topic: while its opinion is formed and not yet checked for legality."""
+    if not topic_writable(topic):
+        return False
     from .queries import current_opinion
 
     if topic.status != TopicStatus.OPINION_FORMED or not _authenticated(user):
@@ -33,9 +36,13 @@ def may_record_opinion(user, topic) -> bool:
 
 def may_correct(user, opinion) -> bool:
     """``opinion.correct``, asked of an opinion: once checked, corrections are appended by those who record it."""
+    if not topic_writable(opinion.topic):
+        return False
     return opinion.locked and records_opinion(user, opinion.topic, opinion)
 
 
 def may_check_legality(user, topic) -> bool:
     """Whether ``user`` may record the legality check of ``topic`` now (any of its three results)."""
+    if not topic_writable(topic):
+        return False
     return any(TOPIC.may(user, topic, step) for step in LEGALITY_STEPS.values())

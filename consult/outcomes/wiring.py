@@ -9,8 +9,11 @@ from consult.kernel import actions
 from consult.kernel.events import TopicMoved
 from consult.kernel.events import VoteClosed
 from consult.kernel.events import subscribe
+from consult.kernel.signals import BundleItem
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
+from consult.kernel.signals import archive_items
+from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
 from consult.kernel.signals import topic_page
 from consult.roles.models import Role
@@ -48,6 +51,23 @@ def _home_work(user) -> WorkCard | None:
     return WorkCard('legality', _('Legality check of consultation opinions'), page.total, None, rows, 15)
 
 
+def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
+    """Rule 34: the consultation opinion and its legality check."""
+    import sqlalchemy as sa
+
+    from consult.db import db
+    from consult.outcomes.models import LegalityCheck
+    from consult.outcomes.models import Opinion
+
+    opinions = db.session.scalar(sa.select(sa.func.count(Opinion.id)).where(Opinion.topic_id == topic.id))
+    checks = db.session.scalar(sa.select(sa.func.count(LegalityCheck.id)).where(LegalityCheck.topic_id == topic.id))
+    url = bundle_url('topics.detail', topic_id=topic.id)
+    return [
+        BundleItem('opinion', _('Consultation opinion'), bool(opinions), url=url),
+        BundleItem('legality_check', _('Legality check'), bool(checks), url=url),
+    ]
+
+
 def plug() -> None:
     subscribe(TopicMoved, on_topic_moved)
     subscribe(VoteClosed, on_vote_closed)
@@ -58,6 +78,7 @@ def plug() -> None:
     TOPIC.extend('vote_failed', guards=(g.deciding_vote_failed,))
     TOPIC.extend('vote_quorum_failed', guards=(g.deciding_vote_quorum_failed,))
     topic_page.connect(_topic_page, weak=False)
+    archive_items.connect(_bundle_items, weak=False)
     home_work.connect(_home_work, weak=False)
     # ``opinion.record`` is asked of a topic, ``opinion.correct`` of an opinion; the legality check's steps are
     # the topic machine's (``topic.legality_pass`` ...).

@@ -78,6 +78,15 @@ SOURCE_S4_51 = _l(
     "Law on Deputies art 51: the bodies a deputy's suggestion is sent to reply within three months, or six for"
     ' wide-ranging or complex matters; a community may set shorter'
 )
+SOURCE_RETENTION_MEETING = _l(
+    'Measures for the Administration of Urban Community Archives (2015) and the Zhejiang urban community archives'
+    " measures (2008): minutes, sign-in sheets and vote results of residents' (representative) meetings are kept"
+    ' permanently'
+)
+SOURCE_RETENTION = _l(
+    'Measures for the Administration of Urban Community Archives (2015): records are kept permanently or for a'
+    ' fixed term of 30 or 10 years'
+)
 
 NUMBERS = {
     'review_deadline_days': Number(7, SOURCE_DESIGN),
@@ -136,6 +145,11 @@ NUMBERS = {
     'deputy_reply_months': Number(3, SOURCE_S4_51),
     #: ... or within this many for a suggestion marked wide-ranging or complex.
     'deputy_complex_reply_months': Number(6, SOURCE_S4_51),
+    # Archives (domain.md rule 36): how long each class of an archived record is kept, in years; 0 is permanent.
+    # The fixed terms are 30 and 10 years; residents' (representative) meeting records are kept permanently.
+    'retention_meeting_years': Number(0, SOURCE_RETENTION_MEETING),
+    'retention_records_years': Number(30, SOURCE_RETENTION),
+    'retention_notices_years': Number(10, SOURCE_RETENTION),
 }
 
 #: Quorum and approval per meeting type.

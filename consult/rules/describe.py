@@ -55,6 +55,9 @@ NUMBER_LABELS = {
     'satisfaction_days': _l('Residents rate the implementation for'),
     'deputy_reply_months': _l("The body an NPC deputy's suggestion is sent to replies within"),
     'deputy_complex_reply_months': _l('A complex suggestion of an NPC deputy is replied to within'),
+    'retention_meeting_years': _l('Minutes, sign-in sheets and vote results of meetings are kept for (0: permanently)'),
+    'retention_records_years': _l('Other consultation records are kept for (0: permanently)'),
+    'retention_notices_years': _l('Routine notices are kept for (0: permanently)'),
 }
 
 BY_LABELS = {

@@ -55,6 +55,8 @@ def number_rows(params: dict) -> list[Row]:
             if key.endswith('_working_days')
             else 'days'
             if key.endswith('_days')
+            else 'years'
+            if key.endswith('_years')
             else 'count'
         )
         rows.append(

@@ -93,6 +93,8 @@ class ProposeForm(Form):
                 if key.endswith('_working_days')
                 else _('days')
                 if key.endswith('_days')
+                else _('years (0: permanently)')
+                if key.endswith('_years')
                 else _('a number')
             )
             self[f'number_{key}'].description = _('%(unit)s, from %(low)s to %(high)s', unit=unit, low=low, high=high)

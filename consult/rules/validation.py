@@ -40,6 +40,10 @@ NUMBER_BOUNDS = dict.fromkeys(NUMBERS, (0, 365)) | {
     # Law on Deputies art 51 sets the ceilings: three months, six for complex matters.
     'deputy_reply_months': (1, 3),
     'deputy_complex_reply_months': (1, 6),
+    # Years; 0 keeps the record permanently.
+    'retention_meeting_years': (0, 100),
+    'retention_records_years': (0, 100),
+    'retention_notices_years': (0, 100),
 }
 #: Per meeting type: its votes are open (roll call); written proxies may be registered.
 VOTING_KEYS = ('roll_call', 'proxies')

@@ -58,6 +58,7 @@ ACTION_LABELS = {
     'gov_reply_not_adopted': _l('The entrusting department replied: not adopted, with its reasons'),
     'complete_implementation': _l('Implementation completed and its result published'),
     'cannot_implement': _l('The result cannot be carried out: the explanation is published'),
+    'archive': _l('Archived: the record is complete and read-only'),
     'implementation_task': _l('Implementation task added'),
     'implementation_update': _l('Implementation progress reported'),
     'implementation_task_done': _l('Implementation task done'),
@@ -87,6 +88,7 @@ STEP_LABELS = {
     'gov_reply_not_adopted': _l('Reply: not adopted'),
     'complete_implementation': _l('Sign off the implementation'),
     'cannot_implement': _l('Explain why it cannot be carried out'),
+    'archive': _l('Approve archiving'),
 }
 
 

@@ -1,5 +1,10 @@
 """Who may do what with a topic. Predicates take the user explicitly (routes, sockets, tests alike)."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from consult.kernel.refusals import Refusal
+from consult.kernel.refusals import Rule
 from consult.residency.eligibility import can_take_part
 from consult.residency.eligibility import can_vote
 from consult.roles.models import Role
@@ -20,6 +25,37 @@ ON_BEHALF_CHANNELS = frozenset(
 
 def _authenticated(user) -> bool:
     return user is not None and getattr(user, 'is_authenticated', False)
+
+
+ARCHIVE_READ_ONLY = Rule(
+    'archive_read_only',
+    _l(
+        'Measures for the Administration of Urban Community Archives (2015): community records are managed'
+        ' centrally and kept whole; nobody may alter, keep privately or destroy them'
+    ),
+)
+
+
+def read_only_refusal() -> Refusal:
+    """The refusal of any write about an archived topic."""
+    return Refusal(_('This topic is archived: its record is read-only.'), ARCHIVE_READ_ONLY, code='archived')
+
+
+def topic_writable(topic) -> bool:
+    """Whether anything may still be written about ``topic``: not once it is archived (domain.md rule 33).
+
+    Every write predicate of every context asks this first. When it says no inside a request or a socket event,
+    it leaves the reason in ``flask.g.refusal``, so the refusal page or the socket's ``error`` event says why
+    (``consult.errors``, ``consult.realtime.send_error``) instead of a bare "not allowed".
+    """
+    if topic is None or topic.status != TopicStatus.ARCHIVED:
+        return True
+    from flask import g
+    from flask import has_request_context
+
+    if has_request_context():
+        g.refusal = str(read_only_refusal())
+    return False
 
 
 def submission_channels(user, community) -> list[SourceChannel]:
@@ -77,8 +113,20 @@ def can_check_legality(user, topic) -> bool:
     return can_review(user, topic.community) and not is_party_to(user, topic)
 
 
+def read_only(topic):
+    """The refusal of any write about ``topic`` once it is archived, else ``None`` (the state machines ask it)."""
+    return None if topic_writable(topic) else read_only_refusal()
+
+
+def row_read_only(row):
+    """:func:`read_only` of the topic a row belongs to (a meeting, a vote, a dispatched item, a comment period)."""
+    return read_only(row.topic)
+
+
 def can_edit_topic(user, topic) -> bool:
     """The submitter edits a draft, or a submitted topic before it enters review."""
+    if not topic_writable(topic):
+        return False
     editable = topic.status == TopicStatus.DRAFT or (topic.status == TopicStatus.SUBMITTED and topic.queued_at is None)
     return editable and is_submitter(user, topic)
 
@@ -122,7 +170,8 @@ def can_review(user, community) -> bool:
 def can_cosign(user, topic) -> bool:
     """Verified adult residents of the community, not the submitter or originator."""
     return (
-        _authenticated(user)
+        topic_writable(topic)
+        and _authenticated(user)
         and user.id not in (topic.submitted_by_id, topic.originator_id)
         and can_vote(user, topic.community)
     )
@@ -130,7 +179,7 @@ def can_cosign(user, topic) -> bool:
 
 def may_cosign(user, topic) -> bool:
     """``topic.cosign``: eligible residents co-sign a submitted topic."""
-    return topic.status == TopicStatus.SUBMITTED and can_cosign(user, topic)
+    return topic_writable(topic) and topic.status == TopicStatus.SUBMITTED and can_cosign(user, topic)
 
 
 def can_view_topic(user, topic) -> bool:

@@ -162,6 +162,7 @@ MACHINE = machine(
     event=TopicMoved,
     record=_record,
     context=_rules,
+    read_only=p.read_only,
     messages={
         'forbidden': lambda: _('You may not take this step on this topic.'),
         'conflict': lambda: _('Someone else changed this topic just now; reload and try again.'),
@@ -284,6 +285,14 @@ MACHINE.define(
     Transition('complete_implementation', frozenset({S.IMPLEMENTING}), S.FEEDBACK_GIVEN, _principal),
     Transition('cannot_implement', frozenset({S.IMPLEMENTING}), S.FEEDBACK_GIVEN, _principal),
 )
+
+# -- Archive (档案管理, domain.md rules 33-37, consult.archive) ----------------------------------------------------
+# The director approves filing the record once committee staff assembled its bundle; archive plugs in the guard
+# (every required item present or waived) and the archive file. Topics closed before consultation (withdrawn, not
+# accepted, merged) are filed too: every community record is archived (rule 33), with the items they have.
+ARCHIVABLE = frozenset({S.FEEDBACK_GIVEN, S.WITHDRAWN, S.REJECTED, S.MERGED})
+MACHINE.define(Transition('archive', ARCHIVABLE, S.ARCHIVED, _principal))
+
 #: The department's reply, by its decision.
 GOV_REPLY_STEPS = {'adopted': 'gov_reply', 'partly': 'gov_reply', 'not_adopted': 'gov_reply_not_adopted'}
 #: The director's sign-off, by its outcome.
@@ -312,6 +321,8 @@ ELSEWHERE = frozenset(
         'gov_reply_not_adopted',
         'complete_implementation',
         'cannot_implement',
+        # The archive page (``consult.archive``).
+        'archive',
     }
 )
 #: The legality check's steps, by its result.

@@ -8,8 +8,11 @@ from consult.kernel.clock import utcnow
 from consult.kernel.events import TopicMoved
 from consult.kernel.events import TopicNoted
 from consult.kernel.events import subscribe
+from consult.kernel.signals import BundleItem
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
+from consult.kernel.signals import archive_items
+from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
 from consult.notifications.operations import register_kinds
 from consult.roles.models import Role
@@ -68,6 +71,35 @@ def _home_work(user) -> list[WorkCard]:
     return cards
 
 
+#: The review decisions that close a topic's admissibility review or its selection.
+REVIEW_STEPS = frozenset({'accept', 'reject', 'merge', 'redirect', 'withdraw', 'withdraw_by_committee', 'refuse'})
+
+
+def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
+    """Rule 34: the submission and review record; the agenda's publication (the topic's announcement)."""
+    import sqlalchemy as sa
+
+    from consult.db import db
+    from consult.topics.models import TopicEvent
+
+    steps = set(db.session.scalars(sa.select(TopicEvent.action).where(TopicEvent.topic_id == topic.id)))
+    page = bundle_url('topics.detail', topic_id=topic.id)
+    return [
+        BundleItem(
+            'submission',
+            _('Topic submission and review record'),
+            topic.submitted_at is not None and bool(steps & REVIEW_STEPS),
+            url=page,
+        ),
+        BundleItem(
+            'announcement',
+            _('Agenda publication and notice'),
+            topic.announced_at is not None and topic.publicity_ends_at is not None,
+            url=page,
+        ),
+    ]
+
+
 def plug() -> None:
     # Operations take steps through ``states``; the merge's effect needs an operation, so it is plugged in here.
     states.MACHINE.extend('merge', effect=_carry_cosigns)
@@ -75,6 +107,7 @@ def plug() -> None:
     subscribe(TopicNoted, notifications.on_topic_noted)
     register_kinds(states.ACTION_LABELS)
     home_work.connect(_home_work, weak=False)
+    archive_items.connect(_bundle_items, weak=False)
     actions.register_machine(states.MACHINE)
     # Actions on a topic that are not steps of its machine (the state is part of each predicate).
     actions.register_all(

@@ -33,7 +33,7 @@ from .pushes import changed
 
 
 def _refuse(code: str, message: str) -> dict:
-    send_error(code, message)
+    code, message = send_error(code, message)
     return {'ok': False, 'code': code, 'message': message}
 
 

@@ -7,6 +7,7 @@ from consult.meetings.permissions import can_view_meeting
 from consult.meetings.permissions import moderates
 from consult.topics.permissions import can_review
 from consult.topics.permissions import can_view_topic
+from consult.topics.permissions import topic_writable
 
 from .models import Elector
 from .models import VoteStatus
@@ -18,11 +19,15 @@ def _authenticated(user) -> bool:
 
 def can_prepare(user, topic) -> bool:
     """The committee of the topic's community prepares votes (a meeting's chair too, for its meeting)."""
+    if not topic_writable(topic):
+        return False
     return _authenticated(user) and can_review(user, topic.community)
 
 
 def runs_vote(user, vote) -> bool:
     """Opens, closes and cancels: the meeting's chair (or the director standing in), or the committee."""
+    if not topic_writable(vote.topic):
+        return False
     if not _authenticated(user):
         return False
     if vote.meeting is not None and moderates(user, vote.meeting):
@@ -62,6 +67,8 @@ def proxies_held(user, vote) -> list[Elector]:
 
 def may_cast(user, vote) -> bool:
     """An elector who has not voted (or a proxy holder for one), while the vote is open."""
+    if not topic_writable(vote.topic):
+        return False
     if vote.status != VoteStatus.OPEN:
         return False
     elector = elector_of(user, vote)
@@ -73,6 +80,8 @@ def may_cast(user, vote) -> bool:
 def runs_onsite(user, vote) -> bool:
     """The on-site channel: the committee of the vote's community marks who voted on site and sees the on-site
     record while the vote is open (only they: it holds the hand count made in the room)."""
+    if not topic_writable(vote.topic):
+        return False
     return _authenticated(user) and can_review(user, vote.community)
 
 
@@ -83,11 +92,15 @@ def conflicted(user, vote) -> bool:
 
 def counts_onsite(user, vote) -> bool:
     """Enters or confirms on-site counts: the committee, unless conflicted."""
+    if not topic_writable(vote.topic):
+        return False
     return runs_onsite(user, vote) and not conflicted(user, vote)
 
 
 def registers_proxies(user, vote) -> bool:
     """Registers and withdraws written proxies: the committee, while the vote is prepared and allows them."""
+    if not topic_writable(vote.topic):
+        return False
     return (
         _authenticated(user)
         and vote.status == VoteStatus.DRAFT

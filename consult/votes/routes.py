@@ -23,6 +23,7 @@ from consult.inputs import int_arg
 from consult.kernel.actions import may
 from consult.kernel.clock import CITY_ZONE
 from consult.kernel.refusals import Refusal
+from consult.topics.permissions import topic_writable
 from consult.web import already_submitted
 from consult.web import attempt
 from consult.web import attempt_once
@@ -55,6 +56,8 @@ def load_vote(vote_id: int, action: str = 'vote.view') -> Vote:
     vote = db.session.get(Vote, vote_id)
     if vote is None or not may(current_user, 'vote.view', vote):
         abort(404)
+    if request.method not in ('GET', 'HEAD') and not topic_writable(vote.topic):
+        abort(403)  # an archived topic's votes are read-only; the page says why
     if action != 'vote.view' and not may(current_user, action, vote):
         abort(403)
     settle(vote)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from consult.kernel.events import VoteMoved
 from consult.kernel.transitions import Transition
 from consult.kernel.transitions import machine
+from consult.topics.permissions import row_read_only
 
 from . import guards as g
 from . import permissions as p
@@ -28,6 +29,7 @@ MACHINE = machine(
     Vote,
     rule=g.PROCEDURE,
     who_rule=g.WHO_RUNS,
+    read_only=row_read_only,
     event=VoteMoved,
     messages={
         'wrong_state': lambda: _('This vote cannot take that step now.'),

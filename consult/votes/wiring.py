@@ -3,9 +3,13 @@ motions for its minutes, and the closer started with the first request of each s
 
 from flask import current_app
 from flask import url_for
+from flask_babel import gettext as _
 
 from consult.kernel import actions
+from consult.kernel.signals import BundleItem
 from consult.kernel.signals import MotionLine
+from consult.kernel.signals import archive_items
+from consult.kernel.signals import bundle_url
 from consult.kernel.signals import meeting_motions
 from consult.kernel.signals import topic_page
 
@@ -50,8 +54,42 @@ def _start_closer():
     ensure_started(current_app._get_current_object())
 
 
+def _bundle_items(topic, **_kwargs) -> BundleItem:
+    """Rule 34: the vote tally with its quorum, if a vote was held (every closed vote has its counted result)."""
+    import sqlalchemy as sa
+
+    from consult.db import db
+    from consult.votes.models import Vote
+    from consult.votes.models import VoteStatus
+
+    rows = db.session.execute(
+        sa.select(Vote.id, Vote.result, Vote.status).where(
+            Vote.topic_id == topic.id, Vote.status != VoteStatus.CANCELLED
+        )
+    ).all()
+    closed = [row for row in rows if row.status == VoteStatus.CLOSED]
+    if len(closed) < len(rows):  # a vote prepared or open: the record is not complete
+        return BundleItem(
+            'vote_tally',
+            _('Vote tally with the quorum calculation'),
+            False,
+            True,
+            bundle_url('votes.detail', vote_id=rows[0].id),
+            _('%(num)s votes not closed', num=len(rows) - len(closed)),
+        )
+    return BundleItem(
+        'vote_tally',
+        _('Vote tally with the quorum calculation'),
+        bool(closed) and all(row.result for row in closed),
+        bool(closed),
+        bundle_url('votes.detail', vote_id=closed[0].id) if closed else None,
+        _('%(num)s votes held', num=len(closed)) if closed else _('No vote was held'),
+    )
+
+
 def plug() -> None:
     topic_page.connect(_topic_page, weak=False)
+    archive_items.connect(_bundle_items, weak=False)
     meeting_motions.connect(_motions, weak=False)
     actions.register_all(
         'vote',

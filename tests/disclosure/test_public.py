@@ -84,7 +84,12 @@ def test_no_personal_field_reaches_the_record_or_the_page(db, cast, open_meeting
     client.get('/account/logout')
     page = client.get(f'/results/{topic.id}').get_data(as_text=True)
     api = client.get(f'/api/v1/results/{topic.id}').get_data(as_text=True)
-    texts = {'record': repr(record), 'page': page, 'api': api}
+    texts = {
+        'record': repr(record),
+        'page': page,
+        'api': api,
+        **_zip_texts(client.get(f'/archive/topic/{topic.id}/record.zip')),
+    }
     for where, text in texts.items():
         for marker in MARKERS.values():
             assert marker[:12] not in text, (where, marker)
@@ -94,6 +99,8 @@ def test_no_personal_field_reaches_the_record_or_the_page(db, cast, open_meeting
     assert OPEN_NAME in page
     assert OBJECTION in page
     assert OPEN_NAME in api
+    assert OPEN_NAME in texts['transcript.html']  # the record's ZIP: named only with consent, as on the page
+    assert OBJECTION in texts['parts/objections.csv']
 
 
 def test_the_api_answers_the_same_record_as_the_page(db, cast, open_meeting, client):
@@ -113,6 +120,16 @@ def test_the_api_answers_the_same_record_as_the_page(db, cast, open_meeting, cli
     assert body['opinion']['dissent'] == ['一楼住户有不同意见']
     fields = set(body)
     assert fields == {f.name for f in dataclasses.fields(PublicRecord)}  # nothing more, nothing left out
+
+
+def _zip_texts(response) -> dict[str, str]:
+    """Every file of the record's ZIP (archive's download), as text."""
+    import io
+    import zipfile
+
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as bundle:
+        return {name: bundle.read(name).decode('utf-8', 'replace') for name in bundle.namelist()}
 
 
 def test_the_page_reads_a_fixed_number_of_statements(

@@ -5,12 +5,14 @@ from zoneinfo import ZoneInfo
 from flask import abort
 from flask import flash
 from flask import redirect
+from flask import request
 from flask import url_for
 from flask_login import current_user
 
 from consult.db import db
 from consult.kernel.actions import may
 from consult.meetings.models import Meeting
+from consult.topics.permissions import topic_writable
 
 CITY_TZ = ZoneInfo('Asia/Shanghai')
 
@@ -24,6 +26,8 @@ def load_meeting(meeting_id: int, action: str = 'meeting.view') -> Meeting:
 
             abort(login_manager.unauthorized())
         abort(404)
+    if request.method not in ('GET', 'HEAD') and not topic_writable(meeting.topic):
+        abort(403)  # an archived topic's meetings are read-only; the page says why
     if action != 'meeting.view' and not may(current_user, action, meeting):
         abort(403)
     return meeting

@@ -64,7 +64,7 @@ def _people_choices(community) -> list[tuple[int, str]]:
 @login_required
 def schedule(topic_id: int):
     topic = load_topic(topic_id)
-    if not p.can_prepare(current_user, topic.community):
+    if not p.topic_writable(topic) or not p.can_prepare(current_user, topic.community):
         abort(403)
     form = ScheduleForm()
     form.chair_id.choices = form.secretary_id.choices = _people_choices(topic.community)
