@@ -10,6 +10,7 @@ from consult.roles.permissions import community_ids_for
 from consult.roles.permissions import has_role
 from consult.roles.permissions import is_committee
 from consult.topics.models import TopicStatus
+from consult.topics.permissions import topic_writable
 
 from .models import SuggestionStatus
 
@@ -54,7 +55,7 @@ def may_view_dashboard(user, _obj=None) -> bool:
 
 def may_file_note(user, topic) -> bool:
     """``deputy.note``: a deputy of the topic's community, on a public topic from its announcement on."""
-    return topic.public and topic.status in NOTE_STATES and is_deputy(user, topic.community)
+    return topic_writable(topic) and topic.public and topic.status in NOTE_STATES and is_deputy(user, topic.community)
 
 
 def may_suggest(user, community) -> bool:
@@ -64,7 +65,12 @@ def may_suggest(user, community) -> bool:
 
 def may_observe(user, meeting) -> bool:
     """``deputy.observe``: a deputy of the meeting's community enters its live room (列席) before or during it."""
-    return meeting.ahead_or_in_session and meeting.topic.public and is_deputy(user, meeting.community)
+    return (
+        topic_writable(meeting.topic)
+        and meeting.ahead_or_in_session
+        and meeting.topic.public
+        and is_deputy(user, meeting.community)
+    )
 
 
 def answers_for(user, suggestion) -> bool:

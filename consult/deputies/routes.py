@@ -16,6 +16,7 @@ from consult.kernel.clock import utcnow
 from consult.meetings.models import Meeting
 from consult.topics.models import PUBLISHED_STATUSES
 from consult.topics.models import STATUS_LABELS as TOPIC_STATUS_LABELS
+from consult.topics.permissions import topic_writable
 from consult.topics.routes.intake import load_topic
 from consult.web import already_submitted
 from consult.web import attempt
@@ -76,8 +77,8 @@ def observe(meeting_id: int):
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         abort(404)
-    if not p.is_deputy(current_user, meeting.community):
-        abort(403)
+    if not topic_writable(meeting.topic) or not p.is_deputy(current_user, meeting.community):
+        abort(403)  # an archived topic's refusal says why (``g.refusal``)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -93,8 +94,8 @@ def observe(meeting_id: int):
 def note(topic_id: int):
     """File an observation note on a topic; it is published with the topic's record."""
     topic = load_topic(topic_id)
-    if not p.is_deputy(current_user, topic.community):
-        abort(403)
+    if not topic_writable(topic) or not p.is_deputy(current_user, topic.community):
+        abort(403)  # an archived topic's refusal says why (``g.refusal``)
     meeting = None
     meeting_id = request.args.get('meeting', type=int)
     if meeting_id is not None:

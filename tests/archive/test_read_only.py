@@ -17,7 +17,18 @@ from tests.conftest import AuthActions
 from tests.conftest import csrf_token
 
 #: Route arguments that name no topic's row: the walk leaves those routes out.
-NOT_ABOUT_A_TOPIC = {'code', 'number', 'community_id', 'grant_id', 'membership_id', 'petition_id', 'token'}
+#: A deputy's formal suggestion goes to a responsible body (domain.md rule 39): a reply or an assessment writes
+#: on the suggestion, not on the record of a topic it may mention, which the deputy may criticise once archived.
+NOT_ABOUT_A_TOPIC = {
+    'code',
+    'number',
+    'community_id',
+    'grant_id',
+    'membership_id',
+    'petition_id',
+    'token',
+    'suggestion_id',
+}
 #: POST routes without arguments: none writes about an existing topic, except creating a vote (its topic is a
 #: form field).
 WITHOUT_ARGUMENTS = {
@@ -33,6 +44,7 @@ WITHOUT_ARGUMENTS = {
     '/residency/claim',
     '/roles/grant',
     '/topics/new',
+    '/deputies/suggestions/new',
     '/topics/notifications',
     '/socket.io/',
 }

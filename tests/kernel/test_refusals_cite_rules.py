@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[2] / 'consult'
 WRONG_PASSWORD = 'wrong password or code: the person typed a secret that does not match'
 MALFORMED = 'malformed input: a field is empty, too long, impossible or unreadable'
 NOT_FOUND = 'not found: there is nothing of that kind to act on'
+LOGGED_OUT = 'not logged in: the login session ended; the person is sent to log in'
 NOT_A_RULE = {
     ('accounts/operations.py', 'bad_credentials'): WRONG_PASSWORD,
+    ('votes/ballot_refusals.py', 'session_ended'): LOGGED_OUT,  # an HTTP ballot's login, checked with its batch
     ('accounts/operations.py', 'empty_name'): MALFORMED,
     ('accounts/operations.py', 'bad_birth_date'): MALFORMED,
     ('accounts/resets.py', 'bad_link'): WRONG_PASSWORD,  # a reset link mistyped, used or expired
