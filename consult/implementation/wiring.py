@@ -19,6 +19,7 @@ from consult.kernel.rooms import user_room
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
 from consult.kernel.signals import home_work
+from consult.kernel.signals import public_records
 from consult.kernel.signals import ticket_page
 from consult.kernel.signals import topic_page
 from consult.notifications.operations import notify
@@ -38,6 +39,7 @@ from . import guards as g
 from . import operations
 from . import permissions as p
 from . import queries
+from . import record_kinds
 from .routes import implementation_section
 
 HOME_ROWS = 5
@@ -128,6 +130,7 @@ def _home_work(user) -> list[WorkCard]:
 
 
 def plug() -> None:
+    public_records.connect(record_kinds.contribute, weak=False)
     TOPIC.extend('gov_reply', guards=(g.adopts, g.reasons_given), effect=operations.record_reply)
     TOPIC.extend('gov_reply_not_adopted', guards=(g.rejects, g.reasons_given), effect=operations.record_reply)
     TOPIC.extend(

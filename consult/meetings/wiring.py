@@ -9,9 +9,11 @@ from consult.kernel import actions
 from consult.kernel.signals import WorkCard
 from consult.kernel.signals import WorkRow
 from consult.kernel.signals import home_work
+from consult.kernel.signals import public_records
 from consult.meetings import feeds
 from consult.meetings import permissions as p
 from consult.meetings import queries
+from consult.meetings import record_kinds
 from consult.meetings.permissions import chairs_meeting_of
 from consult.meetings.states import MACHINE
 from consult.topics.states import MACHINE as TOPIC
@@ -53,6 +55,7 @@ def _home_work(user) -> list[WorkCard]:
 
 
 def plug() -> None:
+    public_records.connect(record_kinds.contribute, weak=False)
     home_work.connect(_home_work, weak=False)
     for action in SESSION_STEPS:
         TOPIC.extend(action, allowed=chairs_meeting_of)

@@ -7,9 +7,11 @@ from flask import url_for
 from consult.kernel import actions
 from consult.kernel.signals import MotionLine
 from consult.kernel.signals import meeting_motions
+from consult.kernel.signals import public_records
 from consult.kernel.signals import topic_page
 
 from . import permissions as p
+from . import record_kinds
 from .states import MACHINE
 
 
@@ -51,6 +53,7 @@ def _start_closer():
 
 
 def plug() -> None:
+    public_records.connect(record_kinds.contribute, weak=False)
     topic_page.connect(_topic_page, weak=False)
     meeting_motions.connect(_motions, weak=False)
     actions.register_all(
