@@ -81,12 +81,11 @@ class _Tree:
 
     def push(self, value: bytes) -> list[tuple[int, int, bytes]]:
         index, made, current, level = self.size, [], value, 0
-        self.last[0] = value
         while (index >> level) & 1:
             current = merkle.node_hash(self.last[level], current)
             level += 1
-            self.last[level] = current
             made.append((level, index >> level, current))
+        self.last[level] = current  # the newest complete subtree at its level; those below are merged into it
         self.size += 1
         return made
 
@@ -165,13 +164,8 @@ def verify_log(batch_size: int = 5000, records: bool = True) -> Report:
     pending = list(heads)
     tree, expected = _Tree(), 0
     while True:
-        rows = (
-            db.session.execute(
-                sa.select(LogLeaf).where(LogLeaf.idx >= expected).order_by(LogLeaf.idx).limit(batch_size)
-            )
-            .scalars()
-            .all()
-        )
+        query = sa.select(*LEAF_COLUMNS).where(LogLeaf.idx >= expected).order_by(LogLeaf.idx).limit(batch_size)
+        rows = db.session.execute(query).all()
         if not rows:
             break
         made, refs, before = [], [], len(report.problems)
@@ -192,10 +186,14 @@ def verify_log(batch_size: int = 5000, records: bool = True) -> Report:
                     )
         stored = _stored_nodes(made)
         for level, index, value in made:
-            if stored.get((level, index)) != value:
+            found = stored.get((level, index))
+            if found != value:
                 first = index << level
                 last = first + (1 << level) - 1
-                report.problems.append(Problem(first, f'entries {first}-{last}: their stored subtree hash differs'))
+                if found is None:  # stored by the append of its last leaf: that append did not go through the log
+                    report.problems.append(Problem(last, f'entry {last}: the subtree hash it completes is missing'))
+                else:
+                    report.problems.append(Problem(first, f'entries {first}-{last}: their stored subtree hash differs'))
                 break
         report.nodes += len(made)
         if records:
