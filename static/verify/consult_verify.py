@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.hazmat.primitives.serialization import PublicFormat
@@ -215,7 +216,7 @@ def verify(files: dict[str, bytes], key_id: str | None = None, kept=None, proof=
             return [f'{name} is missing']
     try:
         key = load_pem_public_key(files['log/public_key.pem'])
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         return ['log/public_key.pem is not a public key']
     if not isinstance(key, Ed25519PublicKey):
         return ['log/public_key.pem is not an Ed25519 key']
@@ -279,7 +280,10 @@ def main(argv=None) -> int:
     except (OSError, zipfile.BadZipFile, ValueError) as exc:
         print(f'cannot read: {exc}', file=sys.stderr)
         return 2
-    errors = verify(files, args.key_id, kept, proof)
+    try:
+        errors = verify(files, args.key_id, kept, proof)
+    except Exception as exc:  # noqa: BLE001 - anything malformed is a failed check, never a crash
+        errors = [f'the bundle is malformed ({exc.__class__.__name__})']
     for error in errors:
         print(f'FAIL {error}')
     if errors:
