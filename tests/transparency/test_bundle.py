@@ -17,7 +17,7 @@ from consult.transparency.models import LogHead
 from tests.support import ROOT
 
 sys.path.insert(0, str(ROOT / 'static' / 'verify'))
-import consult_verify  # noqa: E402
+import consult_verify
 
 VERIFIER = ROOT / 'static' / 'verify' / 'consult_verify.py'
 CONTENT = {
@@ -36,7 +36,7 @@ def _zip(files: dict[str, bytes], path):
 
 def _check(files, tmp_path, *args) -> subprocess.CompletedProcess:
     bundle = _zip(files, tmp_path / 'bundle.zip')
-    return subprocess.run(  # noqa: S603 - our own script, fixed arguments
+    return subprocess.run(
         [sys.executable, str(VERIFIER), str(bundle), *args], capture_output=True, text=True, timeout=60, check=False
     )
 
