@@ -26,20 +26,11 @@ def _publication_id(event: TopicMoved) -> int | None:
 
 
 def _load_publications(ids) -> dict[int, dict]:
-    """Fields fixed at the sign-off (the window's close and a supersession come later and are left out)."""
+    """Fields fixed at the sign-off. The moment of publication is the leaf's own ``at`` (the log's clock, which no
+    one can set back); the periods follow from it and the rule set. The window's close and a supersession come
+    later and are left out."""
     p = Publication
-    columns = (
-        p.id,
-        p.topic_id,
-        p.round,
-        p.note,
-        p.adopted,
-        p.published_at,
-        p.publicity_ends_at,
-        p.objection_ends_at,
-        p.reply_days,
-        p.rule_set_id,
-    )
+    columns = (p.id, p.topic_id, p.round, p.note, p.adopted, p.reply_days, p.rule_set_id)
     return rows(db.session.execute(sa.select(*columns).where(p.id.in_(ids), p.published_at.is_not(None))))
 
 
