@@ -7,6 +7,7 @@ compared with the leaf's digest. The first entry that does not match is named.
 """
 
 import json
+from collections import deque
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -161,7 +162,7 @@ def verify_log(batch_size: int = 5000, records: bool = True) -> Report:
     h = LogHead
     columns = (h.seq, h.tree_size, h.root_hash, h.timestamp, h.key_id, h.signature)
     heads = db.session.execute(sa.select(*columns).order_by(h.tree_size, h.seq)).all()
-    pending = list(heads)
+    pending = deque(heads)
     tree, expected = _Tree(), 0
     while True:
         query = sa.select(*LEAF_COLUMNS).where(LogLeaf.idx >= expected).order_by(LogLeaf.idx).limit(batch_size)
@@ -179,7 +180,7 @@ def verify_log(batch_size: int = 5000, records: bool = True) -> Report:
             refs.append((expected, leaf['kind'], leaf['record_id'], leaf['digest']))
             expected += 1
             while pending and pending[0].tree_size == tree.size:
-                head = pending.pop(0)
+                head = pending.popleft()
                 if tree.root() != bytes(head.root_hash):
                     report.problems.append(
                         Problem(head.tree_size - 1, f"signed head #{head.seq}: its root is not the log's root")

@@ -48,7 +48,10 @@ def _triggers_back(app):
 
 @pytest.fixture
 def attacker(_triggers_back, db):
-    """Database-owner rights: the append-only triggers are switched off for the test (and restored after)."""
+    """Database-owner rights: the append-only triggers are switched off for the test (and restored after).
+
+    Ask for it before ``db`` or ``client``, so that the restoring runs after the test's transaction is rolled back.
+    """
     postgres = db.session.get_bind().dialect.name == 'postgresql'
     for table in TABLES:
         if postgres:

@@ -181,3 +181,11 @@ def test_a_forged_head_is_named(runner, attacker, logged, column):
     )
     code, entry, output = verify(runner)
     assert (code, entry) == (1, head.tree_size - 1), output
+
+
+def test_a_proof_over_a_damaged_log_is_refused_in_json(attacker, client, logged):
+    size = queries.size()
+    run('DELETE FROM log_nodes')
+    response = client.get(f'/api/v1/log/proof/inclusion?tree_size={size}&leaf_index=0')
+    assert response.status_code == 404
+    assert response.get_json()['error']['message']

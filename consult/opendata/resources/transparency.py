@@ -43,8 +43,21 @@ def _number(name: str, minimum: int = 0, required: bool = True) -> int | None:
     return int(text)
 
 
+def _damaged(view):
+    """A proof that needs a stored hash that is gone (a damaged log) is refused in JSON, never a 500."""
+
+    def wrapped():
+        try:
+            return view()
+        except log.Missing:
+            return error_response(404, _('This proof cannot be made: part of the log is missing.'))
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
 def _register(endpoint, rule, view, schema, summary, many=False, params=()):
-    bp.add_url_rule(rule, endpoint, view)
+    bp.add_url_rule(rule, endpoint, _damaged(view))
     RESOURCES.append(Resource(endpoint, rule, summary, TAG, schema, many=many, params=tuple(params)))
 
 
@@ -109,7 +122,7 @@ def inclusion():
         index = leaf.idx
     if size > log.size() or index >= size:
         return error_response(404, _('The log has no such leaf at this size.'))
-    leaf_hash = log.hashes([(0, index)])[(0, index)]
+    leaf_hash = log.range_hashes([(index, index + 1)])[0]
     head = log.head_at(size)
     return json_response(
         {
