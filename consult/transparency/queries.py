@@ -24,6 +24,8 @@ def hashes(keys, session=None) -> dict[tuple[int, int], bytes]:
     """The stored hashes of complete subtrees ``(level, index)``: level 0 is a leaf, others ``log_nodes``."""
     session = session or db.session
     keys = set(keys)
+    if keys and session.get_bind().dialect.name == 'postgresql':
+        return _hashes_pg(keys, session)
     found: dict[tuple[int, int], bytes] = {}
     leaves = [index for level, index in keys if level == 0]
     if leaves:
@@ -35,6 +37,29 @@ def hashes(keys, session=None) -> dict[tuple[int, int], bytes]:
         rows = session.execute(sa.select(LogNode.level, LogNode.index, LogNode.hash).where(where))
         found.update(((level, index), bytes(value)) for level, index, value in rows)
     return found
+
+
+#: One statement for every key, whatever their number; a fixed text, so it is prepared and planned once.
+_PG_HASHES = sa.text(
+    'SELECT 0, idx, leaf_hash FROM log_leaves WHERE idx = ANY(CAST(:leaves AS bigint[])) '
+    'UNION ALL '
+    'SELECT n.level, n."index", n.hash FROM log_nodes n '
+    'JOIN unnest(CAST(:levels AS smallint[]), CAST(:indexes AS bigint[])) AS k(level, idx) '
+    'ON n.level = k.level AND n."index" = k.idx'
+)
+
+
+def _hashes_pg(keys, session) -> dict[tuple[int, int], bytes]:
+    nodes = [key for key in keys if key[0] > 0]
+    rows = session.execute(
+        _PG_HASHES,
+        {
+            'leaves': [index for level, index in keys if level == 0],
+            'levels': [level for level, _ in nodes],
+            'indexes': [index for _, index in nodes],
+        },
+    )
+    return {(level, index): bytes(value) for level, index, value in rows}
 
 
 class Missing(LookupError):
