@@ -11,6 +11,7 @@ from consult.collector import tune_collector
 from consult.config import Config
 from consult.config import config_from_env
 from consult.config import load_or_create_secret
+from consult.config import load_or_create_signing_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,9 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
         app.config.update(overrides)
     if not app.config.get('SECRET_KEY'):
         app.config['SECRET_KEY'] = load_or_create_secret(app.instance_path)
+    if not app.config.get('TRANSPARENCY_SIGNING_KEY'):
+        required = app.config.get('TRANSPARENCY_KEY_REQUIRED', False)
+        app.config['TRANSPARENCY_SIGNING_KEY'] = load_or_create_signing_key(app.instance_path, required)
     if not app.config.get('SQLALCHEMY_DATABASE_URI'):
         app.config['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{Path(app.instance_path) / "consult.db"}'
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('postgresql'):
@@ -204,6 +208,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.dispatch.cli import dispatch_cli
     from consult.petitions.cli import petitions_cli
     from consult.submissions import submissions_cli
+    from consult.transparency.cli import archive_cli
     from consult.votes.cli import votes_cli
 
     app.cli.add_command(demo.demo_cli)
@@ -213,6 +218,7 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(petitions_cli)
     app.cli.add_command(submissions_cli)
     app.cli.add_command(votes_cli)
+    app.cli.add_command(archive_cli)
 
 
 def _plug_contexts() -> None:
@@ -235,9 +241,11 @@ def _plug_contexts() -> None:
     from consult.roles import wiring as roles_wiring
     from consult.rules import wiring as rules_wiring
     from consult.topics import wiring as topics_wiring
+    from consult.transparency import wiring as transparency_wiring
     from consult.votes import wiring as votes_wiring
 
     for wiring in (
+        transparency_wiring,
         roles_wiring,
         rules_wiring,
         residency_wiring,
@@ -295,9 +303,11 @@ def _register_hooks(app: Flask) -> None:
     from consult.extensions import login_manager
     from consult.main.context import inject_globals
     from consult.security import set_security_headers
+    from consult.transparency.display import init_app as show_tree_head
     from consult.votes.wiring import init_app as start_votes_closer
 
     start_votes_closer(app)
+    show_tree_head(app)
 
     login_manager.user_loader(load_user)
     app.after_request(set_security_headers)

@@ -1,5 +1,6 @@
 """Configuration classes. Values come from environment variables; secrets never live in the repo."""
 
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -22,6 +23,34 @@ def load_or_create_secret(instance_path: str) -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def new_signing_key() -> str:
+    """A fresh Ed25519 private key for the transparency log, as base64 of its 32-byte seed."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.hazmat.primitives.serialization import NoEncryption
+    from cryptography.hazmat.primitives.serialization import PrivateFormat
+
+    raw = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return base64.b64encode(raw).decode()
+
+
+def load_or_create_signing_key(instance_path: str, production: bool) -> str:
+    """``TRANSPARENCY_SIGNING_KEY`` when unset: ``instance/transparency_key``, created once (development only).
+
+    :raises RuntimeError: in production, where the key must be given (a new key would disown every signed head).
+    """
+    if production:
+        raise RuntimeError('TRANSPARENCY_SIGNING_KEY must be set in production (base64 of an Ed25519 seed)')
+    path = Path(instance_path) / 'transparency_key'
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = new_signing_key()
     path.write_text(key)
     path.chmod(0o600)
     return key
@@ -143,6 +172,9 @@ class Config:
     STATIC_MAX_AGE = int(os.environ.get('STATIC_MAX_AGE', '300'))
     #: Every server process opens and closes votes at their times, checking this often (seconds; 0: off).
     VOTE_CLOSER_SECONDS = 2
+    #: The transparency log's Ed25519 signing key: base64 of the 32-byte private seed (``flask archive new-key``
+    #: prints one). Unset: development makes one once in the instance folder; production refuses to start.
+    TRANSPARENCY_SIGNING_KEY = os.environ.get('TRANSPARENCY_SIGNING_KEY')
 
 
 class DevelopmentConfig(Config):
@@ -162,6 +194,8 @@ class ProductionConfig(Config):
     #: and held the gevent hub for 160-500 ms each (bench/live/README.md).
     STATIC_HASHED = _env_bool('STATIC_HASHED', True)
     GC_FREEZE = True
+    #: The transparency log's key is never made up here: it must come from the environment.
+    TRANSPARENCY_KEY_REQUIRED = True
     GC_THRESHOLDS = (10_000, 10, 100)
 
 
@@ -187,6 +221,8 @@ class TestingConfig(Config):
     VOTE_CLOSER_SECONDS = 0
     #: A login session's touch is written by the request that made it (``test_sessions`` checks the batches).
     LOGIN_SESSION_TOUCH_BATCH_SECONDS = 0
+    #: A key of the test run's own.
+    TRANSPARENCY_SIGNING_KEY = new_signing_key()
 
 
 CONFIGS = {

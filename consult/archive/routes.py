@@ -1,6 +1,7 @@
 """Pages of the archive: a topic's checklist with its forms, the destruction register, and the bundle's ZIP."""
 
 import io
+import logging
 import zipfile
 
 import sqlalchemy as sa
@@ -22,6 +23,8 @@ from consult.kernel.clock import today
 from consult.kernel.clock import utcnow
 from consult.topics.models import Topic
 from consult.topics.routes.intake import load_topic
+from consult.transparency.bundle import Unsealable
+from consult.transparency.bundle import seal
 from consult.web import attempt
 
 from . import bp
@@ -39,6 +42,9 @@ from .retention import CLASS_LABELS
 from .retention import source_of
 
 REGISTER_PER_PAGE = 25
+
+
+logger = logging.getLogger(__name__)
 
 
 def _back(topic_id: int):
@@ -179,7 +185,13 @@ def download(topic_id: int):
     files = bundle_files(topic.id)
     if not files:
         abort(404)  # no public record (a topic moved on without its publication)
-    # The transparency log seals the bundle when merged: files = seal(topic.id, files)
+    try:  # the leaves with their proofs, the signed head, the manifest and its signature (offline verifiable)
+        files = seal(topic.id, files)
+    except Unsealable:
+        logger.error(
+            'topic %s: its record bundle cannot be sealed (the log has no head, or a record is gone)', topic.id
+        )
+        abort(503)
     buffer = io.BytesIO()
     stamp = utcnow().timetuple()[:6]
     with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_DEFLATED) as archive_zip:

@@ -14,6 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from consult.audit.operations import record
 from consult.db import db
 from consult.kernel.clock import utcnow
+from consult.kernel.events import ObjectionAnswered
+from consult.kernel.events import ObjectionFiled
+from consult.kernel.events import publish as publish_event
 from consult.kernel.refusals import Refusal
 from consult.kernel.rooms import topic_room
 from consult.kernel.rooms import user_room
@@ -179,6 +182,7 @@ def file_objection(actor, topic, reasons: str) -> Objection:
         raise Refusal(
             _('You have an objection waiting for its answer already.'), g.OBJECTIONS, code='duplicate'
         ) from None
+    publish_event(ObjectionFiled(objection_id=objection.id, topic_id=topic.id))
     states.log_step(topic, 'objection_filed', actor)
     record(actor, 'disclosure.object', community=topic.community, topic_id=topic.id, objection_id=objection.id)
     _changed(topic.id, 'objection_filed')
@@ -210,6 +214,7 @@ def answer_objection(actor, objection: Objection, answer: str, reasons: str) -> 
     if moved != 1:
         raise Refusal(_('Someone else answered this objection just now.'), g.OBJECTIONS, code='conflict')
     db.session.refresh(objection)
+    publish_event(ObjectionAnswered(objection_id=objection.id, topic_id=topic.id))
     states.log_step(topic, 'objection_answered', actor, reason=text)
     if answer == Answer.UPHELD and topic.status == TopicStatus.RESULT_PUBLISHED:
         states.apply(topic, 'uphold_objection', actor, reason=text, objection=objection, answer=str(answer))

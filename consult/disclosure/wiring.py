@@ -14,6 +14,7 @@ from consult.kernel.signals import WorkRow
 from consult.kernel.signals import archive_items
 from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
+from consult.kernel.signals import public_records
 from consult.kernel.signals import topic_page
 from consult.notifications.operations import register_kinds
 from consult.roles.models import Role
@@ -24,6 +25,7 @@ from . import guards as g
 from . import notices
 from . import permissions as p
 from . import queries
+from . import record_kinds
 from .operations import on_publish
 from .operations import on_uphold
 
@@ -111,6 +113,7 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
 
 
 def plug() -> None:
+    public_records.connect(record_kinds.contribute, weak=False)
     TOPIC.extend('publish', guards=(g.prepared, g.two_people), effect=on_publish)
     TOPIC.extend('uphold_objection', guards=(g.objection_upheld,), effect=on_uphold)
     TOPIC.extend('close_window', guards=(g.window_over, g.all_answered, g.adopted, g.not_entrusted))

@@ -12,6 +12,8 @@ from consult.audit.operations import record
 from consult.db import db
 from consult.kernel.clock import today
 from consult.kernel.clock import utcnow
+from consult.kernel.events import ImplementationReported
+from consult.kernel.events import publish
 from consult.kernel.refusals import Refusal
 from consult.rules.queries import rules_in_force
 from consult.topics import guards as tg
@@ -87,6 +89,7 @@ def post_update(actor, task, body: str, uploads: list[Upload] = (), limits: Limi
     interval = rules.number('implementation_report_interval_days') if rules is not None else 30
     task.report_due_at = now + timedelta(days=interval)
     db.session.flush()
+    publish(ImplementationReported(update_id=update.id, task_id=task.id, topic_id=topic.id))
     states.log_step(topic, 'implementation_update', actor, reason=task.title)
     record(
         actor,

@@ -22,6 +22,7 @@ from consult.kernel.signals import WorkRow
 from consult.kernel.signals import archive_items
 from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
+from consult.kernel.signals import public_records
 from consult.kernel.signals import ticket_page
 from consult.kernel.signals import topic_page
 from consult.notifications.operations import notify
@@ -41,6 +42,7 @@ from . import guards as g
 from . import operations
 from . import permissions as p
 from . import queries
+from . import record_kinds
 from .routes import implementation_section
 
 HOME_ROWS = 5
@@ -165,6 +167,7 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
 
 
 def plug() -> None:
+    public_records.connect(record_kinds.contribute, weak=False)
     TOPIC.extend('gov_reply', guards=(g.adopts, g.reasons_given), effect=operations.record_reply)
     TOPIC.extend('gov_reply_not_adopted', guards=(g.rejects, g.reasons_given), effect=operations.record_reply)
     TOPIC.extend(

@@ -144,6 +144,40 @@ class RecordDestroyed(DomainEvent):
 
 
 @dataclass(frozen=True)
+class MinutesSigned(DomainEvent):
+    """The chair signed a meeting's minutes off: the signed document (``signed_minutes``) is flushed."""
+
+    signed_minutes_id: int
+    meeting_id: int
+    topic_id: int
+
+
+@dataclass(frozen=True)
+class ObjectionFiled(DomainEvent):
+    """A resident's objection to a published result is flushed."""
+
+    objection_id: int
+    topic_id: int
+
+
+@dataclass(frozen=True)
+class ObjectionAnswered(DomainEvent):
+    """The committee's answer to an objection is flushed (it is public from this transaction on)."""
+
+    objection_id: int
+    topic_id: int
+
+
+@dataclass(frozen=True)
+class ImplementationReported(DomainEvent):
+    """A progress report on an implementation task is flushed, with its evidence files."""
+
+    update_id: int
+    task_id: int
+    topic_id: int
+
+
+@dataclass(frozen=True)
 class ResidenceChanged(DomainEvent):
     """Residences began or ended in these communities: counts over their current residents changed."""
 

@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from consult.audit.operations import record
 from consult.db import db
 from consult.kernel.clock import utcnow
+from consult.kernel.events import MinutesSigned
+from consult.kernel.events import publish
 from consult.kernel.refusals import Refusal
 from consult.kernel.refusals import require_reason
 from consult.security import clean_text
@@ -227,6 +229,7 @@ def sign_minutes(actor, meeting, rev=None, now: datetime | None = None) -> Signe
     log(meeting, 'minutes_signed', actor, detail=sha256)
     record(actor, 'meeting.minutes_signed', community=meeting.community, meeting_id=meeting.id, sha256=sha256)
     db.session.flush()
+    publish(MinutesSigned(signed_minutes_id=signed.id, meeting_id=meeting.id, topic_id=meeting.topic_id))
     logger.info('Minutes of meeting %s signed by %s (%s)', meeting.id, actor.id, sha256)
     return signed
 

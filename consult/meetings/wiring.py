@@ -12,9 +12,11 @@ from consult.kernel.signals import WorkRow
 from consult.kernel.signals import archive_items
 from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
+from consult.kernel.signals import public_records
 from consult.meetings import feeds
 from consult.meetings import permissions as p
 from consult.meetings import queries
+from consult.meetings import record_kinds
 from consult.meetings.permissions import chairs_meeting_of
 from consult.meetings.states import MACHINE
 from consult.topics.states import MACHINE as TOPIC
@@ -105,6 +107,7 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
 
 
 def plug() -> None:
+    public_records.connect(record_kinds.contribute, weak=False)
     home_work.connect(_home_work, weak=False)
     archive_items.connect(_bundle_items, weak=False)
     for action in SESSION_STEPS:

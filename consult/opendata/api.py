@@ -43,6 +43,8 @@ class Resource:
     many: bool = False
     csv: bool = False
     filters: tuple[Filter, ...] = ()
+    #: Further query parameters, as OpenAPI parameter objects (the transparency log's proofs).
+    params: tuple[dict, ...] = ()
 
 
 #: Every route of the API, in the order registered (the OpenAPI document lists them so).

@@ -14,6 +14,7 @@ from consult.topics.models import Topic
 from consult.topics.public import FEED_SIZE
 from consult.topics.public import Filters
 from consult.topics.public import public_topics_query
+from consult.transparency.display import current_head
 
 from . import bp
 from .queries import RESULT_STATUSES
@@ -37,6 +38,7 @@ def results_feed():
         filters=filters,
         self_url=request.url,
         html_url=url_for('topics.index', _external=True, **filters.as_args()),
+        log_head=current_head(),
     )
     response = make_response(body)
     response.headers['Content-Type'] = 'application/atom+xml; charset=utf-8'

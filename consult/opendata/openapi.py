@@ -49,6 +49,7 @@ def _parameters(resource) -> list[dict]:
         params.append(
             {'name': f.name, 'in': 'query', 'required': False, 'description': f.description, 'schema': schema}
         )
+    params += list(resource.params)
     if resource.many:
         params += [
             {

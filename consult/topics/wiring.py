@@ -14,6 +14,7 @@ from consult.kernel.signals import WorkRow
 from consult.kernel.signals import archive_items
 from consult.kernel.signals import bundle_url
 from consult.kernel.signals import home_work
+from consult.kernel.signals import public_records
 from consult.notifications.operations import register_kinds
 from consult.roles.models import Role
 from consult.roles.permissions import community_ids_for
@@ -21,6 +22,7 @@ from consult.topics import notifications
 from consult.topics import operations
 from consult.topics import permissions as p
 from consult.topics import queries
+from consult.topics import record_kinds
 from consult.topics import states
 
 
@@ -101,6 +103,7 @@ def _bundle_items(topic, **_kwargs) -> list[BundleItem]:
 
 
 def plug() -> None:
+    public_records.connect(record_kinds.contribute, weak=False)
     # Operations take steps through ``states``; the merge's effect needs an operation, so it is plugged in here.
     states.MACHINE.extend('merge', effect=_carry_cosigns)
     subscribe(TopicMoved, notifications.on_topic_moved)

@@ -11,9 +11,11 @@ from consult.kernel.signals import MotionLine
 from consult.kernel.signals import archive_items
 from consult.kernel.signals import bundle_url
 from consult.kernel.signals import meeting_motions
+from consult.kernel.signals import public_records
 from consult.kernel.signals import topic_page
 
 from . import permissions as p
+from . import record_kinds
 from .states import MACHINE
 
 
@@ -88,6 +90,7 @@ def _bundle_items(topic, **_kwargs) -> BundleItem:
 
 
 def plug() -> None:
+    public_records.connect(record_kinds.contribute, weak=False)
     topic_page.connect(_topic_page, weak=False)
     archive_items.connect(_bundle_items, weak=False)
     meeting_motions.connect(_motions, weak=False)

@@ -9,6 +9,9 @@ from datetime import timedelta
 import pytest
 
 from consult.kernel.clock import utcnow
+from consult.kernel.events import MinutesSigned
+from consult.kernel.events import VoteClosed
+from consult.kernel.events import publish
 
 #: One marker per personal field; none may appear in any public answer.
 MARKERS = {
@@ -264,6 +267,9 @@ def seeded(db, place, make_user):
             reply_days=5,
         )
     )
+    # What closing the vote and signing the minutes announce: the transparency log's leaves and a signed head.
+    publish(VoteClosed(closed.id, topic.id, meeting.id, decides=False, quorum_met=True, adopted=True))
+    publish(MinutesSigned(signed_minutes_id=minutes.id, meeting_id=meeting.id, topic_id=topic.id))
     db.session.commit()
     return Seeded(place, topic, private_topic, draft_topic, meeting, closed, open_vote, minutes, opinion, check, person)
 
@@ -278,11 +284,17 @@ def every_url(app, seeded) -> list[str]:
         '{meeting_id}': seeded.meeting.id,
         '{vote_id}': seeded.closed_vote.id,
     }
+    #: The routes that need query parameters (the transparency log's proofs).
+    queries = {
+        '/api/v1/log/proof/inclusion': '?tree_size=1&leaf_index=0',
+        '/api/v1/log/proof/consistency': '?first=1&second=2',
+    }
     urls = []
     for path in document()['paths']:
+        query = queries.get(path, '')
         for key, value in ids.items():
             path = path.replace(key, str(value))
-        urls.append(path)
+        urls.append(path + query)
     return [*urls, '/api/v1/results.atom', '/api/v1/', '/api/v1/openapi.json']
 
 

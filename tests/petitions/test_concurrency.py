@@ -50,11 +50,29 @@ def _numbered(table) -> bool:
 
 def _max_ids(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {
+        ids = {
             table.name: conn.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)))
             for table in _db.metadata.sorted_tables
             if _numbered(table)
         }
+        ids[LOG_SIZE] = conn.scalar(sa.text('SELECT coalesce(max(idx) + 1, 0) FROM log_leaves'))
+        return ids
+
+
+#: The transparency log's tables (append-only by trigger) and the key of its size before the test.
+LOG_TABLES = ('log_leaves', 'log_nodes', 'log_heads')
+LOG_SIZE = 'log_leaves.size'
+
+
+def _cut_log(conn, size: int) -> None:
+    """Take back the leaves, subtree hashes and heads the test appended: as the owner, the triggers off a moment."""
+    for table in LOG_TABLES:
+        conn.exec_driver_sql(f'ALTER TABLE {table} DISABLE TRIGGER USER')
+    conn.execute(sa.text('DELETE FROM log_leaves WHERE idx >= :n'), {'n': size})
+    conn.execute(sa.text('DELETE FROM log_nodes WHERE ("index" + 1) << level > :n'), {'n': size})
+    conn.execute(sa.text('DELETE FROM log_heads WHERE tree_size > :n'), {'n': size})
+    for table in LOG_TABLES:
+        conn.exec_driver_sql(f'ALTER TABLE {table} ENABLE TRIGGER USER')
 
 
 def _delete_rows_after(engine, before: dict[str, int], tries: int = 5) -> None:
@@ -77,7 +95,10 @@ def _delete_rows_after(engine, before: dict[str, int], tries: int = 5) -> None:
 
 def _delete_once(engine, before: dict[str, int]) -> None:
     with engine.begin() as conn:
+        _cut_log(conn, before[LOG_SIZE])
         for table in reversed(_db.metadata.sorted_tables):
+            if table.name in LOG_TABLES:
+                continue
             if _numbered(table):
                 conn.execute(sa.delete(table).where(table.c.id > before[table.name]))
             elif 'community_id' in table.c:
