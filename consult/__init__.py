@@ -37,8 +37,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     if not app.config.get('SECRET_KEY'):
         app.config['SECRET_KEY'] = load_or_create_secret(app.instance_path)
     if not app.config.get('TRANSPARENCY_SIGNING_KEY'):
-        required = app.config.get('TRANSPARENCY_KEY_REQUIRED', False)
-        app.config['TRANSPARENCY_SIGNING_KEY'] = load_or_create_signing_key(app.instance_path, required)
+        app.config['TRANSPARENCY_SIGNING_KEY'] = load_or_create_signing_key(app.instance_path)
     if not app.config.get('SQLALCHEMY_DATABASE_URI'):
         app.config['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{Path(app.instance_path) / "consult.db"}'
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('postgresql'):

@@ -55,8 +55,10 @@ def _feedback_id(event: TopicMoved) -> int | None:
 
 
 def _load_feedback(ids) -> dict[int, dict]:
+    """The result as published; not the end of its rating period, which follows from the rule set (and which the
+    demo moves into the past to show an ended period)."""
     f = Feedback
-    columns = (f.id, f.topic_id, f.kind, f.text, f.at, f.rating_ends_at)
+    columns = (f.id, f.topic_id, f.kind, f.text, f.at)
     return rows(db.session.execute(sa.select(*columns).where(f.id.in_(ids))))
 
 

@@ -80,7 +80,10 @@ def test_the_zip_is_served_to_anyone_who_may_see_the_public_record(db, cast, fed
     assert response.mimetype == 'application/zip'
     with zipfile.ZipFile(io.BytesIO(response.data)) as bundle:
         names = set(bundle.namelist())
-        assert names == set(bundle_files(fed_back.id))
+        sealed = {'manifest.json', 'manifest.sig', 'log/head.json', 'log/leaves.json', 'log/records.json'}
+        assert names == set(bundle_files(fed_back.id)) | sealed | {'log/public_key.pem'}
+        manifest = json.loads(bundle.read('manifest.json'))
+        assert set(manifest['files']) == names - {'manifest.json', 'manifest.sig'}  # every file under the seal
         assert json.loads(bundle.read('record.json'))['topic_id'] == fed_back.id
 
 

@@ -1,25 +1,34 @@
-"""The log's signing key: given in production, made once in development, the tests' own in tests."""
+"""The log's signing key: given, or made once in the instance folder (like ``SECRET_KEY``); the tests' own in tests."""
 
-import pytest
-
-from consult.config import DevelopmentConfig
 from consult.config import ProductionConfig
 from consult.config import TestingConfig
 from consult.config import load_or_create_signing_key
+from consult.config import new_signing_key
 
 
-def test_production_refuses_to_start_without_a_key(tmp_path):
-    assert ProductionConfig.TRANSPARENCY_KEY_REQUIRED is True
-    assert not getattr(DevelopmentConfig, 'TRANSPARENCY_KEY_REQUIRED', False)
-    with pytest.raises(RuntimeError, match='TRANSPARENCY_SIGNING_KEY'):
-        load_or_create_signing_key(str(tmp_path), production=True)
-    assert not (tmp_path / 'transparency_key').exists()
-
-
-def test_development_makes_a_key_once_in_the_instance_folder(tmp_path):
-    first = load_or_create_signing_key(str(tmp_path), production=False)
-    assert load_or_create_signing_key(str(tmp_path), production=False) == first
+def test_a_key_is_made_once_in_the_instance_folder(tmp_path):
+    """As ``SECRET_KEY``: without ``TRANSPARENCY_SIGNING_KEY``, one key made once, private, and kept."""
+    first = load_or_create_signing_key(str(tmp_path))
+    assert load_or_create_signing_key(str(tmp_path)) == first
     assert (tmp_path / 'transparency_key').stat().st_mode & 0o777 == 0o600
+
+
+def test_a_production_app_signs_with_its_instance_key_or_the_given_one(tmp_path, monkeypatch):
+    from consult import create_app
+    from consult.transparency import keys
+
+    monkeypatch.delenv('TRANSPARENCY_SIGNING_KEY', raising=False)
+    monkeypatch.setenv('CONSULT_INSTANCE_PATH', str(tmp_path))
+    made = create_app(ProductionConfig, overrides={'SQLALCHEMY_DATABASE_URI': f'sqlite:///{tmp_path}/p.db'})
+    assert made.config['TRANSPARENCY_SIGNING_KEY'] == (tmp_path / 'transparency_key').read_text().strip()
+    given = new_signing_key()
+    app = create_app(
+        ProductionConfig,
+        overrides={'SQLALCHEMY_DATABASE_URI': f'sqlite:///{tmp_path}/p.db', 'TRANSPARENCY_SIGNING_KEY': given},
+    )
+    with app.app_context():
+        assert keys.key_id()
+        assert app.config['TRANSPARENCY_SIGNING_KEY'] == given
 
 
 def test_the_app_signs_with_the_configured_key(app):
