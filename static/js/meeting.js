@@ -524,6 +524,7 @@
     socket.on('meeting:quorum', function (q) { if (q.meeting === meetingId) { drawQuorum(q); } });
     socket.on('error', function (e) {
       if (window.consultVotePending) { return; }  // a vote's refusal: vote.js shows it on the ballot
+      if (e && e.code === 'rate_limited' && (loadingEarlier || replaying)) { return; }  // a page: retried, and said
       if (e && e.message) { sayError.textContent = e.message; unavailableShown = e.code === 'unavailable'; }
     });
     setInterval(function () { if (joined) { socket.emit('meeting:ping', { meeting: meetingId }); } }, 30000);

@@ -117,9 +117,7 @@ def test_the_record_is_for_the_room_only(client, auth, cast, big):
     assert client.get(f'/meetings/{big.id}/record/full').status_code == 403
 
 
-def test_record_and_room_pages_read_as_many_statements_small_as_large(
-    db, client, auth, cast, announced, count_queries
-):
+def test_record_and_room_pages_read_as_many_statements_small_as_large(db, client, auth, cast, announced, count_queries):
     small = crowd.held(db, cast, announced, crowd.people(db, '167', 10), 100)
     large = crowd.held(db, cast, announced, crowd.people(db, '166', 1_500), 5_000)
     auth.login(cast.director)

@@ -2,6 +2,7 @@
 streamed document (to print or download). Every page reads a fixed number of statements (``record_lists``)."""
 
 from datetime import datetime
+from types import SimpleNamespace
 
 from flask import Response
 from flask import render_template
@@ -85,14 +86,18 @@ def record_list(meeting_id: int, part: str):
 def record_full(meeting_id: int):
     """The whole record in one document, streamed: each list is read a chunk at a time as it is written out."""
     meeting = load_meeting(meeting_id, 'meeting.room')
+    # The stream is written after this view returns, when its session is gone: plain values only.
+    doc = SimpleNamespace(
+        id=meeting.id, title=meeting.title, community=meeting.community.name, minutes=meeting.minutes or ''
+    )
     body = stream_template(
         'meetings/record_full.html',
-        meeting=meeting,
+        doc=doc,
         total=lists.sheet_total(meeting),
-        sheet=lists.every(lists.sheet, meeting),
-        transcript=lists.every(lists.transcript, meeting),
-        timeline=lists.every(lists.timeline, meeting),
-        speakers=lists.every(lists.speakers, meeting),
+        sheet=lists.every(lists.sheet, doc),
+        transcript=lists.every(lists.transcript, doc),
+        timeline=lists.every(lists.timeline, doc),
+        speakers=lists.every(lists.speakers, doc),
         moderator=_moderator(meeting),
     )
     response = Response(body, mimetype='text/html')
