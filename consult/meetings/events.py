@@ -5,8 +5,9 @@ Client to server (each answers through its acknowledgement, and with an ``error`
 - ``meeting:join {meeting, last_seq, latest}``: enter ``meeting:<id>``; the ack carries the messages after
   ``last_seq`` (a page of at most 100, ``more`` says whether to ask ``meeting:replay``), the room state, presence
   and quorum. With ``latest`` and no ``last_seq`` (a room being opened), it carries the latest page instead, and
-  ``earlier`` says whether older messages are there to ask ``meeting:history`` for. Joining an open online meeting signs a participant in. A socket is sent each message once,
-  live or in a replay, never both (``feeds.py``): a message stored while it joins comes one way only.
+  ``earlier`` says whether older messages are there to ask ``meeting:history`` for. Joining an open online
+  meeting signs a participant in. A socket is sent each message once, live or in a replay, never both
+  (``feeds.py``): a message stored while it joins comes one way only.
 - ``meeting:replay {meeting, after}``: the next page of missed messages (those not sent on this socket).
 - ``meeting:history {meeting, before}``: the page of messages just before sequence number ``before`` (scrolling
   back), in order, with ``earlier``.
@@ -122,8 +123,9 @@ def on_join(data=None):
     push(meeting, 'presence')
     db.session.commit()
     opening = latest and last_seq == 0
+    earlier = None
     if opening:
-        messages = history.latest(meeting)
+        messages, earlier = history.latest(meeting)
         if messages:
             feeds.hold_upto(request.sid, meeting.id, messages[0].seq - 1)
     else:
@@ -133,7 +135,7 @@ def on_join(data=None):
         'seq': meeting.last_seq,
         'missed': _message_dicts(meeting, feeds.fresh(request.sid, meeting.id, messages)),
         'more': not opening and len(messages) == live.REPLAY_BATCH,
-        'earlier': len(messages) == history.PAGE if opening else None,
+        'earlier': earlier,
         'state': room_state(meeting),
         'presence': _payload(build_presence(meeting, full=True)),
         'quorum': _payload(build_quorum(meeting)),
@@ -188,8 +190,8 @@ def on_history(data=None):
     before = _int(data, 'before')
     if before is None or before < 1:
         return _refuse('bad_payload', _('The request is malformed.'))
-    messages = history.earlier(meeting, before)
-    return {'ok': True, 'messages': _message_dicts(meeting, messages), 'earlier': len(messages) == history.PAGE}
+    messages, earlier = history.earlier(meeting, before)
+    return {'ok': True, 'messages': _message_dicts(meeting, messages), 'earlier': earlier}
 
 
 def _seat(data):

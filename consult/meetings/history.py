@@ -20,28 +20,27 @@ from .queries import badges_for
 PAGE = 100
 
 
-def latest(meeting, limit: int = PAGE) -> list[LiveMessage]:
-    """The meeting's last ``limit`` messages, in sequence order."""
-    rows = db.session.scalars(
-        sa.select(LiveMessage)
-        .where(LiveMessage.meeting_id == meeting.id)
-        .order_by(LiveMessage.seq.desc())
-        .limit(limit)
-        .options(so.joinedload(LiveMessage.author))
-    )
-    return list(reversed(list(rows)))
+def latest(meeting, limit: int = PAGE) -> tuple[list[LiveMessage], bool]:
+    """The meeting's last ``limit`` messages, in sequence order, and whether there are older ones."""
+    return _back_from(meeting, None, limit)
 
 
-def earlier(meeting, before: int, limit: int = PAGE) -> list[LiveMessage]:
-    """The ``limit`` messages just before sequence number ``before``, in sequence order."""
-    rows = db.session.scalars(
-        sa.select(LiveMessage)
-        .where(LiveMessage.meeting_id == meeting.id, LiveMessage.seq < before)
-        .order_by(LiveMessage.seq.desc())
-        .limit(limit)
-        .options(so.joinedload(LiveMessage.author))
+def earlier(meeting, before: int, limit: int = PAGE) -> tuple[list[LiveMessage], bool]:
+    """The ``limit`` messages just before sequence number ``before``, in sequence order, and whether there are
+    older ones."""
+    return _back_from(meeting, before, limit)
+
+
+def _back_from(meeting, before: int | None, limit: int) -> tuple[list[LiveMessage], bool]:
+    stmt = sa.select(LiveMessage).where(LiveMessage.meeting_id == meeting.id)
+    if before is not None:
+        stmt = stmt.where(LiveMessage.seq < before)
+    rows = list(
+        db.session.scalars(
+            stmt.order_by(LiveMessage.seq.desc()).limit(limit + 1).options(so.joinedload(LiveMessage.author))
+        )
     )
-    return list(reversed(list(rows)))
+    return list(reversed(rows[:limit])), len(rows) > limit
 
 
 def payloads(meeting, messages) -> list[dict]:
