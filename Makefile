@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 BENCH_RELAY_DIR ?= ../shared/bench
 
 .DEFAULT_GOAL := help
-.PHONY: pdf-libs help run test test-fast lint fmt lock translations i18n migrate demo static bench bench-topics bench-live bench-votes bench-api bench-results bench-log chromium clean
+.PHONY: pdf-libs help run test test-fast lint fmt lock translations i18n migrate demo static bench bench-topics bench-live bench-votes bench-api bench-results bench-log bench-pages chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -105,6 +105,9 @@ bench-results: .stamp-dev translations ## the public result page of a consultati
 
 bench-log: .stamp-dev translations ## the transparency log: append rate, proofs and full verification of 1,000,000 leaves (BENCH_DATABASE_URL: PostgreSQL)
 	$(PY) bench/bench_transparency.py
+
+bench-pages: .stamp-dev translations ## a meeting of 2,000 residents, 20,000 messages: the meeting, room and record pages' p50/p95 ms and statements, and the room's opening (PostgreSQL)
+	$(PY) bench/bench_pages.py
 
 bench-live: .stamp-dev translations ## the live room vs the Node relay, 1,000 clients (MODE=calibrate: bare Flask-SocketIO relay)
 	BENCH_RELAY_DIR=$(BENCH_RELAY_DIR) MODE=$(MODE) $(PY) -m bench.live $(BENCH_ARGS)

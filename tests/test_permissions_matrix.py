@@ -140,6 +140,11 @@ MATRIX = [
     ('POST', '/meetings/{meeting}/attendance/{resident_id}', MEETING_MANAGERS),
     ('POST', '/meetings/{meeting}/minutes', {'staff_a'}),
     ('GET', '/meetings/{meeting}/record', MEETING_ROOM),
+    ('GET', '/meetings/{meeting}/record/sheet', MEETING_ROOM),
+    ('GET', '/meetings/{meeting}/record/transcript', MEETING_ROOM),
+    ('GET', '/meetings/{meeting}/record/timeline', MEETING_ROOM),
+    ('GET', '/meetings/{meeting}/record/speakers', MEETING_ROOM),
+    ('GET', '/meetings/{meeting}/record/full', MEETING_ROOM),
     # The minutes: read in the room's company; written by the secretary (staff_a), signed off by the chair
     # (director_a), corrected by either. {meeting} is scheduled: the steps are refused with their rule (a redirect).
     ('GET', '/meetings/{meeting}/minutes', MEETING_ROOM),

@@ -2,11 +2,15 @@
 
 Client to server (each answers through its acknowledgement, and with an ``error`` event on refusal):
 
-- ``meeting:join {meeting, last_seq}``: enter ``meeting:<id>``; the ack carries the messages after
-  ``last_seq`` (at most 500, ``more`` says whether to ask ``meeting:replay``), the room state, presence
-  and quorum. Joining an open online meeting signs a participant in. A socket is sent each message once,
-  live or in a replay, never both (``feeds.py``): a message stored while it joins comes one way only.
-- ``meeting:replay {meeting, after}``: the next batch of missed messages (those not sent on this socket).
+- ``meeting:join {meeting, last_seq, latest}``: enter ``meeting:<id>``; the ack carries the messages after
+  ``last_seq`` (a page of at most 100, ``more`` says whether to ask ``meeting:replay``), the room state, presence
+  and quorum. With ``latest`` and no ``last_seq`` (a room being opened), it carries the latest page instead, and
+  ``earlier`` says whether older messages are there to ask ``meeting:history`` for. Joining an open online
+  meeting signs a participant in. A socket is sent each message once, live or in a replay, never both
+  (``feeds.py``): a message stored while it joins comes one way only.
+- ``meeting:replay {meeting, after}``: the next page of missed messages (those not sent on this socket).
+- ``meeting:history {meeting, before}``: the page of messages just before sequence number ``before`` (scrolling
+  back), in order, with ``earlier``.
 - ``meeting:presence {meeting}``: who is in the room, with names (pushes leave unchanged names out).
 - ``meeting:call_join {meeting}``, ``meeting:call_leave {meeting}``: the video call (``video.py``); the ack of
   a join carries the members and the ICE servers, and everyone in the room gets ``meeting:call``.
@@ -39,6 +43,7 @@ from consult.topics.permissions import read_only_refusal
 from consult.topics.permissions import topic_writable
 
 from . import feeds
+from . import history
 from . import live
 from . import permissions as p
 from . import seats
@@ -100,14 +105,15 @@ def _run(data, operation, *args):
     return {'ok': True, 'result': result}
 
 
-def _message_dicts(messages) -> list[dict]:
-    return [_payload(live.message_payload(m, m.author)) for m in messages]
+def _message_dicts(meeting, messages) -> list[dict]:
+    return history.payloads(meeting, messages)
 
 
 def on_join(data=None):
     meeting_id = _int(data, 'meeting')
     last_seq = _int(data, 'last_seq', 0)
-    if meeting_id is None or last_seq is None or last_seq < 0:
+    latest = data.get('latest', False) if isinstance(data, dict) else False
+    if meeting_id is None or last_seq is None or last_seq < 0 or not isinstance(latest, bool):
         return _refuse('bad_payload', _('The request is malformed.'))
     if _flooding():
         return _refuse('rate_limited', _('Too many requests; wait a moment.'))
@@ -121,12 +127,20 @@ def on_join(data=None):
         check_in_online(current_user, meeting)
         push(meeting, 'presence')
         db.session.commit()
-    messages = live.missed(meeting, after)
+    opening = latest and last_seq == 0
+    earlier = None
+    if opening:
+        messages, earlier = history.latest(meeting)
+        if messages:
+            feeds.hold_upto(request.sid, meeting.id, messages[0].seq - 1)
+    else:
+        messages = live.missed(meeting, after)
     return {
         'ok': True,
         'seq': meeting.last_seq,
-        'missed': _message_dicts(feeds.fresh(request.sid, meeting.id, messages)),
-        'more': len(messages) == live.REPLAY_BATCH,
+        'missed': _message_dicts(meeting, feeds.fresh(request.sid, meeting.id, messages)),
+        'more': not opening and len(messages) == live.REPLAY_BATCH,
+        'earlier': earlier,
         'state': room_state(meeting),
         'presence': _payload(build_presence(meeting, full=True)),
         'quorum': _payload(build_quorum(meeting)),
@@ -171,7 +185,18 @@ def on_replay(data=None):
         return _refuse('bad_payload', _('The request is malformed.'))
     messages = live.missed(meeting, feeds.replay_after(request.sid, meeting.id, after))
     fresh = feeds.fresh(request.sid, meeting.id, messages)
-    return {'ok': True, 'missed': _message_dicts(fresh), 'more': len(messages) == live.REPLAY_BATCH}
+    return {'ok': True, 'missed': _message_dicts(meeting, fresh), 'more': len(messages) == live.REPLAY_BATCH}
+
+
+def on_history(data=None):
+    meeting, refusal = _meeting_in_room(data)
+    if refusal is not None:
+        return refusal
+    before = _int(data, 'before')
+    if before is None or before < 1:
+        return _refuse('bad_payload', _('The request is malformed.'))
+    messages, earlier = history.earlier(meeting, before)
+    return {'ok': True, 'messages': _message_dicts(meeting, messages), 'earlier': earlier}
 
 
 def _seat(data):
@@ -357,6 +382,7 @@ def register(sio) -> None:
     for name, handler in (
         ('meeting:join', on_join),
         ('meeting:replay', on_replay),
+        ('meeting:history', on_history),
         ('meeting:presence', on_presence),
         ('meeting:say', on_say),
         ('meeting:hand', on_hand),

@@ -107,6 +107,15 @@ def forget(sid: str) -> None:
                     del _in_room[meeting_id]
 
 
+def hold_upto(sid: str, meeting_id: int, seq: int) -> None:
+    """The socket's client holds (or will never be sent) every number up to ``seq``: a room opened on its latest
+    page reads what is older with ``meeting:history``, outside this record."""
+    with lock:
+        held = _held.get(sid, {}).get(meeting_id)
+        if held is not None:
+            held.claim(seq)
+
+
 def replay_after(sid: str, meeting_id: int, after: int) -> int:
     """The number a replay asked for ``after`` starts after: none the socket holds below it is read again."""
     with lock:

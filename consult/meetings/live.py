@@ -42,7 +42,8 @@ from .record import log
 
 CLIENT_ID = re.compile(r'^[A-Za-z0-9_.:-]{1,64}$')
 FLOOR_MINUTES_MAX = 30
-REPLAY_BATCH = 500
+#: A page of missed messages (the join's answer, each ``meeting:replay``): ``history.PAGE``.
+REPLAY_BATCH = 100
 
 
 def _require_open(meeting) -> None:

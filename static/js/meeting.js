@@ -1,4 +1,5 @@
-// The live room: messages in sequence order with replay on reconnect, presence, quorum, speaker queue,
+// The live room: messages in sequence order, opening on the latest page and loading earlier pages as the reader
+// scrolls up, with replay in pages on reconnect, presence, quorum, speaker queue,
 // agenda timer, moderation and minutes. The server checks every step; this only draws and asks.
 (function () {
   'use strict';
@@ -24,6 +25,12 @@
     var lastSeq = 0;
     var joined = false;
     var replaying = false;
+    var oldest = 0;            // the oldest sequence number drawn (0: none yet)
+    var earlierLeft = false;   // older messages are on the server
+    var loadingEarlier = false;
+    var generation = 0;        // one per join: retries of an older join's pages stop
+    var earlierButton = document.getElementById('earlier');
+    var historyStatus = document.getElementById('history-status');
     var buffer = [];
     var outbox = [];
     var rights = {};
@@ -115,7 +122,7 @@
 
     function badge(code) { return el('span', badges[code] || code, 'badge badge-' + code); }
 
-    function render(m) {
+    function build(m) {
       var li = el('li', null, 'message');
       li.dataset.seq = String(m.seq);
       li.id = 'msg-' + m.seq;
@@ -140,7 +147,12 @@
         });
         li.appendChild(hide);
       }
-      messages.appendChild(li);
+      return li;
+    }
+
+    function render(m) {
+      messages.appendChild(build(m));
+      if (!oldest || m.seq < oldest) { oldest = m.seq; }
       if (messages.offsetParent === null) {  // another tab on a phone: the discussion tab counts what came
         if (m.author.id !== myId) { unseen += 1; tabNew.textContent = String(unseen); }
       } else if (stuck) {
@@ -180,16 +192,66 @@
       pending.forEach(accept);
     }
 
+    // A page of the history (meeting:replay forward, meeting:history back) is asked for until it comes: a refusal
+    // that may pass (too many requests, the database briefly away) or no answer is retried with backoff, and the
+    // status line says that messages are loading, so the reader never looks at a silent hole.
+    function page(name, payload, done, tries) {
+      var mine = generation;
+      tries = tries || 0;
+      socket.timeout(ACK_TIMEOUT).emit(name, payload(), function (err, ack) {
+        if (mine !== generation) { return; }  // re-joined meanwhile: the join asks again
+        if (!err && ack && ack.ok) { done(ack); return; }
+        var code = err ? 'timeout' : (ack && ack.code);
+        if (code !== 'timeout' && RETRYABLE.indexOf(code) < 0) { done(null); return; }
+        setTimeout(function () {
+          if (mine === generation && joined) { page(name, payload, done, tries + 1); }
+        }, Math.min(250 * Math.pow(2, tries), 8000));
+      });
+    }
+
+    function loading() {
+      var text = loadingEarlier ? t.tLoadingEarlier : (replaying ? t.tLoadingMissed : (oldest && !earlierLeft && messages.children.length ? t.tStart : ''));
+      if (historyStatus.textContent !== text) { historyStatus.textContent = text; }
+      root.dataset.loading = loadingEarlier || replaying ? 'yes' : 'no';
+      earlierButton.hidden = !earlierLeft || loadingEarlier;
+    }
+
     function replay() {
       if (replaying) { return; }
       replaying = true;
-      socket.emit('meeting:replay', { meeting: meetingId, after: lastSeq }, function (ack) {
+      loading();
+      page('meeting:replay', function () { return { meeting: meetingId, after: lastSeq }; }, function (ack) {
         replaying = false;
-        if (!ack || !ack.ok) { return; }
-        ack.missed.forEach(accept);
-        if (ack.more) { replay(); } else { drain(); }
+        if (ack) { ack.missed.forEach(accept); }
+        if (ack && ack.more) { replay(); } else { drain(); loading(); }
       });
     }
+
+    // Earlier messages go above the first one, the list keeping what the reader sees where it was.
+    function earlier() {
+      if (loadingEarlier || !earlierLeft || !oldest) { return; }
+      loadingEarlier = true;
+      loading();
+      page('meeting:history', function () { return { meeting: meetingId, before: oldest }; }, function (ack) {
+        loadingEarlier = false;
+        if (ack) {
+          var height = messages.scrollHeight;
+          var first = messages.firstChild;
+          ack.messages.forEach(function (m) {
+            if (m.seq >= oldest) { return; }
+            messages.insertBefore(build(m), first);
+          });
+          if (ack.messages.length && ack.messages[0].seq < oldest) { oldest = ack.messages[0].seq; }
+          earlierLeft = ack.earlier && oldest > 1;
+          messages.scrollTop += messages.scrollHeight - height;
+        }
+        loading();
+      });
+    }
+    earlierButton.addEventListener('click', earlier);
+    messages.addEventListener('scroll', function () {
+      if (messages.scrollTop < 80 && earlierLeft) { earlier(); }
+    });
 
     function askPresence() {
       if (askingPresence) { return; }
@@ -410,19 +472,28 @@
 
     function join() {
       joined = false;
-      socket.emit('meeting:join', { meeting: meetingId, last_seq: lastSeq }, function (ack) {
+      generation += 1;
+      replaying = false;
+      loadingEarlier = false;
+      var opening = lastSeq === 0;
+      socket.emit('meeting:join', { meeting: meetingId, last_seq: lastSeq, latest: opening }, function (ack) {
         if (!ack || !ack.ok) {
           sayError.textContent = ack ? ack.message : '';
           if (ack && ack.code === 'unavailable') { unavailableShown = true; setTimeout(function () { if (socket.connected && !joined) { join(); } }, 3000); }
           return;
         }
         rights = ack.rights;
+        if (opening && ack.missed.length) {  // the latest page: what is older comes by scrolling up
+          lastSeq = ack.missed[0].seq - 1;
+          earlierLeft = !!ack.earlier && lastSeq > 0;
+        }
         ack.missed.forEach(accept);
         drawState(ack.state);
         drawPresence(ack.presence);
         drawQuorum(ack.quorum);
         joined = true;
         if (ack.more) { replay(); } else { drain(); }
+        loading();
         clearUnavailable();
         sendOutbox();
         fit();
@@ -453,6 +524,7 @@
     socket.on('meeting:quorum', function (q) { if (q.meeting === meetingId) { drawQuorum(q); } });
     socket.on('error', function (e) {
       if (window.consultVotePending) { return; }  // a vote's refusal: vote.js shows it on the ballot
+      if (e && e.code === 'rate_limited' && (loadingEarlier || replaying)) { return; }  // a page: retried, and said
       if (e && e.message) { sayError.textContent = e.message; unavailableShown = e.code === 'unavailable'; }
     });
     setInterval(function () { if (joined) { socket.emit('meeting:ping', { meeting: meetingId }); } }, 30000);

@@ -123,6 +123,8 @@ def _meeting_pages(page) -> list[str]:
         f'{meeting}/room',
         f'{meeting}/roster',
         f'{meeting}/record',
+        f'{meeting}/record/sheet',
+        f'{meeting}/record/full',
         f'{meeting}/checkin-display',
         f'{meeting}/minutes',
         f'{meeting}/minutes/edit',

@@ -1,4 +1,4 @@
-"""Taking part: the live room, sign-in by QR code or by staff, minutes, and the meeting's record."""
+"""Taking part: the live room, sign-in by QR code or by staff, and minutes (the record: ``record.py``)."""
 
 import io
 
@@ -24,7 +24,6 @@ from consult.meetings import bp
 from consult.meetings import checkin
 from consult.meetings import operations as ops
 from consult.meetings import permissions as p
-from consult.meetings import queries
 from consult.meetings import roster
 from consult.meetings import video
 from consult.meetings.forms import CheckinForm
@@ -133,21 +132,6 @@ def save_minutes(meeting_id: int):
     else:
         flash(_('Minutes saved.'), 'success')
     return redirect(url_for('meetings.room_page', meeting_id=meeting.id))
-
-
-@bp.route('/<int:meeting_id>/record')
-@login_required
-def record(meeting_id: int):
-    meeting = load_meeting(meeting_id, 'meeting.room')
-    page = queries.transcript_page(meeting, int_arg('page'))
-    return render_template(
-        'meetings/record.html',
-        meeting=meeting,
-        page=page,
-        sheet=queries.attendance_sheet(meeting, 1, per_page=1000),
-        timeline=queries.timeline(meeting),
-        moderator=may(current_user, 'meeting.moderate', meeting) or may(current_user, 'meeting.manage', meeting),
-    )
 
 
 @bp.route('/<int:meeting_id>/naming', methods=['POST'])
