@@ -9,6 +9,7 @@ def test_demo_has_topics_in_donghu_at_five_stages(db):
     rows = db.session.execute(sa.select(Topic.title, Topic.status, Topic.queued_at.is_not(None))).all()
     assert sorted((status, queued) for _title, status, queued in rows) == [
         ('announced', True),
+        ('archived', True),  # its record bundle complete, filed by the director (consult.archive)
         ('feedback_given', True),  # its implementation result published and rated (consult.implementation)
         ('implementing', True),  # two tasks, one overdue
         ('in_consultation', True),  # its meeting is in session (the live room)
