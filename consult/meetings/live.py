@@ -27,6 +27,7 @@ from consult.realtime import emit_committed
 from consult.security import clean_text
 
 from . import guards as g
+from . import ordering
 from . import permissions as p
 from . import seats
 from .models import MESSAGE_MAX
@@ -179,23 +180,31 @@ def _store(seat: seats.Seat, text: str, client_id: str, now: datetime | None) ->
     twin's row, committed by then.
     """
     now = now or utcnow()
+    to = room(seat.meeting_id)
+    ticket = ordering.start(to)
     try:
         seq, committed = seats.write(seat, text, client_id, now)
     except sa.exc.IntegrityError:
+        ordering.drop(to, ticket)
         resent = _stored(seat, client_id)
         if resent is None:
             raise
         return resent
+    except BaseException:
+        ordering.drop(to, ticket)
+        raise
     if seq is None:
+        ordering.drop(to, ticket)
         return None
     author = {'id': seat.user_id, 'name': seat.name, 'badge': seat.badge}
     payload = MeetingMessage(
         meeting=seat.meeting_id, seq=seq, client_id=client_id, body=text, hidden=None, author=author, at=now.isoformat()
     )
-    if committed:  # by its own statement: the session's commit would not send it
-        emit_committed(payload, room(seat.meeting_id))
-    else:
-        emit_after_commit(payload, room(seat.meeting_id))
+    if committed:  # by its own statement: sent in number order with this process's other writes to the room
+        ordering.done(to, ticket, seq, lambda: emit_committed(payload, to))
+    else:  # in the session's transaction (SQLite, or a retry on the session): sent by its commit
+        ordering.drop(to, ticket)
+        emit_after_commit(payload, to)
     return Said(seq, duplicate=False)
 
 
