@@ -137,3 +137,12 @@ def end_read_only_transaction() -> None:
     session = db.session()
     if session.in_transaction() and not session.info.get(_WROTE_KEY):
         session.rollback()
+
+
+def dialect_insert(table):
+    """An ``INSERT`` with ``ON CONFLICT`` for the session's database (PostgreSQL or SQLite)."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects import sqlite
+
+    name = db.session.get_bind().dialect.name
+    return (postgresql if name == 'postgresql' else sqlite).insert(table)

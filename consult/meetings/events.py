@@ -27,6 +27,7 @@ from flask_login import current_user
 from flask_socketio import rooms
 
 from consult.db import db
+from consult.db import dialect_insert
 from consult.inputs import checked
 from consult.inputs import socket_int
 from consult.kernel.actions import may
@@ -53,8 +54,8 @@ from .models import Meeting
 from .models import MeetingStatus
 from .models import Presence
 from .pushes import build_presence
-from .pushes import build_quorum
 from .pushes import push
+from .pushes import snapshot
 from .queries import room_state
 
 
@@ -123,10 +124,9 @@ def on_join(data=None):
     after = feeds.enter(request.sid, meeting.id, last_seq)
     if topic_writable(meeting.topic):  # an archived topic's room is read: no seat, presence or sign-in
         _take_seat(meeting)
-        db.session.merge(Presence(sid=request.sid, meeting_id=meeting.id, user_id=current_user.id, seen_at=utcnow()))
+        _present(meeting)
         check_in_online(current_user, meeting)
-        push(meeting, 'presence')
-        db.session.commit()
+        push(meeting, 'presence')  # a presence push always follows a join: it corrects the shared snapshot below
     opening = latest and last_seq == 0
     earlier = None
     if opening:
@@ -135,17 +135,29 @@ def on_join(data=None):
             feeds.hold_upto(request.sid, meeting.id, messages[0].seq - 1)
     else:
         messages = live.missed(meeting, after)
-    return {
+    answer = {
         'ok': True,
         'seq': meeting.last_seq,
         'missed': _message_dicts(meeting, feeds.fresh(request.sid, meeting.id, messages)),
         'more': not opening and len(messages) == live.REPLAY_BATCH,
         'earlier': earlier,
         'state': room_state(meeting),
-        'presence': _payload(build_presence(meeting, full=True)),
-        'quorum': _payload(build_quorum(meeting)),
+        'presence': snapshot(meeting, 'presence'),
+        'quorum': snapshot(meeting, 'quorum'),
         'rights': _rights(meeting),
     }
+    db.session.commit()  # once, after the answer is built: a commit earlier would expire and reload every row
+    return answer
+
+
+def _present(meeting) -> None:
+    """This socket is in the room now: its presence row, written or moved here in one statement."""
+    here = {'meeting_id': meeting.id, 'user_id': current_user.id, 'seen_at': utcnow()}
+    db.session.execute(
+        dialect_insert(Presence)
+        .values(sid=request.sid, **here)
+        .on_conflict_do_update(index_elements=[Presence.sid], set_=here)
+    )
 
 
 def _take_seat(meeting) -> seats.Seat | None:

@@ -21,6 +21,7 @@ from consult.realtime import EVENT_NAMES
 from consult.realtime import MeetingPresence
 from consult.realtime import MeetingQuorum
 from consult.realtime import MeetingState
+from consult.realtime import _payload
 from consult.realtime import emit_after_commit
 
 from . import logger
@@ -36,6 +37,9 @@ ROOM_STEP = 250
 #: The digest of the names in this process's last presence push, per room (``build_presence``).
 _pushed: dict[int, str] = {}
 _loop = {'started': False}
+#: (built at, payload) of each room's presence and quorum as last given to a joining socket (``snapshot``).
+_snapshots: dict[tuple[int, str], tuple[float, dict]] = {}
+SNAPSHOTS_MAX = 10_000
 
 
 def build_state(meeting) -> MeetingState:
@@ -108,6 +112,30 @@ def push(meeting, what: str) -> None:
         _ensure_loop(current_app._get_current_object(), interval)
 
 
+def snapshot(meeting, what: str) -> dict:
+    """The room's presence (with names) or quorum for a joining socket, shared by the joins of one interval.
+
+    A thousand people joining in a minute would otherwise each read the room's presence and its quorum counts
+    again. A snapshot is kept as long as the room's pushes are spaced (the same gap as ``push``); it cannot stay
+    wrong: every join is followed by a presence push (leading or trailing) and every sign-in by a quorum push,
+    both sent after the joining socket entered the room.
+    """
+    interval = float(current_app.config.get('LIVE_COALESCE_SECONDS', 1.0))
+    key = (meeting.id, what)
+    now = time.monotonic()
+    with _lock:
+        kept = _snapshots.get(key)
+        gap = interval * max(1.0, _sizes.get(meeting.id, 0) / ROOM_STEP)
+    if kept is not None and interval > 0 and now - kept[0] < gap:
+        return kept[1]
+    built = _payload(build_presence(meeting, full=True) if what == 'presence' else build_quorum(meeting))
+    with _lock:
+        if len(_snapshots) > SNAPSHOTS_MAX:
+            _snapshots.clear()
+        _snapshots[key] = (now, built)
+    return built
+
+
 def reset() -> None:
     """Forget what this process pushed (tests, whose rooms reuse ids after a rollback)."""
     with _lock:
@@ -116,6 +144,7 @@ def reset() -> None:
         _gap.clear()
         _sizes.clear()
         _pushed.clear()
+        _snapshots.clear()
 
 
 def _ensure_loop(app, interval: float) -> None:
@@ -145,8 +174,6 @@ def _trailing_loop(app, interval: float) -> None:
                     meeting = db.session.get(Meeting, meeting_id)
                     if meeting is not None:
                         event_obj = BUILDERS[what](meeting)
-                        from consult.realtime import _payload
-
                         socketio.emit(EVENT_NAMES[type(event_obj)], _payload(event_obj), to=room(meeting_id))
             except Exception:  # a failed push must not stop the loop
                 logger.exception('trailing push failed')

@@ -135,22 +135,26 @@ def badge_of(meeting_id: int, user_id: int) -> str:
 
 def badges_for(meeting, user_ids) -> dict[int, str]:
     """The badge shown next to each person: chair, secretary, their roster capacity, or staff."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return {}
     kinds = dict(
         db.session.execute(
             sa.select(Participant.user_id, Participant.kind).where(
-                Participant.meeting_id == meeting.id, Participant.user_id.in_(list(user_ids))
+                Participant.meeting_id == meeting.id, Participant.user_id.in_(user_ids)
             )
         ).all()
     )
-    result = {}
-    for user_id in user_ids:
-        if user_id == meeting.chair_id:
-            result[user_id] = 'chair'
-        elif user_id == meeting.secretary_id:
-            result[user_id] = 'secretary'
-        else:
-            result[user_id] = kinds.get(user_id, 'staff')
-    return result
+    return {user_id: badge_in(meeting, user_id, kinds.get(user_id)) for user_id in user_ids}
+
+
+def badge_in(meeting, user_id: int, kind: str | None) -> str:
+    """The badge of a person whose roster capacity is ``kind`` (``None``: not on the roster)."""
+    if user_id == meeting.chair_id:
+        return 'chair'
+    if user_id == meeting.secretary_id:
+        return 'secretary'
+    return kind or 'staff'
 
 
 def presence(meeting, limit: int = PRESENCE_NAMES_MAX) -> tuple[int, list[dict]]:

@@ -25,7 +25,7 @@ from .models import LiveMessage
 from .models import Meeting
 from .models import MeetingStatus
 from .models import Participant
-from .queries import badge_of
+from .queries import badge_in
 
 #: Per person and meeting: a burst of 10 messages, then about one every 2 seconds (count, seconds).
 MESSAGE_BURST = (10, 10)
@@ -106,11 +106,12 @@ class Seat:
 
 def seat_for(user, meeting) -> Seat:
     """Return the facts of ``user`` in ``meeting``'s room, as the predicates of ``permissions.py`` find them now."""
+    participant = p.participant_of(user, meeting)  # read once per event, and by the room's predicates too
     return Seat(
         meeting_id=meeting.id,
         user_id=user.id,
         name=user.display_name,
-        badge=badge_of(meeting.id, user.id),
+        badge=badge_in(meeting, user.id, participant.kind if participant is not None else None),
         chats_by_right=p.chats_by_right(user, meeting),
     )
 

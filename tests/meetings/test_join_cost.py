@@ -1,0 +1,63 @@
+"""What joining the live room costs: a thousand people arriving together must not each rebuild the whole room.
+
+The joins of one push interval share the room's presence and quorum (``pushes.snapshot``), the person's roster
+entry is read once per join, the sign-in and the presence are one upsert each (no lookup first, no savepoint),
+and the join commits once, after its answer is built (an earlier commit expired every row and read them all
+again).
+"""
+
+import re
+import time
+
+import pytest
+
+from tests.meetings.conftest import events
+
+
+def join(sio, meeting):
+    return sio.emit('meeting:join', {'meeting': meeting.id, 'last_seq': 0, 'latest': True}, callback=True)
+
+
+@pytest.fixture
+def coalescing(app, monkeypatch):
+    """Pushes spaced as in production (tests push every change at once)."""
+    monkeypatch.setitem(app.config, 'LIVE_COALESCE_SECONDS', 1.0)
+
+
+def test_a_join_reads_the_room_once_per_interval_and_its_person_once(
+    db, cast, open_meeting, sockets, count_queries, coalescing
+):
+    for user in (cast.director, cast.neighbour):
+        assert join(sockets(user), open_meeting)['ok']
+    resident = sockets(cast.resident)
+    db.session.expire_all()
+    with count_queries() as counted:
+        ack = join(resident, open_meeting)
+    assert ack['ok']
+    shared = [s for s in counted.statements if 'OVER ()' in s or 'count(DISTINCT' in s]
+    assert shared == []  # the presence and quorum of the joins just before
+    tables = [re.search(r'\bFROM\s+(\w+)', s).group(1) for s in counted.statements if s.lstrip().startswith('SELECT')]
+    assert tables.count('meetings') == 1  # not read again after a commit
+    assert tables.count('meeting_participants') == 2  # the person's entry, and who is muted (the room's state)
+    assert counted.count <= 13  # was 26: reloads after an early commit, lookups before each insert, the room
+
+
+def test_a_joiner_given_an_older_snapshot_is_corrected_by_the_push_that_follows(
+    db, cast, open_meeting, sockets, coalescing
+):
+    chair = sockets(cast.director)
+    assert join(chair, open_meeting)['quorum']['present'] == 0  # the chair is not on the roster
+    resident = sockets(cast.resident)
+    ack = join(resident, open_meeting)
+    assert ack['presence']['count'] == 1  # the snapshot of the chair's join: the resident is not in it yet
+    assert ack['quorum']['present'] == 0
+    deadline, presence, quorum = time.monotonic() + 5, [], []
+    while time.monotonic() < deadline and not (presence and quorum):
+        time.sleep(0.1)
+        received = resident.get_received()
+        presence += [e['args'][0] for e in received if e['name'] == 'meeting:presence']
+        quorum += [e['args'][0] for e in received if e['name'] == 'meeting:quorum']
+    assert presence[-1]['count'] == 2
+    assert {p['id'] for p in presence[-1]['people']} == {cast.director.id, cast.resident.id}
+    assert quorum[-1]['present'] == 1
+    assert events(resident, 'meeting:presence') == []
