@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from consult.db import db
 from consult.roles.models import Role
-from consult.roles.permissions import has_role
+from consult.roles.permissions import community_ids_for
 from consult.roles.permissions import is_admin
 from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
@@ -32,6 +32,11 @@ SCHEDULABLE = frozenset(
 
 def _authenticated(user) -> bool:
     return user is not None and getattr(user, 'is_authenticated', False)
+
+
+def _holds(user, role: Role, meeting) -> bool:
+    """``user`` holds ``role`` in the meeting's community (by its id: the community row is not read)."""
+    return meeting.community_id in community_ids_for(user, role)
 
 
 def participant_of(user, meeting) -> Participant | None:
@@ -78,7 +83,7 @@ def is_secretary(user, meeting) -> bool:
 
 def is_supervisor(user, meeting) -> bool:
     """The residents' affairs supervisory committee may attend every meeting (read-only)."""
-    return _authenticated(user) and has_role(user, Role.SUPERVISORY_COMMITTEE, meeting.community)
+    return _authenticated(user) and _holds(user, Role.SUPERVISORY_COMMITTEE, meeting)
 
 
 def can_view_meeting(user, meeting) -> bool:
@@ -89,7 +94,7 @@ def can_view_meeting(user, meeting) -> bool:
 def is_deputy_observer(user, meeting) -> bool:
     """NPC deputies of the community attend its meetings as observers (列席, domain.md rule 38), roster or not;
     they never vote (the electorate is the roster's voting kinds) and speak only when given the floor."""
-    return _authenticated(user) and has_role(user, Role.NPC_DEPUTY, meeting.community)
+    return _authenticated(user) and _holds(user, Role.NPC_DEPUTY, meeting)
 
 
 def can_enter_room(user, meeting) -> bool:
@@ -113,7 +118,7 @@ def moderates(user, meeting) -> bool:
     if not topic_writable(meeting.topic):
         return False
     return is_chair(user, meeting) or (
-        _authenticated(user) and has_role(user, Role.COMMITTEE_DIRECTOR, meeting.community)
+        _authenticated(user) and _holds(user, Role.COMMITTEE_DIRECTOR, meeting)
     )
 
 
