@@ -117,9 +117,7 @@ def moderates(user, meeting) -> bool:
     """The chair runs the room: floor, agenda, muting, hiding (the committee director may stand in)."""
     if not topic_writable(meeting.topic):
         return False
-    return is_chair(user, meeting) or (
-        _authenticated(user) and _holds(user, Role.COMMITTEE_DIRECTOR, meeting)
-    )
+    return is_chair(user, meeting) or (_authenticated(user) and _holds(user, Role.COMMITTEE_DIRECTOR, meeting))
 
 
 def chats_by_right(user, meeting) -> bool:
