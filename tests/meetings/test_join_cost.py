@@ -62,3 +62,23 @@ def test_a_joiner_given_an_older_snapshot_is_corrected_by_the_push_that_follows(
     assert {p['id'] for p in presence[-1]['people']} == {cast.director.id, cast.resident.id}
     assert quorum[-1]['present'] == 1
     assert events(resident, 'meeting:presence') == []
+
+
+def test_people_joining_together_cost_one_presence_push_and_one_trailing_push(
+    db, cast, open_meeting, sockets, coalescing
+):
+    """n people joining within an interval are not n pushes to n people (n² deliveries): the first change is
+    pushed at once, the rest are folded into one trailing push that reads the room as it is then."""
+    listener = sockets(cast.director)
+    join(listener, open_meeting)
+    arrivals = [sockets(user) for user in (cast.resident, cast.neighbour, cast.staff)]
+    for sio in arrivals:
+        assert join(sio, open_meeting)['ok']
+    during = events(listener, 'meeting:presence')
+    assert len(during) <= 1  # at most the leading push of the first arrival
+    deadline, after = time.monotonic() + 5, []
+    while time.monotonic() < deadline and not after:
+        time.sleep(0.1)
+        after = events(listener, 'meeting:presence')
+    assert len(after) == 1
+    assert after[0]['count'] == 4
