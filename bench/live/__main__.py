@@ -143,8 +143,17 @@ def _bare_targets(args, stack) -> list[Target]:
     return targets
 
 
-def _app_targets(args, stack) -> list[Target]:
-    """The app, seeded once, then one set of processes per ``--servers`` count, each on its own queue channel."""
+@dataclass
+class _Seeded:
+    """The app's database, seeded once for every process count: environment, app, meeting, forged logins."""
+
+    env: dict
+    app: object
+    meeting_id: int
+    credentials: list
+
+
+def _seed_app(args) -> _Seeded:
     url, redis = appsetup.database_url(), None if args.no_redis else appsetup.redis_url()
     appsetup.reset_database(url)
     env = appsetup.server_env(url, redis)
@@ -153,17 +162,25 @@ def _app_targets(args, stack) -> list[Target]:
     meeting_id, user_ids = appsetup.seed(app, args.clients)
     from bench.live.auth import forge
 
-    credentials = forge(app, appsetup.login_sessions(app, user_ids))
-    targets = []
-    for index, count in enumerate(args.servers):
-        count_env = {**env, 'SOCKETIO_CHANNEL': f'{env["SOCKETIO_CHANNEL"]}-{index}'}
-        procs = [stack.enter_context(servers.app_server(count_env, f'app-{index}-{k}')) for k in range(count)]
-        # other senders per process count: the room's limit is per person (30 messages a minute, bursts of 10)
-        offset = index * args.senders * (args.warmup + args.rounds + 1) % len(credentials)
-        protocol = Protocol('app', [p.url for p in procs], meeting_id, credentials[offset:] + credentials[:offset])
-        name = f'app {count} proc{"s" if count > 1 else ""}{", no redis" if args.no_redis else ""}'
-        targets.append(Target(name, protocol, procs, app))
-    return targets
+    return _Seeded(env, app, meeting_id, forge(app, appsetup.login_sessions(app, user_ids)))
+
+
+def _app_target(seeded: _Seeded, args, index: int, count: int, stack) -> Target:
+    """``count`` app processes on their own queue channel, sharing one process's database pool between them."""
+    env = {**seeded.env, 'SOCKETIO_CHANNEL': f'{seeded.env["SOCKETIO_CHANNEL"]}-{index}'}
+    if count > 1:
+        # PostgreSQL admits 100 connections by default and a process keeps up to pool + overflow (15 + 5) plus the
+        # room's autocommit pool (5 + 20): four processes with the production pool would exhaust it
+        env['DATABASE_POOL_SIZE'] = str(max(2, seeded.app.config['DATABASE_POOL_SIZE'] // count))
+        env['DATABASE_MAX_OVERFLOW'] = str(max(1, seeded.app.config['DATABASE_MAX_OVERFLOW'] // count))
+        print(f'{count} app processes, database pool {env["DATABASE_POOL_SIZE"]} + {env["DATABASE_MAX_OVERFLOW"]} each')
+    procs = [stack.enter_context(servers.app_server(env, f'app-{index}-{k}')) for k in range(count)]
+    # other senders per process count: the room's limit is per person (30 messages a minute, bursts of 10)
+    offset = index * args.senders * (args.warmup + args.rounds + 1) % len(seeded.credentials)
+    credentials = seeded.credentials[offset:] + seeded.credentials[:offset]
+    protocol = Protocol('app', [p.url for p in procs], seeded.meeting_id, credentials)
+    name = f'app {count} proc{"s" if count > 1 else ""}{", no redis" if args.no_redis else ""}'
+    return Target(name, protocol, procs, seeded.app)
 
 
 def _round(target: Target, args, n: int) -> dict:
@@ -228,8 +245,13 @@ def _cycles(target: Target, args) -> list[dict]:
         )
         if f['failed_connects']:
             print(f'    failed_connects: {f["failed_connects"][:3]}', flush=True)
-    growth = rows[-1]['rss_after_kib'] - start if rows else 0
-    print(f'RSS after the last cycle - before the first: {growth} KiB ({growth / max(1, args.cycles):.0f} KiB/cycle)')
+    if len(rows) > 1:  # the first cycle also warms the process up (imports, pools, caches): count from its end
+        growth = rows[-1]['rss_after_kib'] - rows[0]['rss_after_kib']
+        per_join = growth / ((len(rows) - 1) * max(1, rows[-1]['connected']))
+        print(
+            f'RSS growth from the end of cycle 1 to the end of cycle {len(rows)}: {growth} KiB, '
+            f'{growth / (len(rows) - 1):.0f} KiB per cycle, {per_join:.2f} KiB per join and leave'
+        )
     return rows
 
 
@@ -242,46 +264,61 @@ def main(argv=None) -> int:
     server_cpus = cpus.chosen('server')
     if args.mode == 'app' and server_cpus and max(args.servers) > len(server_cpus):
         print(f'    note: up to {max(args.servers)} app processes on {len(server_cpus)} server CPU(s): they take turns')
-    results, cycles = [], []
+    results, cycles, names = [], [], []
     apply_priority()
     cpus.pin('client')  # the bench's own process (seeding, probes) with the load generator
     with contextlib.ExitStack() as stack:
         stack.callback(reset_priority)
-        targets = []
-        if not args.cycles:
-            relay = stack.enter_context(servers.node_relay(Path(args.relay_dir)))
-            targets.append(Target('node relay', Protocol('relay', [relay.url]), [relay]))
-        if args.mode == 'calibrate':
-            targets += _bare_targets(args, stack)
-        elif args.mode == 'app':
-            targets += _app_targets(args, stack)
+        seeded = _seed_app(args) if args.mode == 'app' else None
         if args.cycles:
-            cycles = _cycles(targets[0], args)
+            cycles = _cycles(_app_target(seeded, args, 0, args.servers[0], stack), args)
         else:
+            relay = stack.enter_context(servers.node_relay(Path(args.relay_dir)))
+            relay_target = Target('node relay', Protocol('relay', [relay.url]), [relay])
+            names.append(relay_target.name)
             print(report.HEADER)
-        for n in range(1 - args.warmup, args.rounds + 1) if not args.cycles else ():
-            relay_figures = None
-            for target in targets:
-                waited = servers.quiesce([server for t in targets for server in t.servers])
-                if waited > 1:
-                    print(f'    (waited {waited} s for the servers to go idle)', flush=True)
-                figures = _round(target, args, n)
-                figures['quiesce_s'] = waited
-                if relay_figures is None:
-                    relay_figures = figures
-                else:  # this round's ratios to the relay's round just before
-                    for ratio, key in (('p99_ratio', 'p99'), ('us_ratio', 'server_us_per_delivery')):
-                        figures[ratio] = round(figures[key] / (relay_figures[key] or math.nan), 3)
-                report.print_row(figures)
-                if n > 0:
-                    results.append(figures)
-    summary = report.summarise(results, [t.name for t in targets], args.clients)
+        if args.mode == 'calibrate':
+            bare = _bare_targets(args, stack)
+            names += [t.name for t in bare]
+            results += _rounds([relay_target, *bare], args)
+        elif args.mode == 'relay':
+            results += _rounds([relay_target], args)
+        for index, count in enumerate(args.servers if args.mode == 'app' and not args.cycles else ()):
+            # one process count after the other, each interleaved with the relay: only one count's processes
+            # (and database connections) exist at a time
+            with contextlib.ExitStack() as count_stack:
+                target = _app_target(seeded, args, index, count, count_stack)
+                names.append(target.name)
+                results += _rounds([relay_target, target], args)
+    summary = report.summarise(results, names, args.clients)
     report.print_summary(summary, args.clients)
     out = appsetup.ensure_dir(servers.RESULTS) / f'live-{time.strftime("%Y%m%d-%H%M%S")}.json'
     record = {'args': vars(args), 'cpus': cpus.header(), 'summary': summary, 'runs': results, 'cycles': cycles}
     out.write_text(json.dumps(record, indent=1, default=str))
     print(f'written: {out.relative_to(servers.ROOT)}')
     return 0  # a benchmark measures; like `make bench`, it asserts nothing about time
+
+
+def _rounds(targets: list[Target], args) -> list[dict]:
+    """Warm-up and counted rounds, the targets interleaved in each; the counted rounds' figures."""
+    results = []
+    for n in range(1 - args.warmup, args.rounds + 1):
+        relay_figures = None
+        for target in targets:
+            waited = servers.quiesce([server for t in targets for server in t.servers])
+            if waited > 1:
+                print(f'    (waited {waited} s for the servers to go idle)', flush=True)
+            figures = _round(target, args, n)
+            figures['quiesce_s'] = waited
+            if relay_figures is None:
+                relay_figures = figures
+            else:  # this round's ratios to the relay's round just before
+                for ratio, key in (('p99_ratio', 'p99'), ('us_ratio', 'server_us_per_delivery')):
+                    figures[ratio] = round(figures[key] / (relay_figures[key] or math.nan), 3)
+            report.print_row(figures)
+            if n > 0:
+                results.append(figures)
+    return results
 
 
 if __name__ == '__main__':
