@@ -172,3 +172,4 @@ def print_summary(summary: dict, clients: int) -> None:
         ),
     )
     print("(the relay's out-of-order count is in send order across the five senders' sockets and means nothing)")
+    print(f"(UNSURE: the rounds' ratios spread over more than {TRUST_SPREAD:g}x, min to max: check `uptime`, rerun)")
