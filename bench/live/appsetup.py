@@ -33,6 +33,12 @@ def reset_database(url: str) -> None:
     admin.dispose()
 
 
+def channel(url: str) -> str:
+    """The Socket.IO queue's Redis channel: one per bench database, since publish/subscribe channels are shared by
+    every database of a Redis server (two benches on one Redis would otherwise deliver each other's emits)."""
+    return f'bench-{sa.make_url(url).database}'
+
+
 def server_env(url: str, redis: str | None) -> dict:
     """The production environment: CONSULT_ENV=production, PostgreSQL, the Redis queue, the bench's instance."""
     env = {
@@ -46,6 +52,7 @@ def server_env(url: str, redis: str | None) -> dict:
             'CONSULT_ENV': 'production',
             'CONSULT_INSTANCE_PATH': str(INSTANCE),
             'DATABASE_URL': url,
+            'SOCKETIO_CHANNEL': channel(url),
             'PYTHONUNBUFFERED': '1',
         }
     )
@@ -74,6 +81,7 @@ def make_app(url: str, redis: str | None):
         overrides={
             'SQLALCHEMY_DATABASE_URI': url,
             'SOCKETIO_MESSAGE_QUEUE': redis,
+            'SOCKETIO_CHANNEL': channel(url),
             'SOCKETIO_ASYNC_MODE': 'threading',
             'RATELIMIT_STORAGE_URI': redis or 'memory://',
         },

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+from bench.live import cpus
+
 BATCH = 50
 #: The client processes' event loop: 'uvloop' (about twice the messages per CPU-second) or 'asyncio'.
 LOOP = os.environ.get('BENCH_LOOP', 'uvloop')
@@ -315,6 +317,7 @@ def reset_priority() -> None:
 def _run(coro_fn, *args) -> None:
     raise_fd_limit(4096)
     apply_priority()
+    cpus.pin('client')
     if CLIENT_NICE:
         # The clients below the servers: on a box the clients saturate, measure the server, not the queue
         # of client work (applies to every server alike).
@@ -345,11 +348,13 @@ def drive(
     senders: int = 1,
     cpu_probe=None,
     settle: float = 0.0,
+    on_ready=None,
 ) -> dict:
     """Run the fan-out once; return the figures (latencies in ms).
 
     Clients ``0..senders-1`` (one process) send message ``j`` from client ``j % senders``: the live room limits
     each person to a burst of 10 messages, so 50 messages at 20/s take 5 senders. They receive too.
+    ``on_ready()`` is called once every client is in the room, before ``settle`` and the messages.
     """
     ctx = mp.get_context('spawn')
     lock, ready_q, result_q = ctx.Lock(), ctx.Queue(), ctx.Queue()
@@ -369,6 +374,8 @@ def drive(
     try:
         for _ in workers:
             ready_q.get(timeout=600)
+        if on_ready:
+            on_ready()
         time.sleep(settle)  # let the server finish what the joins started before the first message
         cpu_go = cpu_probe() if cpu_probe else 0.0
         go.set()
@@ -402,7 +409,7 @@ def drive(
         'connect_ms': round(
             (max(p['connect_span'][1] for p in parts) - min(p['connect_span'][0] for p in parts)) / 1e6
         ),
-        'delivered': received / (clients * messages),
+        'delivered': received / max(1, clients * messages),
         'received': received,
         'duplicates': sum(p['duplicates'] for p in parts),
         'out_of_order': sum(p['out_of_order'] for p in parts),

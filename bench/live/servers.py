@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.live import cpus
 from bench.live.driver import apply_priority
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,11 +35,26 @@ class Server:
                 total += (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
         return total
 
+    def rss_kib(self) -> int:
+        """Resident memory (VmRSS, KiB) of the serving processes: gunicorn's workers (the master's children), or
+        the process itself when it has none (the Node relay)."""
+        total = 0
+        for pid in _tree(self.process.pid)[1:] or [self.process.pid]:
+            with contextlib.suppress(OSError, StopIteration, ValueError):
+                lines = Path(f'/proc/{pid}/status').read_text().splitlines()
+                total += int(next(line for line in lines if line.startswith('VmRSS:')).split()[1])
+        return total
+
     def log_tail(self, chars: int = 3000) -> str:
         try:
             return self.log_path.read_text(errors='replace')[-chars:]
         except OSError:
             return ''
+
+
+def _server_priority() -> None:
+    apply_priority()
+    cpus.pin('server')  # the gunicorn workers inherit it
 
 
 def _tree(root: int) -> list[int]:
@@ -83,7 +99,7 @@ def _process(name: str, command: list[str], env: dict | None = None, cwd: Path =
             env=env or os.environ.copy(),
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=apply_priority,
+            preexec_fn=_server_priority,
         )
         server = Server(name=name, url=f'http://127.0.0.1:{port}', process=process, log_path=log_path)
         try:
@@ -165,3 +181,21 @@ def bare_relay(env: dict, name: str = 'bare-relay', worker: str | None = None) -
         command[command.index('gevent')] = worker
     with _process(name, command, env=env) as server:
         yield server
+
+
+def quiesce(server_list, idle_cpu: float = 0.05, step: float = 0.5, limit: float = 180.0) -> float:
+    """Wait until every server is idle (under ``idle_cpu`` CPU-seconds per ``step``); return the seconds waited.
+
+    The servers stay up between rounds: without this wait, the app would still be handling the last round's
+    1,000 disconnects (a presence change and a push each) during the relay's next round, and slow it down.
+    """
+    start = time.monotonic()
+    before = [server.cpu_seconds() for server in server_list]
+    while time.monotonic() - start < limit:
+        time.sleep(step)
+        now = [server.cpu_seconds() for server in server_list]
+        busy = max((b - a for a, b in zip(before, now, strict=True)), default=0.0)
+        before = now
+        if busy < idle_cpu:
+            break
+    return round(time.monotonic() - start, 1)
