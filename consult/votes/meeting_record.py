@@ -38,6 +38,8 @@ def _row(vote: Vote, destroyed: bool) -> dict:
         'opened_at': vote.opened_at,
         'closed_at': vote.closed_at,
         'url': bundle_url('votes.detail', vote_id=vote.id),
+        # Voting under way: no count exists yet (the record says when there will be one).
+        'under_way': vote.is_open,
         'withheld': destroyed and vote.is_closed,
         'result': None
         if result is None
