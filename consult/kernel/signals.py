@@ -243,5 +243,17 @@ class RecordSection:
     title: str
     #: The partial that renders ``rows`` on the result page.
     template: str
-    #: Public fields only, JSON-able (they are exported as they are).
+    #: Public fields only, JSON-able (they are exported as they are); a meeting record's may hold datetimes.
     rows: tuple[dict, ...] = ()
+
+
+meeting_record_sections = _signals.signal(
+    'meeting-record-sections',
+    doc="""What other contexts show in a meeting's record (its front page and the streamed whole record).
+
+    Sender: the meeting id. A receiver returns a :class:`RecordSection` or ``None`` (nothing to show: no empty
+    section). Its ``rows`` are plain values, read before the record streams (votes: each vote held in the meeting,
+    with its public result once closed). Each receiver reads a fixed number of statements, whatever the size of
+    the meeting. The record is the room's: whoever may read it sees the room, where these were shown live.
+    """,
+)

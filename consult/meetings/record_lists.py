@@ -16,6 +16,9 @@ import sqlalchemy.orm as so
 
 from consult.accounts.models import User
 from consult.db import db
+from consult.kernel.signals import RecordSection
+from consult.kernel.signals import contributions
+from consult.kernel.signals import meeting_record_sections
 
 from .models import Attendance
 from .models import LiveMessage
@@ -175,3 +178,11 @@ def every(read, meeting, chunk: int = CHUNK, **filters) -> Iterator:
         if page.after is None:
             return
         after = page.after
+
+
+def sections(meeting) -> list[RecordSection]:
+    """What other contexts add to the record (votes: the meeting's votes), by key; none that has nothing to show.
+
+    Plain values, read before the whole record streams; each contribution reads a fixed number of statements.
+    """
+    return sorted(contributions(meeting_record_sections, meeting.id), key=lambda section: section.key)

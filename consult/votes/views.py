@@ -11,7 +11,19 @@ from .models import VoteKind
 
 
 def _result(vote) -> dict | None:
-    """The stored result, shaped for the template (only after the close: before it, there is none)."""
+    """The stored result, shaped for the template (only after the close: before it, there is none), with the
+    ballots by channel and the written proxies (two statements)."""
+    result = counted(vote)
+    if result is None:
+        return None
+    result['channels'] = {CHANNEL_LABELS.get(k, k): n for k, n in queries.channel_counts(vote).items()}
+    result['proxies'] = queries.proxy_list(vote) if vote.proxies_allowed else []
+    return result
+
+
+def counted(vote) -> dict | None:
+    """The stored result shaped for the template, read from the vote's row alone (no statement): the outcome, the
+    quorum and majority conditions, the count per option and the runoff's rounds; ``None`` before the close."""
     if not vote.is_closed or not vote.result:
         return None
     from .counting import Tally
@@ -57,20 +69,17 @@ def _result(vote) -> dict | None:
         if vote.kind == VoteKind.RANKED
         else [],
         'winner': labels[tally.winner] if tally.winner is not None else None,
-        'channels': {CHANNEL_LABELS.get(k, k): n for k, n in queries.channel_counts(vote).items()},
-        'proxies': queries.proxy_list(vote) if vote.proxies_allowed else [],
-        'summary': _summary(vote, decision),
+        'summary': _summary(vote, decision, labels),
     }
 
 
-def _summary(vote, decision) -> str:
+def _summary(vote, decision, labels) -> str:
     if not decision.quorum_met:
         return _('Quorum not reached: nothing was decided.')
     if vote.kind == VoteKind.MOTION:
         return _('The motion passed.') if decision.passed else _('The motion did not pass.')
     if decision.passed:
-        labels = [vote.options[i].label for i in decision.adopted]
-        return _('Adopted: %(options)s', options='、'.join(labels))
+        return _('Adopted: %(options)s', options='、'.join(labels[i] for i in decision.adopted))
     if decision.reason == 'tie':
         return _('A tie for first place: nothing was adopted.')
     return _('No option was adopted.')

@@ -1,5 +1,6 @@
 """What votes connects when the app is built: its predicates, the topic page's votes section, the meeting's
-motions for its minutes, and the closer started with the first request of each server process."""
+motions for its minutes and its votes for its record, and the closer started with the first request of each server
+process."""
 
 from flask import current_app
 from flask import url_for
@@ -11,9 +12,11 @@ from consult.kernel.signals import MotionLine
 from consult.kernel.signals import archive_items
 from consult.kernel.signals import bundle_url
 from consult.kernel.signals import meeting_motions
+from consult.kernel.signals import meeting_record_sections
 from consult.kernel.signals import public_records
 from consult.kernel.signals import topic_page
 
+from . import meeting_record
 from . import permissions as p
 from . import record_kinds
 from .states import MACHINE
@@ -31,11 +34,11 @@ def _topic_page(topic, user=None, **_kwargs):
 
 def _motions(meeting, **_kwargs):
     from .queries import votes_of_meeting
-    from .views import _result
+    from .views import counted
 
     lines = []
     for vote in votes_of_meeting(meeting.id):
-        result = _result(vote)
+        result = counted(vote)  # from the vote's row: no statement per vote
         lines.append(
             MotionLine(
                 title=vote.title,
@@ -94,6 +97,7 @@ def plug() -> None:
     topic_page.connect(_topic_page, weak=False)
     archive_items.connect(_bundle_items, weak=False)
     meeting_motions.connect(_motions, weak=False)
+    meeting_record_sections.connect(meeting_record.section, weak=False)
     actions.register_all(
         'vote',
         {

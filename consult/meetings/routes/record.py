@@ -51,6 +51,7 @@ def record(meeting_id: int):
         transcript=lists.transcript(meeting, limit=FRONT_ROWS),
         timeline=lists.timeline(meeting, limit=FRONT_ROWS),
         speakers=lists.speakers(meeting, limit=FRONT_ROWS),
+        sections=lists.sections(meeting),
         moderator=_moderator(meeting),
     )
 
@@ -98,6 +99,7 @@ def record_full(meeting_id: int):
         transcript=lists.every(lists.transcript, doc),
         timeline=lists.every(lists.timeline, doc),
         speakers=lists.every(lists.speakers, doc),
+        sections=lists.sections(meeting),
         moderator=_moderator(meeting),
     )
     response = Response(body, mimetype='text/html')
