@@ -110,6 +110,9 @@ class Limits:
                 return on_disconnect(eio_sid, reason)
             finally:
                 self._forget(eio_sid)
+                # The session is closing: Engine.IO would drop it from its table only when its sweep next passes
+                # (a pass takes the ping timeout), so a thousand people leaving stayed in memory that long.
+                eio.sockets.pop(eio_sid, None)
 
         eio.on('connect', connect)
         eio.on('message', message)
