@@ -1,9 +1,9 @@
 """A closed Engine.IO session leaves the server's table at once (``consult.socket_limits``).
 
 python-engineio drops a closed websocket session from its table only when its sweep next passes it (a pass takes
-the ping timeout), so after a thousand people left a room the worker still held a thousand sessions, and its
-memory grew from one crowd to the next (``make bench-live BENCH_ARGS="--cycles 10"``). The handshake here is a
-real Engine.IO one, through the app's WSGI entry point.
+the ping timeout), so after a thousand people left a room the worker still held over a thousand closed sessions
+(``make bench-live BENCH_ARGS="--cycles 10"``). The handshake here is a real Engine.IO one, through the app's WSGI
+entry point.
 """
 
 import json
