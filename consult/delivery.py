@@ -12,6 +12,10 @@ waited for; with threads (the development server) it orders the two.
 A filter is ``filter(data) -> skipped sids`` for the event's payload; it runs under ``lock`` and must not do
 I/O. Events with acknowledgement callbacks are never filtered.
 
+A context can also watch an event go by (``watch``): ``watcher(room, data)`` runs in every process for each room
+delivery of the event, the process's own and the queue's, before the room's sockets are sent it (the live room
+keeps the latest room state it saw, for the sockets that join next). It must not do I/O.
+
 A context can also act when a room is closed (``on_close_room``): the hook runs in every process, for its own
 sockets, before they leave the room (``consult.socket_ends`` disconnects the sockets of an ended login).
 """
@@ -26,6 +30,18 @@ import socketio
 lock = threading.Lock()
 _filters: dict[str, Callable[[object], Iterable[str]]] = {}
 _closing: list[Callable[[object, str], None]] = []
+_watchers: dict[str, Callable[[str, object], None]] = {}
+
+
+def watch(event: str, watcher: Callable[[str, object], None]) -> None:
+    """Run ``watcher(room, data)`` for every room delivery of ``event`` in this process, before it is sent."""
+    _watchers[event] = watcher
+
+
+def _seen(event, room, data) -> None:
+    watcher = _watchers.get(event)
+    if watcher is not None and isinstance(room, str):
+        watcher(room, data)
 
 
 def register(event: str, keep_from: Callable[[object], Iterable[str]]) -> None:
@@ -114,6 +130,7 @@ class LocalManager(_RoomIndex, socketio.Manager):
     """The in-process client manager (one process, no message queue), with the filters applied."""
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        _seen(event, to or room, data)
         keep_from = _filters.get(event)
         if keep_from is None or callback is not None:
             return super().emit(event, data, namespace, room, skip_sid, callback, to, **kwargs)
@@ -132,6 +149,12 @@ class QueueManager(_RoomIndex, socketio.RedisManager):
     def _handle_emit(self, message):
         keep_from = _filters.get(message.get('event'))
         data = message.get('data')
+        if not message.get('binary'):
+            _seen(
+                message.get('event'),
+                message.get('room'),
+                data[0] if isinstance(data, list) and len(data) == 1 else data,
+            )
         if keep_from is None or message.get('callback') is not None or message.get('binary'):
             return super()._handle_emit(message)
         payload = data[0] if isinstance(data, list) and len(data) == 1 else data

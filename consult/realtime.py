@@ -286,7 +286,7 @@ def send_error(code: str, message: str) -> tuple[str, str]:
     refusal = g.pop('refusal', None)
     if refusal:
         code, message = 'archived', refusal
-    emit('error', _payload(ErrorEvent(code=code, message=message)))
+    emit('error', _payload(ErrorEvent(code=code, message=message)), ignore_queue=True)  # this process's socket
     return code, message
 
 
@@ -303,9 +303,12 @@ def _on_connect(auth=None):
         raise ConnectionRefusedError(_('You have too many open connections; close some pages and try again.'))
     join_room(user_room(current_user.id))
     join_room(login_room(current_user.login_key))
-    track(request.sid)
+    track(request.sid, current_user._get_current_object())
     logger.info('socket %s connected for user %s', request.sid, current_user.id)
-    emit('welcome', _payload(Welcome(user_id=current_user.id, display_name=current_user.display_name)))
+    # To this socket, which is this process's: not through the message queue to every process.
+    emit(
+        'welcome', _payload(Welcome(user_id=current_user.id, display_name=current_user.display_name)), ignore_queue=True
+    )
 
 
 def _on_error(exc):

@@ -19,7 +19,9 @@ import logging
 import time
 
 from flask import current_app
+from flask import g
 from flask import has_app_context
+from flask import has_request_context
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,6 +29,8 @@ from flask_socketio import emit
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from consult.db import kept
+from consult.db import revived
 from consult.delivery import on_close_room
 from consult.extensions import db
 from consult.extensions import socketio
@@ -41,6 +45,10 @@ _live: dict[str, float] = {}
 #: A socket's login session is checked again (one query) on its first event after this many seconds, so a
 #: socket whose ending never arrived (the message queue down) ends within this time even on the fast paths.
 RECHECK_SECONDS = 30.0
+#: Each socket's person as its login was last checked (``consult.db.kept``), and what contexts remembered for it
+#: (``remembered``): a socket event between two checks uses them instead of reading them again.
+_people: dict[str, tuple] = {}
+_memos: dict[str, dict[str, list]] = {}
 
 
 def end_after_commit(room: str) -> None:
@@ -64,7 +72,7 @@ def end_room(room: str) -> None:
 def _disconnect_local(server, room: str) -> None:
     sids = [sid for sid, _eio in server.manager.get_participants(_NAMESPACE, room)]
     for sid in sids:
-        _live.pop(sid, None)
+        _drop(sid)
         server.disconnect(sid, namespace=_NAMESPACE, ignore_queue=True)
     if sids:
         logger.info('ended %s socket(s) of %s', len(sids), room)
@@ -95,14 +103,48 @@ def _on_close_room(server, room: str) -> None:
 on_close_room(_on_close_room)
 
 
-def track(sid: str) -> None:
-    """Remember a socket accepted by this process (the connect handler), its login just checked."""
+def track(sid: str, user=None) -> None:
+    """Remember a socket accepted by this process (the connect handler), its login (``user``) just checked."""
     _live[sid] = time.monotonic()
+    if user is not None:
+        _people[sid] = kept(user)
 
 
 def forget(*_args) -> None:
     """Drop the current socket from this process's table (it disconnected)."""
-    _live.pop(request.sid, None)
+    _drop(request.sid)
+
+
+def _drop(sid: str) -> None:
+    _live.pop(sid, None)
+    _people.pop(sid, None)
+    _memos.pop(sid, None)
+
+
+def checked_person(user_id: int, login_key: str):
+    """The current socket event's user as its login was last checked, if that was less than ``RECHECK_SECONDS``
+    ago and for this login (the user loader's fast path: no statement). ``None`` elsewhere: load it."""
+    if not has_request_context():
+        return None
+    person = g.get('_socket_person')
+    if person is None or person[1].get('id') != user_id or person[2].get('login_key') != login_key:
+        return None
+    return revived(person)
+
+
+def remembered(name: str, user_id: int, load):
+    """``load()`` (a list of rows), kept for the current socket between two checks of its login, where a
+    socket event would otherwise read the same rows on every event (a person's role grants). A login check
+    (every ``RECHECK_SECONDS``) and the end of the socket forget them; ending a role ends the user's sockets."""
+    person = g.get('_socket_person') if has_request_context() else None
+    if person is None or person[1].get('id') != user_id:
+        return load()
+    memo = _memos.setdefault(request.sid, {})
+    if name not in memo:
+        rows = load()
+        memo[name] = [kept(row) for row in rows]
+        return rows
+    return [revived(row) for row in memo[name]]
 
 
 def _ended_payload() -> dict:
@@ -111,9 +153,9 @@ def _ended_payload() -> dict:
 
 
 def _end_this_socket():
-    _live.pop(request.sid, None)
+    _drop(request.sid)
     answer = _ended_payload()
-    emit('error', answer)
+    emit('error', answer, ignore_queue=True)
     socketio.server.disconnect(request.sid, namespace=_NAMESPACE)
     return {'ok': False, **answer}
 
@@ -143,9 +185,13 @@ def guard(name: str, handler):
             return _end_this_socket()
         now = time.monotonic()
         if now - checked > RECHECK_SECONDS:
+            _memos.pop(request.sid, None)
             if not current_user.is_authenticated:
                 return _end_this_socket()
             _live[request.sid] = now
+            _people[request.sid] = kept(current_user._get_current_object())
+        else:
+            g._socket_person = _people.get(request.sid)
         try:
             return handler(*args)
         except AttributeError:

@@ -166,9 +166,10 @@ def app_server(
     """The app as in production: ``gunicorn -k gevent -w 1 app:app`` with ``CONSULT_ENV=production``.
 
     ``workers`` and ``connections`` (per worker) for benches that need more (``make bench-votes``); ``probe``:
-    the gunicorn config loaded with ``BENCH_PROBE=1``.
+    the gunicorn config loaded with ``BENCH_PROBE=1`` (``BENCH_PROBE=path.py``: that config instead).
     """
-    extra = ['-c', probe] if os.environ.get('BENCH_PROBE') else []
+    chosen = os.environ.get('BENCH_PROBE', '')
+    extra = ['-c', chosen if chosen.endswith('.py') else probe] if chosen else []
     with _process(name, _gunicorn('app:app', extra, workers, connections), env=env) as server:
         yield server
 

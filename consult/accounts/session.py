@@ -21,6 +21,7 @@ from consult.accounts.models import User
 from consult.delivery import on_close_room
 from consult.extensions import db
 from consult.kernel.clock import utcnow
+from consult.socket_ends import checked_person
 
 logger = logging.getLogger(__name__)
 
@@ -74,16 +75,29 @@ def _parse(user_id) -> tuple[int, str] | None:
     return uid, key
 
 
+#: ``live()``'s login, built once: every request and socket connect of a signed-in person reads it.
+_LOGIN = (
+    sa.select(User, LoginSession.last_seen_at)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(
+        LoginSession.key == sa.bindparam('key'),
+        User.id == sa.bindparam('user'),
+        LoginSession.revoked_at.is_(None),
+        LoginSession.last_seen_at > sa.bindparam('since'),
+    )
+)
+
+
 def load_user(user_id: str) -> User | None:
     parsed = _parse(user_id)
     if parsed is None:
         return None
     uid, key = parsed
-    row = db.session.execute(
-        sa.select(User, LoginSession.last_seen_at)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.key == key, User.id == uid, *live())
-    ).first()
+    person = checked_person(uid, key)  # a socket event between two checks of its login
+    if person is not None:
+        return person
+    idle = timedelta(days=current_app.config['LOGIN_SESSION_IDLE_DAYS'])
+    row = db.session.execute(_LOGIN, {'key': key, 'user': uid, 'since': utcnow() - idle}).first()
     if row is None:
         return None
     user, last_seen = row

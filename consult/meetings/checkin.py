@@ -12,8 +12,10 @@ from datetime import timedelta
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from consult.db import binds
+from consult.db import bound
 from consult.db import db
-from consult.db import dialect_insert
+from consult.db import prepared
 from consult.kernel.clock import utcnow
 from consult.kernel.refusals import Refusal
 from consult.topics.models import ConsultationForm
@@ -24,7 +26,7 @@ from .models import Attendance
 from .models import CheckinMethod
 from .models import MeetingStatus
 from .queries import sign_in_open
-from .record import log
+from .record import log_now
 
 WINDOW_SECONDS = 20
 #: Sign-in opens this long before the scheduled start (people arrive early).
@@ -72,22 +74,28 @@ def _attend(meeting, user, method: str, marked_by=None) -> Attendance | None:
         'at': utcnow(),
         'marked_by_id': marked_by.id if marked_by else None,
     }
-    inserted = db.session.execute(
-        dialect_insert(Attendance)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[Attendance.meeting_id, Attendance.user_id])
-        .returning(Attendance.id)
-    ).scalar()
+    inserted = db.session.execute(prepared('attendance', _attendance_insert), binds(**values)).scalar()
     if inserted is None:
         return None
     attendance = Attendance(id=inserted, **values)
     so.make_transient_to_detached(attendance)
     attendance = db.session.merge(attendance, load=False)  # the row as stored, with no statement
-    log(meeting, f'signed_in_{method}', marked_by or user, subject=user)
+    log_now(meeting, f'signed_in_{method}', marked_by or user, subject=user)
     from .pushes import push
 
     push(meeting, 'quorum')
     return attendance
+
+
+def _attendance_insert(insert):
+    table = Attendance.__table__
+    columns = bound(table, 'meeting_id', 'user_id', 'method', 'at', 'marked_by_id')
+    return (
+        insert(table)
+        .values(columns)
+        .on_conflict_do_nothing(index_elements=[table.c.meeting_id, table.c.user_id])
+        .returning(table.c.id)
+    )
 
 
 def check_in_by_code(actor, meeting, code: str, now: datetime | None = None) -> Attendance | None:

@@ -21,13 +21,16 @@ Client to server (each answers through its acknowledgement, and with an ``error`
   ``meeting:item {item}``, ``meeting:ping``, ``meeting:leave``.
 """
 
+import sqlalchemy.orm as so
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import rooms
 
+from consult.db import binds
+from consult.db import bound
 from consult.db import db
-from consult.db import dialect_insert
+from consult.db import prepared
 from consult.inputs import checked
 from consult.inputs import socket_int
 from consult.kernel.actions import may
@@ -54,9 +57,9 @@ from .models import Meeting
 from .models import MeetingStatus
 from .models import Presence
 from .pushes import build_presence
+from .pushes import current_state
 from .pushes import push
 from .pushes import snapshot
-from .queries import room_state
 
 
 def _refuse(code: str, message: str) -> dict:
@@ -118,7 +121,7 @@ def on_join(data=None):
         return _refuse('bad_payload', _('The request is malformed.'))
     if _flooding():
         return _refuse('rate_limited', _('Too many requests; wait a moment.'))
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = db.session.get(Meeting, meeting_id, options=[so.joinedload(Meeting.topic)])  # its topic: writable?
     if meeting is None or not may(current_user, 'meeting.room', meeting):
         return _refuse('not_found', _('No such meeting room, or you may not enter it.'))
     after = feeds.enter(request.sid, meeting.id, last_seq)
@@ -141,7 +144,7 @@ def on_join(data=None):
         'missed': _message_dicts(meeting, feeds.fresh(request.sid, meeting.id, messages)),
         'more': not opening and len(messages) == live.REPLAY_BATCH,
         'earlier': earlier,
-        'state': room_state(meeting),
+        'state': current_state(meeting),
         'presence': snapshot(meeting, 'presence'),
         'quorum': snapshot(meeting, 'quorum'),
         'rights': _rights(meeting),
@@ -152,12 +155,17 @@ def on_join(data=None):
 
 def _present(meeting) -> None:
     """This socket is in the room now: its presence row, written or moved here in one statement."""
-    here = {'meeting_id': meeting.id, 'user_id': current_user.id, 'seen_at': utcnow()}
     db.session.execute(
-        dialect_insert(Presence)
-        .values(sid=request.sid, **here)
-        .on_conflict_do_update(index_elements=[Presence.sid], set_=here)
+        prepared('presence', _presence_upsert),
+        binds(sid=request.sid, meeting_id=meeting.id, user_id=current_user.id, seen_at=utcnow()),
     )
+
+
+def _presence_upsert(insert):
+    table = Presence.__table__
+    statement = insert(table).values(bound(table, 'sid', 'meeting_id', 'user_id', 'seen_at'))
+    moved = {name: statement.excluded[name] for name in ('meeting_id', 'user_id', 'seen_at')}
+    return statement.on_conflict_do_update(index_elements=[table.c.sid], set_=moved)
 
 
 def _take_seat(meeting) -> seats.Seat | None:

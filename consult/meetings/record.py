@@ -6,7 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from consult.db import binds
+from consult.db import bound
 from consult.db import db
+from consult.db import prepared
+from consult.kernel.clock import utcnow
 
 from .models import MeetingEvent
 
@@ -21,6 +25,26 @@ def log(meeting, action: str, actor=None, subject=None, detail: str = '') -> Mee
     )
     db.session.add(event)
     return event
+
+
+def log_now(meeting, action: str, actor=None, subject=None, detail: str = '') -> None:
+    """``log``, written at once by one prepared statement (what a thousand people joining together write)."""
+    db.session.execute(
+        prepared('meeting-event', _event_insert),
+        binds(
+            meeting_id=meeting.id,
+            at=utcnow(),
+            actor_id=actor.id if actor is not None else None,
+            action=action,
+            subject_id=subject.id if subject is not None else None,
+            detail=detail,
+        ),
+    )
+
+
+def _event_insert(insert):
+    table = MeetingEvent.__table__
+    return insert(table).values(bound(table, 'meeting_id', 'at', 'actor_id', 'action', 'subject_id', 'detail'))
 
 
 #: How a person signed in, as the sign-in sheet says it.

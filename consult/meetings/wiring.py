@@ -15,6 +15,7 @@ from consult.kernel.signals import home_work
 from consult.kernel.signals import public_records
 from consult.meetings import feeds
 from consult.meetings import permissions as p
+from consult.meetings import pushes
 from consult.meetings import queries
 from consult.meetings import record_kinds
 from consult.meetings.permissions import chairs_meeting_of
@@ -141,3 +142,5 @@ def plug() -> None:
     actions.register_machine(MACHINE)
     # A socket is sent each chat message once: live, or in the replay of its join (feeds.py).
     delivery.register('meeting:message', feeds.keep_from)
+    # A joining socket is given the room state last pushed, not read again per join (pushes.py).
+    delivery.watch('meeting:state', pushes.seen_state)

@@ -14,6 +14,7 @@ from consult.roles.models import ROLE_SCOPE
 from consult.roles.models import Role
 from consult.roles.models import RoleGrant
 from consult.roles.models import Scope
+from consult.socket_ends import remembered
 
 #: Roles a committee director may grant and revoke inside their own community.
 DIRECTOR_GRANTABLE = frozenset(
@@ -33,10 +34,16 @@ def active_grants(user) -> list[RoleGrant]:
         return []
     cache = g.setdefault('_active_grants', {}) if has_app_context() else {}
     if user.id not in cache:
-        cache[user.id] = list(
-            db.session.scalars(sa.select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None)))
-        )
+        cache[user.id] = remembered('grants', user.id, lambda: _load_grants(user.id))
     return cache[user.id]
+
+
+def _load_grants(user_id: int) -> list[RoleGrant]:
+    return list(db.session.scalars(_GRANTS, {'user': user_id}))
+
+
+#: Built once (every request and socket event of a signed-in person reads it).
+_GRANTS = sa.select(RoleGrant).where(RoleGrant.user_id == sa.bindparam('user'), RoleGrant.revoked_at.is_(None))
 
 
 def forget_grants(user) -> None:

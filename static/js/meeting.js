@@ -34,6 +34,7 @@
     var buffer = [];
     var outbox = [];
     var rights = {};
+    var statesSeen = 0;  // room states pushed to this page (meeting:state)
     var state = null;
     var presence = { count: 0, people: [], digest: '' };
     var askingPresence = false;
@@ -476,6 +477,7 @@
       replaying = false;
       loadingEarlier = false;
       var opening = lastSeq === 0;
+      var statesBefore = statesSeen;
       socket.emit('meeting:join', { meeting: meetingId, last_seq: lastSeq, latest: opening }, function (ack) {
         if (!ack || !ack.ok) {
           sayError.textContent = ack ? ack.message : '';
@@ -488,7 +490,8 @@
           earlierLeft = !!ack.earlier && lastSeq > 0;
         }
         ack.missed.forEach(accept);
-        drawState(ack.state);
+        // A state pushed while the join was on its way is at least as new as the one the join was given.
+        if (statesSeen === statesBefore) { drawState(ack.state); } else { drawState(state); }
         drawPresence(ack.presence);
         drawQuorum(ack.quorum);
         joined = true;
@@ -519,7 +522,7 @@
       var button = li.querySelector('.hide');
       if (button) { button.remove(); }
     });
-    socket.on('meeting:state', function (s) { if (s.meeting === meetingId) { drawState(s); } });
+    socket.on('meeting:state', function (s) { if (s.meeting === meetingId) { statesSeen += 1; drawState(s); } });
     socket.on('meeting:presence', function (p) { if (p.meeting === meetingId) { drawPresence(p); } });
     socket.on('meeting:quorum', function (q) { if (q.meeting === meetingId) { drawQuorum(q); } });
     socket.on('error', function (e) {

@@ -74,15 +74,21 @@ def test_revoking_a_role_disconnects_the_users_sockets(app, db, place, make_user
     assert not expert_socket.is_connected()
 
 
-def test_an_event_after_the_session_ended_is_answered_session_ended(app, db, make_user):
-    """The session ends where this process does not hear of it (as if the queue were late): the next event
-    that needs the user gets ``session_ended`` and the socket is closed, not an ``AttributeError``."""
+def test_an_event_after_the_session_ended_is_answered_session_ended(app, db, make_user, monkeypatch):
+    """The session ends where this process does not hear of it (as if the queue were late): the event at the
+    next check of the socket's login gets ``session_ended`` and the socket is closed, not an
+    ``AttributeError``. Between two checks an event uses the person its socket's last check found (no statement):
+    an ending that is heard disconnects at once (above), one that is not is found within ``RECHECK_SECONDS``."""
     user = make_user()
     _browser, sio = _socket(app, user)
     db.session.execute(sa.update(LoginSession).where(LoginSession.user_id == user.id).values(revoked_at=sa.func.now()))
     db.session.commit()
     g.__dict__.clear()
     ack = sio.emit('meeting:hand', {'meeting': 1}, callback=True)  # reads current_user.id first thing
+    assert ack['code'] == 'not_in_room'  # the person as connecting checked it, a moment ago
+    monkeypatch.setattr(socket_ends, 'RECHECK_SECONDS', -1.0)
+    g.__dict__.clear()
+    ack = sio.emit('meeting:hand', {'meeting': 1}, callback=True)
     assert ack['code'] == 'session_ended'
     assert not sio.is_connected()
 

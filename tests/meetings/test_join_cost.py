@@ -30,17 +30,20 @@ def test_a_join_reads_the_room_once_per_interval_and_its_person_once(
     for user in (cast.director, cast.neighbour):
         assert join(sockets(user), open_meeting)['ok']
     resident = sockets(cast.resident)
-    db.session.expire_all()
+    db.session.expunge_all()  # as in production: each socket event starts with an empty session
     with count_queries() as counted:
         ack = join(resident, open_meeting)
     assert ack['ok']
     shared = [s for s in counted.statements if 'OVER ()' in s or 'count(DISTINCT' in s]
     assert shared == []  # the presence and quorum of the joins just before
     tables = [re.search(r'\bFROM\s+(\w+)', s).group(1) for s in counted.statements if s.lstrip().startswith('SELECT')]
-    assert tables.count('meetings') == 1  # not read again after a commit
-    assert tables.count('meeting_participants') == 2  # the person's entry, and who is muted (the room's state)
+    assert tables.count('meetings') == 1  # with its topic (is it writable?), not read again after a commit
+    assert 'topics' not in tables
+    assert tables.count('meeting_participants') == 1  # the person's entry
+    assert 'users' not in tables  # the socket's person as its connect checked it
+    assert not {'meeting_turns', 'agenda_items'} & set(tables)  # the room state last pushed
     assert 'communities' not in tables  # roles in the meeting's community are matched by its id
-    assert counted.count <= 12  # was 26: reloads after an early commit, lookups before each insert, the room
+    assert counted.count <= 8  # was 26: reloads after an early commit, lookups before each insert, the room
 
 
 def test_a_joiner_given_an_older_snapshot_is_corrected_by_the_push_that_follows(
