@@ -6,6 +6,7 @@ key, joined to its user); ``last_seen_at`` is written at most every ``LOGIN_SESS
 short transaction, so pages never write on every request.
 """
 
+import functools
 import logging
 import re
 import threading
@@ -76,16 +77,18 @@ def _parse(user_id) -> tuple[int, str] | None:
 
 
 #: ``live()``'s login, built once: every request and socket connect of a signed-in person reads it.
-_LOGIN = (
-    sa.select(User, LoginSession.last_seen_at)
-    .join(LoginSession, LoginSession.user_id == User.id)
-    .where(
-        LoginSession.key == sa.bindparam('key'),
-        User.id == sa.bindparam('user'),
-        LoginSession.revoked_at.is_(None),
-        LoginSession.last_seen_at > sa.bindparam('since'),
+@functools.cache
+def _login():
+    return (
+        sa.select(User, LoginSession.last_seen_at)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            LoginSession.key == sa.bindparam('key'),
+            User.id == sa.bindparam('user'),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.last_seen_at > sa.bindparam('since'),
+        )
     )
-)
 
 
 def load_user(user_id: str) -> User | None:
@@ -97,7 +100,7 @@ def load_user(user_id: str) -> User | None:
     if person is not None:
         return person
     idle = timedelta(days=current_app.config['LOGIN_SESSION_IDLE_DAYS'])
-    row = db.session.execute(_LOGIN, {'key': key, 'user': uid, 'since': utcnow() - idle}).first()
+    row = db.session.execute(_login(), {'key': key, 'user': uid, 'since': utcnow() - idle}).first()
     if row is None:
         return None
     user, last_seen = row

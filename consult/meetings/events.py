@@ -21,7 +21,6 @@ Client to server (each answers through its acknowledgement, and with an ``error`
   ``meeting:item {item}``, ``meeting:ping``, ``meeting:leave``.
 """
 
-import sqlalchemy.orm as so
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -87,7 +86,7 @@ def _meeting_in_room(data, counted: bool = False, writes: bool = True):
         return None, _refuse('rate_limited', _('Too many requests; wait a moment.'))
     if room(meeting_id) not in rooms():
         return None, _refuse('not_in_room', _('Join the meeting room first.'))
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = p.meeting_for(current_user, meeting_id)
     if meeting is None or not may(current_user, 'meeting.room', meeting):
         feeds.leave(request.sid, meeting_id)
         return None, _refuse('forbidden', _('You may not take part in this room.'))
@@ -121,7 +120,7 @@ def on_join(data=None):
         return _refuse('bad_payload', _('The request is malformed.'))
     if _flooding():
         return _refuse('rate_limited', _('Too many requests; wait a moment.'))
-    meeting = db.session.get(Meeting, meeting_id, options=[so.joinedload(Meeting.topic)])  # its topic: writable?
+    meeting = p.meeting_for(current_user, meeting_id)  # with its topic's status and the person's roster entry
     if meeting is None or not may(current_user, 'meeting.room', meeting):
         return _refuse('not_found', _('No such meeting room, or you may not enter it.'))
     after = feeds.enter(request.sid, meeting.id, last_seq)

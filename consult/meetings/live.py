@@ -6,6 +6,7 @@ message is the one exception: on PostgreSQL its single statement commits on its 
 (``say``, ``seats.write``), so the usual message costs one round trip.
 """
 
+import functools
 import re
 from datetime import datetime
 from datetime import timedelta
@@ -210,14 +211,18 @@ def _store(seat: seats.Seat, text: str, client_id: str, now: datetime | None) ->
 
 def missed(meeting, after: int, limit: int = REPLAY_BATCH) -> list[LiveMessage]:
     """Messages with a sequence number above ``after``, in order (at most ``limit``)."""
-    return list(
-        db.session.scalars(
-            sa.select(LiveMessage)
-            .where(LiveMessage.meeting_id == meeting.id, LiveMessage.seq > after)
-            .order_by(LiveMessage.seq)
-            .limit(limit)
-            .options(sa.orm.selectinload(LiveMessage.author))
-        )
+    return list(db.session.scalars(_missed(), {'meeting': meeting.id, 'after': after, 'limit': limit}))
+
+
+#: Built once: every join of a room asks it.
+@functools.cache
+def _missed():
+    return (
+        sa.select(LiveMessage)
+        .where(LiveMessage.meeting_id == sa.bindparam('meeting'), LiveMessage.seq > sa.bindparam('after'))
+        .order_by(LiveMessage.seq)
+        .limit(sa.bindparam('limit'))
+        .options(sa.orm.selectinload(LiveMessage.author))
     )
 
 

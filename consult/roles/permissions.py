@@ -3,6 +3,8 @@
 Each predicate takes the user explicitly, so routes, socket handlers, the CLI and tests call the same code.
 """
 
+import functools
+
 import sqlalchemy as sa
 from flask import g
 from flask import has_app_context
@@ -39,11 +41,13 @@ def active_grants(user) -> list[RoleGrant]:
 
 
 def _load_grants(user_id: int) -> list[RoleGrant]:
-    return list(db.session.scalars(_GRANTS, {'user': user_id}))
+    return list(db.session.scalars(_grants(), {'user': user_id}))
 
 
 #: Built once (every request and socket event of a signed-in person reads it).
-_GRANTS = sa.select(RoleGrant).where(RoleGrant.user_id == sa.bindparam('user'), RoleGrant.revoked_at.is_(None))
+@functools.cache
+def _grants():
+    return sa.select(RoleGrant).where(RoleGrant.user_id == sa.bindparam('user'), RoleGrant.revoked_at.is_(None))
 
 
 def forget_grants(user) -> None:
