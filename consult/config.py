@@ -193,6 +193,9 @@ class ProductionConfig(Config):
     STATIC_HASHED = _env_bool('STATIC_HASHED', True)
     GC_FREEZE = True
     GC_THRESHOLDS = (10_000, 10, 100)
+    #: Seconds with no socket leaving before the memory the departed ones freed goes back to the system
+    #: (consult/collector.py): past the ping interval and the ping timeout, which keep a closed socket a while.
+    MALLOC_TRIM_AFTER = Config.SOCKETIO_PING_INTERVAL + Config.SOCKETIO_PING_TIMEOUT
 
 
 class TestingConfig(Config):

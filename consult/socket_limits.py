@@ -25,6 +25,9 @@ from flask import current_app
 from flask import request
 from flask_babel import gettext as _
 
+from consult.collector import note_departure
+from consult.collector import trim_if_settled
+
 logger = logging.getLogger(__name__)
 
 #: A process's counts in Redis lapse this long after its last heartbeat (seconds); it beats three times as often.
@@ -110,6 +113,7 @@ class Limits:
                 return on_disconnect(eio_sid, reason)
             finally:
                 self._forget(eio_sid)
+                note_departure(time.monotonic())
                 # The session is closing: Engine.IO would drop it from its table only when its sweep next passes
                 # (a pass takes the ping timeout), so a thousand people leaving stayed in memory that long.
                 eio.sockets.pop(eio_sid, None)
@@ -196,6 +200,7 @@ class Limits:
         while True:
             self.server.sleep(min(1.0, self.timeout / 4))
             now = time.monotonic()
+            trim_if_settled(now)
             with self.lock:
                 stale = [eio_sid for eio_sid, began in self.pending.items() if now - began > self.timeout]
                 for eio_sid in stale:

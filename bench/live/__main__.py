@@ -33,6 +33,10 @@ from bench.live.driver import drive
 from bench.live.driver import raise_fd_limit
 from bench.live.driver import reset_priority
 
+#: python-engineio keeps a closed socket while its ping task sleeps (the ping interval, 25 s) and while its sweep
+#: walks a copy of the sockets it had (up to the ping timeout, 20 s): the RSS after leaving is read after both.
+AFTER_PAUSE = 50.0
+
 
 def _args(argv):
     parser = argparse.ArgumentParser(prog='python -m bench.live')
@@ -53,7 +57,16 @@ def _args(argv):
     parser.add_argument('--warmup', type=int, default=1, help='uncounted rounds first (JIT, caches, pools)')
     parser.add_argument('--rounds', type=int, default=int(os.environ.get('BENCH_ROUNDS', '5')), help='interleaved')
     parser.add_argument('--cycles', type=int, default=0, help='N join-and-leave cycles against the app, RSS after each')
-    return parser.parse_args(argv)
+    parser.add_argument(
+        '--after-pause',
+        type=float,
+        default=None,
+        help='seconds after the leaves before the RSS after leaving (default: 0; with --cycles, AFTER_PAUSE)',
+    )
+    args = parser.parse_args(argv)
+    if args.after_pause is None:
+        args.after_pause = AFTER_PAUSE if args.cycles else 0.0
+    return args
 
 
 class _Marks:
@@ -97,6 +110,7 @@ def _measure(label: str, protocol: Protocol, server_list, args, messages: int | 
     # CPU of the message phase only (joins excluded): what one delivery costs the server
     figures['server_us_per_delivery'] = round(1e6 * figures['server_cpu_messages_s'] / max(1, figures['received']), 1)
     figures['quiesce_after_s'] = servers.quiesce(server_list)  # the leaves handled, before the RSS after leaving
+    time.sleep(args.after_pause)  # past the ping interval and timeout: what is held for good, not for a while
     marks.take('after')
     figures['rss_idle_kib'], figures['rss_in_kib'], figures['rss_after_kib'] = (
         marks.rss['idle'],
