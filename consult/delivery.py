@@ -149,15 +149,11 @@ class QueueManager(_RoomIndex, socketio.RedisManager):
     def _handle_emit(self, message):
         keep_from = _filters.get(message.get('event'))
         data = message.get('data')
+        payload = data[0] if isinstance(data, list) and len(data) == 1 else data
         if not message.get('binary'):
-            _seen(
-                message.get('event'),
-                message.get('room'),
-                data[0] if isinstance(data, list) and len(data) == 1 else data,
-            )
+            _seen(message.get('event'), message.get('room'), payload)
         if keep_from is None or message.get('callback') is not None or message.get('binary'):
             return super()._handle_emit(message)
-        payload = data[0] if isinstance(data, list) and len(data) == 1 else data
         with lock:
             skip = _skip(keep_from, payload, message.get('skip_sid'))
             # A copy: the caller publishes ``message`` to the other processes after this.

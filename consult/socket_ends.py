@@ -124,20 +124,23 @@ def _drop(sid: str) -> None:
 def checked_person(user_id: int, login_key: str):
     """The current socket event's user as its login was last checked, if that was less than ``RECHECK_SECONDS``
     ago and for this login (the user loader's fast path: no statement). ``None`` elsewhere: load it."""
-    if not has_request_context():
-        return None
-    person = g.get('_socket_person')
-    if person is None or person[1].get('id') != user_id or person[2].get('login_key') != login_key:
+    person = _checked(user_id)
+    if person is None or person[2].get('login_key') != login_key:
         return None
     return revived(person)
+
+
+def _checked(user_id: int) -> tuple | None:
+    """The current socket event's person, kept at its login's last check, if it is ``user_id``."""
+    person = g.get('_socket_person') if has_request_context() else None
+    return person if person is not None and person[1].get('id') == user_id else None
 
 
 def remembered(name: str, user_id: int, load):
     """``load()`` (a list of rows), kept for the current socket between two checks of its login, where a
     socket event would otherwise read the same rows on every event (a person's role grants). A login check
     (every ``RECHECK_SECONDS``) and the end of the socket forget them; ending a role ends the user's sockets."""
-    person = g.get('_socket_person') if has_request_context() else None
-    if person is None or person[1].get('id') != user_id:
+    if _checked(user_id) is None:
         return load()
     memo = _memos.setdefault(request.sid, {})
     if name not in memo:

@@ -60,8 +60,16 @@ def describe_agent(user_agent: str | None) -> str:
 
 def live(now=None) -> list:
     """SQL criteria on :class:`LoginSession`: not ended, and used within ``LOGIN_SESSION_IDLE_DAYS``."""
-    idle = timedelta(days=current_app.config['LOGIN_SESSION_IDLE_DAYS'])
-    return [LoginSession.revoked_at.is_(None), LoginSession.last_seen_at > (now or utcnow()) - idle]
+    return _live_since(_idle_since(now))
+
+
+def _live_since(since) -> list:
+    return [LoginSession.revoked_at.is_(None), LoginSession.last_seen_at > since]
+
+
+def _idle_since(now=None):
+    """Logins last used before this are over (``LOGIN_SESSION_IDLE_DAYS``)."""
+    return (now or utcnow()) - timedelta(days=current_app.config['LOGIN_SESSION_IDLE_DAYS'])
 
 
 def _parse(user_id) -> tuple[int, str] | None:
@@ -85,8 +93,7 @@ def _login():
         .where(
             LoginSession.key == sa.bindparam('key'),
             User.id == sa.bindparam('user'),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.last_seen_at > sa.bindparam('since'),
+            *_live_since(sa.bindparam('since')),
         )
     )
 
@@ -99,8 +106,7 @@ def load_user(user_id: str) -> User | None:
     person = checked_person(uid, key)  # a socket event between two checks of its login
     if person is not None:
         return person
-    idle = timedelta(days=current_app.config['LOGIN_SESSION_IDLE_DAYS'])
-    row = db.session.execute(_login(), {'key': key, 'user': uid, 'since': utcnow() - idle}).first()
+    row = db.session.execute(_login(), {'key': key, 'user': uid, 'since': _idle_since()}).first()
     if row is None:
         return None
     user, last_seen = row

@@ -48,7 +48,7 @@ def participant_of(user, meeting) -> Participant | None:
     """The user's roster entry, if any (cached per request on the meeting object)."""
     if not _authenticated(user):
         return None
-    cache = meeting.__dict__.setdefault('_participant_cache', {})
+    cache = _entries(meeting)
     if user.id not in cache:
         cache[user.id] = db.session.scalar(_entry(), {'meeting': meeting.id, 'user': user.id})
     return cache[user.id]
@@ -72,8 +72,13 @@ def meeting_for(user, meeting_id: int):
     if row is None:
         return None
     meeting, participant = row
-    meeting.__dict__.setdefault('_participant_cache', {})[user.id] = participant
+    _entries(meeting)[user.id] = participant
     return meeting
+
+
+def _entries(meeting) -> dict:
+    """Roster entries read for ``meeting`` in this request, by user id (``None``: not on the roster)."""
+    return meeting.__dict__.setdefault('_participant_cache', {})
 
 
 @functools.cache
