@@ -60,7 +60,18 @@ class Publication(db.Model):
     prepared_by = so.relationship('User', foreign_keys=[prepared_by_id])
     signed_off_by = so.relationship('User', foreign_keys=[signed_off_by_id])
 
-    __table_args__ = (sa.UniqueConstraint('topic_id', 'round'),)
+    __table_args__ = (
+        sa.UniqueConstraint('topic_id', 'round'),
+        # At most one publication waiting for the director's sign-off per topic, even when two staff approve at
+        # once: the second insert fails whichever round it computed.
+        sa.Index(
+            'uq_publications_one_pending',
+            'topic_id',
+            unique=True,
+            sqlite_where=sa.text('published_at IS NULL'),
+            postgresql_where=sa.text('published_at IS NULL'),
+        ),
+    )
 
     @property
     def published(self) -> bool:

@@ -44,6 +44,18 @@ def test_preparing_twice_is_refused(db, cast, prepared):
     _refused('prepared', operations.prepare_publication, cast.director, prepared, '')
 
 
+def test_a_second_approval_that_missed_the_first_is_refused_by_the_database(db, cast, prepared, monkeypatch):
+    """Two staff approving at once: the second looked for a waiting publication before the first was committed,
+    then counted the round after it. The one-waiting-publication index refuses it, not a second notice."""
+    from consult.disclosure import queries
+    from consult.disclosure.models import Publication
+
+    monkeypatch.setattr(queries, 'pending_publication', lambda topic_id: None)
+    _refused('conflict', operations.prepare_publication, cast.director, prepared, '')
+    waiting = db.session.query(Publication).filter_by(topic_id=prepared.id, published_at=None).count()
+    assert waiting == 1
+
+
 def test_only_a_checked_result_is_prepared(db, cast, make_topic):
     topic = make_topic('opinion_formed')
     _refused('wrong_state', operations.prepare_publication, cast.staff, topic, '')
