@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := CONSULT_ENV=$${CONSULT_ENV:-development} $(VENV)/bin/flask --app app
 PYTEST_ARGS ?=
+#: Test processes (pytest-xdist): each has its own database and Redis db (tests/workers.py); 0 runs in this one.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadfile
 #: The Node reference relay of the live-room benchmark (server.js, package.json).
 BENCH_RELAY_DIR ?= ../shared/bench
 
@@ -80,10 +83,10 @@ chromium: ## install the system Chromium, coturn and the PDF libraries (Pango, N
 	  else echo "Install coturn first (the video relay test): sudo apt-get install coturn" >&2; exit 1; fi; }
 
 test: .stamp-dev translations chromium ## the whole suite, browser tests included (PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: .stamp-dev translations ## the suite without browser and live-server tests
-	$(PY) -m pytest -m "not browser and not live" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not browser and not live" $(PYTEST_ARGS)
 
 lint: .stamp-dev ## ruff check and format check; import-linter contracts (.importlinter: the architecture)
 	$(VENV)/bin/ruff check .

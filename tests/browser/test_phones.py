@@ -133,7 +133,8 @@ def test_large_text_toggle_on_a_phone_persists_and_badges_keep_body_size(new_con
     toggle.click()
     expect(page).to_have_url(f'{live.url}/topics/')  # back where the reader was
     expect(page.locator('html')).to_have_class('large-text')
-    assert page.evaluate('() => getComputedStyle(document.documentElement).fontSize') == '20px'
+    # The address does not change, and the new page's class comes before its stylesheet is applied: wait for it.
+    expect(page.locator('html')).to_have_css('font-size', '20px')
     sizes = page.evaluate("""() => ({
         body: parseFloat(getComputedStyle(document.body).fontSize),
         badges: [...document.querySelectorAll('main .badge, main .tag')].map((el) => parseFloat(getComputedStyle(el).fontSize)),
