@@ -133,10 +133,14 @@ def on_join(data=None):
     earlier = None
     if opening:
         messages, earlier = history.latest(meeting)
+        feeds.found_none_above(meeting.id, messages[-1].seq if messages else 0)
         if messages:
             feeds.hold_upto(request.sid, meeting.id, messages[0].seq - 1)
+    elif feeds.nothing_missed(meeting.id, after):  # a reconnect storm reads nothing: later ones come live
+        messages = []
     else:
         messages = live.missed(meeting, after)
+        _found(meeting, after, messages)
     answer = {
         'ok': True,
         'seq': meeting.last_seq,
@@ -150,6 +154,13 @@ def on_join(data=None):
     }
     db.session.commit()  # once, after the answer is built: a commit earlier would expire and reload every row
     return answer
+
+
+def _found(meeting, after: int, messages: list) -> None:
+    """What a read of missed messages, made in the room, shows this process: none above some number."""
+    upto = feeds.upto_read(after, messages, live.REPLAY_BATCH)
+    if upto is not None:
+        feeds.found_none_above(meeting.id, upto)
 
 
 def _present(meeting) -> None:
@@ -202,7 +213,9 @@ def on_replay(data=None):
     after = _int(data, 'after')
     if after is None or after < 0:
         return _refuse('bad_payload', _('The request is malformed.'))
-    messages = live.missed(meeting, feeds.replay_after(request.sid, meeting.id, after))
+    start = feeds.replay_after(request.sid, meeting.id, after)
+    messages = live.missed(meeting, start)
+    _found(meeting, start, messages)
     fresh = feeds.fresh(request.sid, meeting.id, messages)
     return {'ok': True, 'missed': _message_dicts(meeting, fresh), 'more': len(messages) == live.REPLAY_BATCH}
 

@@ -9,7 +9,16 @@ on it; that lasts while it is connected (a client that leaves and joins again on
 and goes when it disconnects (``forget``). Messages are numbered densely and committed in order, so what a
 socket holds is nearly always every number up to one (``upto``), with a few runs above it while a message of
 another process is still on its way or a long replay is under way.
+
+A join need not read the messages after its client's number when this process knows there are none it could
+have missed (``nothing_missed``): a read after some socket entered the room found none above a number
+(``found_none_above``), and no message above it has been delivered to the room here since. Every message stored
+later is delivered to the room, so a socket in it now is sent it live. The knowledge lasts ``KNOWN_MAX_AGE``
+seconds: a delivery lost with the queue's connection is then read again by the next join, as a client that
+sees a gap asks for it sooner.
 """
+
+import time
 
 from flask_socketio import join_room
 from flask_socketio import leave_room
@@ -19,6 +28,8 @@ from consult.kernel.rooms import meeting_room as room
 
 #: Runs of numbers held above ``upto`` kept per socket; past this the lowest is forgotten (it may come twice).
 RUNS_MAX = 64
+#: Seconds a read that found nothing above a number stands for the joins after it.
+KNOWN_MAX_AGE = 30.0
 
 
 class Held:
@@ -73,6 +84,10 @@ class Held:
 #: Per meeting, the sockets of this process in its room; per socket, what it holds in each room it joined.
 _in_room: dict[int, dict[str, Held]] = {}
 _held: dict[str, dict[int, Held]] = {}
+#: Per meeting, the highest number delivered to its room in this process, to a socket here or to none.
+_delivered: dict[int, int] = {}
+#: Per meeting, (number, monotonic time): a read then, after a socket had entered the room, found none above it.
+_read_upto: dict[int, tuple[int, float]] = {}
 
 
 def enter(sid: str, meeting_id: int, last_seq: int) -> int:
@@ -123,6 +138,30 @@ def replay_after(sid: str, meeting_id: int, after: int) -> int:
         return after if held is None else max(after, held.upto)
 
 
+def nothing_missed(meeting_id: int, after: int) -> bool:
+    """Whether no message above ``after`` can be stored and not yet delivered to a socket that entered the room."""
+    with lock:
+        known = _read_upto.get(meeting_id)
+        if known is None or time.monotonic() - known[1] > KNOWN_MAX_AGE:
+            return False
+        return after >= known[0] and after >= _delivered.get(meeting_id, 0)
+
+
+def found_none_above(meeting_id: int, upto: int) -> None:
+    """A read made after a socket entered the room found no message above ``upto``."""
+    with lock:
+        known = _read_upto.get(meeting_id)
+        if known is None or upto >= known[0] or time.monotonic() - known[1] > KNOWN_MAX_AGE:
+            _read_upto[meeting_id] = (upto, time.monotonic())
+
+
+def upto_read(after: int, messages: list, limit: int) -> int | None:
+    """What a read of at most ``limit`` messages above ``after`` shows there is none above (``None``: unknown)."""
+    if len(messages) >= limit:
+        return None
+    return messages[-1].seq if messages else after
+
+
 def fresh(sid: str, meeting_id: int, messages: list) -> list:
     """The replayed ``messages`` (in order) this socket does not hold yet, recorded as sent."""
     with lock:
@@ -134,11 +173,15 @@ def fresh(sid: str, meeting_id: int, messages: list) -> list:
 
 def keep_from(payload) -> list[str]:
     """The filter of ``meeting:message`` (``consult.delivery``): the sockets in its room that hold it already."""
-    members = _in_room.get(payload.get('meeting')) if isinstance(payload, dict) else None
-    if not members:
+    if not isinstance(payload, dict):
         return []
-    seq = payload.get('seq')
+    meeting_id, seq = payload.get('meeting'), payload.get('seq')
     if not isinstance(seq, int):
+        return []
+    if seq > _delivered.get(meeting_id, 0):
+        _delivered[meeting_id] = seq
+    members = _in_room.get(meeting_id)
+    if not members:
         return []
     return [sid for sid, held in members.items() if not held.take(seq)]
 
@@ -148,3 +191,5 @@ def reset() -> None:
     with lock:
         _in_room.clear()
         _held.clear()
+        _delivered.clear()
+        _read_upto.clear()

@@ -86,3 +86,69 @@ def test_people_joining_together_cost_one_presence_push_and_one_trailing_push(
         after = events(listener, 'meeting:presence')
     assert len(after) == 1
     assert after[0]['count'] == 4
+
+
+def _reads_messages(count_queries, call):
+    with count_queries() as counted:
+        answer = call()
+    assert answer['ok'], answer
+    return answer, any(re.search(r'\bFROM\s+meeting_messages\b', s) for s in counted.statements)
+
+
+def _rejoin(sio, meeting, last_seq):
+    return lambda: sio.emit('meeting:join', {'meeting': meeting.id, 'last_seq': last_seq}, callback=True)
+
+
+def _say(sio, meeting, body):
+    ack = sio.emit('meeting:say', {'meeting': meeting.id, 'body': body, 'client_id': body}, callback=True)
+    assert ack['ok'], ack
+    return ack['seq']
+
+
+def test_a_reconnect_storm_reads_the_missed_messages_once(db, cast, open_meeting, sockets, count_queries):
+    """People coming back with the room's last number: once a read in the room found nothing above some number,
+    a join at or past it reads nothing, since a message stored later reaches it live; a client behind a message
+    delivered since reads again, and gets what it missed."""
+    chair = sockets(cast.director)
+    _answer, read = _reads_messages(count_queries, lambda: join(chair, open_meeting))
+    assert read  # the room opened on its latest page: nothing above it then
+    last = _say(chair, open_meeting, 'first')
+    _answer, read = _reads_messages(count_queries, _rejoin(sockets(cast.resident), open_meeting, last))
+    assert not read
+
+    newer = _say(chair, open_meeting, 'second')  # delivered to the room: a client at ``last`` missed it
+    behind, read = _reads_messages(count_queries, _rejoin(sockets(cast.staff), open_meeting, last))
+    assert read
+    assert [m['seq'] for m in behind['missed']] == [newer]
+    _answer, read = _reads_messages(count_queries, _rejoin(sockets(cast.neighbour2), open_meeting, newer))
+    assert not read
+
+
+def test_a_process_that_knows_nothing_of_the_room_reads(db, cast, open_meeting, sockets, count_queries, monkeypatch):
+    from consult.meetings import feeds
+
+    chair = sockets(cast.director)
+    assert join(chair, open_meeting)['ok']
+    last = _say(chair, open_meeting, 'first')
+    now = time.monotonic()
+    monkeypatch.setattr(feeds.time, 'monotonic', lambda: now + feeds.KNOWN_MAX_AGE + 1)
+    _answer, read = _reads_messages(count_queries, _rejoin(sockets(cast.resident), open_meeting, last))
+    assert read  # what was read is too old: a delivery lost with the queue is read again by the next join
+    _answer, read = _reads_messages(count_queries, _rejoin(sockets(cast.neighbour), open_meeting, last))
+    assert not read
+    feeds.reset()  # a process started since: it has read nothing and seen no delivery
+    _answer, read = _reads_messages(count_queries, _rejoin(sockets(cast.neighbour2), open_meeting, last))
+    assert read
+
+
+def test_a_full_page_or_a_client_ahead_shows_nothing_to_trust(db, cast, open_meeting, sockets, count_queries):
+    from consult.meetings import feeds
+
+    chair = sockets(cast.director)
+    assert join(chair, open_meeting)['ok']
+    feeds.found_none_above(open_meeting.id, 50)  # a client claiming more than the room holds: only later ones skip
+    last = _say(chair, open_meeting, 'first')
+    behind, read = _reads_messages(count_queries, _rejoin(sockets(cast.resident), open_meeting, 0))
+    assert read
+    assert [m['seq'] for m in behind['missed']] == [last]
+    assert feeds.upto_read(0, [object()] * 100, 100) is None  # a full page: more may be there
