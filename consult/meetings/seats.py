@@ -10,6 +10,7 @@ Pace limits are kept in the process: a socket belongs to one server process for 
 a person's messages there needs no round trip to Redis on every message.
 """
 
+import functools
 import threading
 import time
 from collections import deque
@@ -183,20 +184,19 @@ def write(seat: Seat, text: str, client_id: str, now: datetime) -> tuple[int | N
         'body': text,
         'created_at': now,
     }
-    bump = _bump(seat, client_id)
     engine = _autocommit_engine()
     if engine is not None:
         try:
             with engine.connect() as connection:
-                return connection.execute(_bump_and_insert(bump, values)).scalar(), True
+                return connection.execute(_bump_and_insert(), _said(values)).scalar(), True
         except sa.exc.IntegrityError:
             raise
         except sa.exc.DBAPIError:  # a connection the server dropped: once more on the session's pre-pinged pool
             pass
     try:
         if db.session.get_bind().dialect.name == 'postgresql':
-            return db.session.execute(_bump_and_insert(bump, values)).scalar(), False
-        bumped = db.session.execute(bump).first()
+            return db.session.execute(_bump_and_insert(), _said(values)).scalar(), False
+        bumped = db.session.execute(_bump(), _said(values)).first()
         if bumped is None:
             return None, False
         seq, item_id = bumped
@@ -209,45 +209,68 @@ def write(seat: Seat, text: str, client_id: str, now: datetime) -> tuple[int | N
         raise
 
 
-def _unsent(seat: Seat, client_id: str):
-    """Return the condition that no message of this person here has ``client_id`` yet (a resend fails it)."""
+#: The message's values as the parameters of ``_bump`` and ``_bump_and_insert``.
+_SAID = {'meeting_id': 'm', 'author_id': 'a', 'client_id': 'c', 'body': 'b', 'created_at': 't'}
+
+
+def _said(values: dict) -> dict:
+    return {f'said_{short}': values[name] for name, short in _SAID.items()}
+
+
+def _unsent(said: dict):
+    """Return the condition that no message of this person here has its client id yet (a resend fails it)."""
     return ~sa.exists().where(
-        LiveMessage.meeting_id == seat.meeting_id,
-        LiveMessage.author_id == seat.user_id,
-        LiveMessage.client_id == client_id,
+        LiveMessage.meeting_id == said['meeting_id'],
+        LiveMessage.author_id == said['author_id'],
+        LiveMessage.client_id == said['client_id'],
     )
 
 
-def _bump(seat: Seat, client_id: str) -> sa.Update:
-    """Return the UPDATE taking the next number, only while the meeting is open, the person unmuted, the message new."""
+@functools.cache
+def _bump() -> sa.Update:
+    """The UPDATE taking the next number, only while the meeting is open, the person unmuted, the message new.
+
+    Built once, with parameters (``_said``), as is ``_bump_and_insert``: built per message, PostgreSQL's statement
+    cost about 1.5 ms of CPU (constructing the CTE, the two EXISTS and the INSERT, then looking up its compiled
+    form), a third of a message's cost before its fan-out.
+    """
+    said = _parameters()
     muted = sa.exists().where(
-        Participant.meeting_id == seat.meeting_id,
-        Participant.user_id == seat.user_id,
+        Participant.meeting_id == said['meeting_id'],
+        Participant.user_id == said['author_id'],
         Participant.muted_at.is_not(None),
     )
     return (
         sa.update(Meeting)
-        .where(Meeting.id == seat.meeting_id, Meeting.status == MeetingStatus.OPEN, ~muted, _unsent(seat, client_id))
+        .where(Meeting.id == said['meeting_id'], Meeting.status == MeetingStatus.OPEN, ~muted, _unsent(said))
         .values(last_seq=Meeting.last_seq + 1)
         .returning(Meeting.last_seq, Meeting.current_item_id)
         .execution_options(synchronize_session=False)
     )
 
 
-def _bump_and_insert(bump: sa.Update, values: dict) -> sa.Insert:
-    step = bump.cte('bump')
-    created = sa.literal(values['created_at'], type_=LiveMessage.__table__.c.created_at.type)
+@functools.cache
+def _bump_and_insert() -> sa.Insert:
+    """PostgreSQL's one statement: ``_bump`` as a CTE feeding the INSERT."""
+    said = _parameters()
+    step = _bump().cte('bump')
     rows = sa.select(
-        sa.literal(values['meeting_id']),
+        said['meeting_id'],
         step.c.last_seq,
-        sa.literal(values['author_id']),
-        sa.literal(values['client_id']),
-        sa.literal(values['body']),
+        said['author_id'],
+        said['client_id'],
+        said['body'],
         step.c.current_item_id,
-        created,
+        said['created_at'],
     )
     columns = ['meeting_id', 'seq', 'author_id', 'client_id', 'body', 'agenda_item_id', 'created_at']
-    return sa.insert(LiveMessage).from_select(columns, rows).returning(LiveMessage.seq)
+    table = LiveMessage.__table__
+    return sa.insert(table).from_select(columns, rows).returning(table.c.seq)
+
+
+def _parameters() -> dict:
+    table = LiveMessage.__table__
+    return {name: sa.bindparam(f'said_{short}', type_=table.c[name].type) for name, short in _SAID.items()}
 
 
 def reset() -> None:
