@@ -267,6 +267,7 @@ def _plug_contexts() -> None:
 def _register_socket_handlers(app: Flask) -> None:
     from consult.extensions import socketio
     from consult.meetings.events import register as register_meeting_events
+    from consult.realtime import SocketSessions
     from consult.realtime import register_socket_handlers
     from consult.socket_ends import GuardedEvents
     from consult.socket_limits import install as install_socket_limits
@@ -275,6 +276,7 @@ def _register_socket_handlers(app: Flask) -> None:
     from consult.websocket import tune
 
     tune()
+    app.session_interface = SocketSessions()
     install_socket_limits(app, socketio.server)
     register_socket_handlers(socketio)
     # Every context's events are guarded: a socket whose login session ended is told so and disconnected.
