@@ -140,14 +140,28 @@ def remembered(name: str, user_id: int, load):
     """``load()`` (a list of rows), kept for the current socket between two checks of its login, where a
     socket event would otherwise read the same rows on every event (a person's role grants). A login check
     (every ``RECHECK_SECONDS``) and the end of the socket forget them; ending a role ends the user's sockets."""
-    if _checked(user_id) is None:
-        return load()
-    memo = _memos.setdefault(request.sid, {})
-    if name not in memo:
+    rows = recalled(name, user_id)
+    if rows is None:
         rows = load()
-        memo[name] = [kept(row) for row in rows]
-        return rows
-    return [revived(row) for row in memo[name]]
+        remember(name, user_id, rows)
+    return rows
+
+
+def recalled(name: str, user_id: int) -> list | None:
+    """The rows ``remember`` kept under ``name`` for the current socket's person ``user_id``; ``None``: none kept."""
+    if _checked(user_id) is None:
+        return None
+    kept_rows = _memos.get(getattr(request, 'sid', None), {}).get(name)
+    return None if kept_rows is None else [revived(row) for row in kept_rows]
+
+
+def remember(name: str, user_id: int, rows: list) -> None:
+    """Keep ``rows``, read with something else, as ``remembered`` would (only on a socket, for its person)."""
+    if _checked(user_id) is None:
+        return
+    sid = getattr(request, 'sid', None)
+    if sid is not None:
+        _memos.setdefault(sid, {})[name] = [kept(row) for row in rows]
 
 
 def _ended_payload() -> dict:

@@ -8,7 +8,10 @@ import sqlalchemy.orm as so
 from consult.db import db
 from consult.roles.models import Role
 from consult.roles.permissions import community_ids_for
+from consult.roles.permissions import grants_joined
+from consult.roles.permissions import hold_grants
 from consult.roles.permissions import is_admin
+from consult.roles.permissions import known_grants
 from consult.topics.models import Topic
 from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
@@ -66,13 +69,19 @@ def meeting_for(user, meeting_id: int):
     """The meeting, its topic's status and ``user``'s roster entry in one statement (a room's join), or ``None``.
 
     The topic comes with only its status (whether it is archived: ``topic_writable``); its other columns load if
-    read. The entry is kept for the predicates below, as ``participant_of`` keeps it.
+    read. The entry is kept for the predicates below, as ``participant_of`` keeps it. When this request or socket
+    does not hold the user's role grants yet (a join), they come in the same statement and are kept as the
+    roles context keeps what it reads.
     """
-    row = db.session.execute(_meeting_for(), {'meeting': meeting_id, 'user': user.id}).first()
-    if row is None:
+    with_grants = known_grants(user) is None
+    statement = _meeting_and_grants() if with_grants else _meeting_for()
+    rows = db.session.execute(statement, {'meeting': meeting_id, 'user': user.id}).all()
+    if not rows:
         return None
-    meeting, participant = row
+    meeting, participant = rows[0][0], rows[0][1]
     _entries(meeting)[user.id] = participant
+    if with_grants:
+        hold_grants(user, [row[2] for row in rows if row[2] is not None])
     return meeting
 
 
@@ -92,6 +101,11 @@ def _meeting_for():
         .where(Meeting.id == sa.bindparam('meeting'))
         .options(so.contains_eager(Meeting.topic).load_only(Topic.status))
     )
+
+
+@functools.cache
+def _meeting_and_grants():
+    return grants_joined(_meeting_for(), sa.bindparam('user'))
 
 
 def forget_participants(meeting) -> None:

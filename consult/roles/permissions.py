@@ -16,6 +16,8 @@ from consult.roles.models import ROLE_SCOPE
 from consult.roles.models import Role
 from consult.roles.models import RoleGrant
 from consult.roles.models import Scope
+from consult.socket_ends import recalled
+from consult.socket_ends import remember
 from consult.socket_ends import remembered
 
 #: Roles a committee director may grant and revoke inside their own community.
@@ -38,6 +40,28 @@ def active_grants(user) -> list[RoleGrant]:
     if user.id not in cache:
         cache[user.id] = remembered('grants', user.id, lambda: _load_grants(user.id))
     return cache[user.id]
+
+
+def known_grants(user) -> list[RoleGrant] | None:
+    """The user's unrevoked grants if this request or socket holds them already (no statement), else ``None``."""
+    cached = g.get('_active_grants', {}).get(user.id) if has_app_context() else None
+    return cached if cached is not None else recalled('grants', user.id)
+
+
+def hold_grants(user, grants: list[RoleGrant]) -> None:
+    """The user's unrevoked grants, read by another context with its own rows (one statement for both), kept as
+    ``active_grants`` keeps what it reads. ``grants_joined`` is the join that reads them."""
+    if has_app_context():
+        g.setdefault('_active_grants', {})[user.id] = grants
+    remember('grants', user.id, grants)
+
+
+def grants_joined(statement, user_id_param):
+    """``statement`` with the unrevoked grants of the user ``user_id_param`` (a bind parameter) as one more entity,
+    outer-joined: one row per grant, or one with ``None``."""
+    return statement.add_columns(RoleGrant).outerjoin(
+        RoleGrant, sa.and_(RoleGrant.user_id == user_id_param, RoleGrant.revoked_at.is_(None))
+    )
 
 
 def _load_grants(user_id: int) -> list[RoleGrant]:

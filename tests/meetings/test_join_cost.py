@@ -10,6 +10,7 @@ import re
 import time
 
 import pytest
+from flask import g
 
 from tests.meetings.conftest import events
 
@@ -37,14 +38,15 @@ def test_a_join_reads_the_room_once_per_interval_and_its_person_once(
     shared = [s for s in counted.statements if 'OVER ()' in s or 'count(DISTINCT' in s]
     assert shared == []  # the presence and quorum of the joins just before
     tables = [re.search(r'\bFROM\s+(\w+)', s).group(1) for s in counted.statements if s.lstrip().startswith('SELECT')]
-    # The meeting with its topic's status (is it writable?) and the person's roster entry, in one statement, not
-    # read again after a commit; the socket's person as its connect checked it; the room state last pushed; roles
-    # in the meeting's community matched by its id.
-    assert tables == ['meetings', 'meeting_messages', 'role_grants']
+    # The meeting with its topic's status (is it writable?), the person's roster entry and role grants, in one
+    # statement, not read again after a commit; the socket's person as its connect checked it; the room state
+    # last pushed; roles in the meeting's community matched by its id.
+    assert tables == ['meetings', 'meeting_messages']
     meeting_read = next(s for s in counted.statements if re.search(r'\bFROM\s+meetings\b', s))
     assert 'JOIN topics' in meeting_read
     assert 'JOIN meeting_participants' in meeting_read
-    assert counted.count <= 6  # was 26: reloads after an early commit, lookups before each insert, the room
+    assert 'JOIN role_grants' in meeting_read
+    assert counted.count <= 5  # was 26: reloads after an early commit, lookups before each insert, the room
 
 
 def test_a_joiner_given_an_older_snapshot_is_corrected_by_the_push_that_follows(
@@ -152,3 +154,30 @@ def test_a_full_page_or_a_client_ahead_shows_nothing_to_trust(db, cast, open_mee
     assert read
     assert [m['seq'] for m in behind['missed']] == [last]
     assert feeds.upto_read(0, [object()] * 100, 100) is None  # a full page: more may be there
+
+
+def test_the_grants_read_with_the_meeting_are_all_of_them(app, db, cast, open_meeting, sockets, grant, count_queries):
+    """One row per grant: a person holding two roles is known by both, and the chair's rights follow."""
+    from consult.meetings import permissions
+    from consult.roles.models import Role
+    from consult.roles.permissions import active_grants
+
+    grant(cast.resident, Role.COMMITTEE_DIRECTOR, community=cast.place.a)
+    grant(cast.resident, Role.GRID_WORKER, community=cast.place.a)
+    resident = sockets(cast.resident)
+    db.session.expunge_all()
+    ack = join(resident, open_meeting)
+    assert ack['ok']
+    assert ack['rights']['chair']  # the director may stand in for the chair
+    assert ack['rights']['kind'] is not None  # and on the roster
+    with app.test_request_context():
+        g.pop('_active_grants', None)  # a request of its own (the tests' requests share the pushed context's g)
+        g.pop('_socket_person', None)
+        db.session.expunge_all()
+        with count_queries() as counted:
+            meeting = permissions.meeting_for(cast.resident, open_meeting.id)
+            roles = sorted(grant.role for grant in active_grants(cast.resident))
+        assert meeting.id == open_meeting.id
+        assert permissions.participant_of(cast.resident, meeting) is not None
+    assert roles == ['committee_director', 'grid_worker']
+    assert counted.count == 1
