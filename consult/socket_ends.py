@@ -149,10 +149,19 @@ def remembered(name: str, user_id: int, load):
 
 def recalled(name: str, user_id: int) -> list | None:
     """The rows ``remember`` kept under ``name`` for the current socket's person ``user_id``; ``None``: none kept."""
+    kept_rows = _kept(name, user_id)
+    return None if kept_rows is None else [revived(row) for row in kept_rows]
+
+
+def holds(name: str, user_id: int) -> bool:
+    """Whether rows are kept under ``name`` for the current socket's person ``user_id`` (nothing revived)."""
+    return _kept(name, user_id) is not None
+
+
+def _kept(name: str, user_id: int) -> list | None:
     if _checked(user_id) is None:
         return None
-    kept_rows = _memos.get(getattr(request, 'sid', None), {}).get(name)
-    return None if kept_rows is None else [revived(row) for row in kept_rows]
+    return _memos.get(getattr(request, 'sid', None), {}).get(name)
 
 
 def remember(name: str, user_id: int, rows: list) -> None:

@@ -8,10 +8,10 @@ import sqlalchemy.orm as so
 from consult.db import db
 from consult.roles.models import Role
 from consult.roles.permissions import community_ids_for
+from consult.roles.permissions import grants_held
 from consult.roles.permissions import grants_joined
 from consult.roles.permissions import hold_grants
 from consult.roles.permissions import is_admin
-from consult.roles.permissions import known_grants
 from consult.topics.models import Topic
 from consult.topics.models import TopicStatus
 from consult.topics.permissions import can_review
@@ -73,7 +73,7 @@ def meeting_for(user, meeting_id: int):
     does not hold the user's role grants yet (a join), they come in the same statement and are kept as the
     roles context keeps what it reads.
     """
-    with_grants = known_grants(user) is None
+    with_grants = not grants_held(user)
     statement = _meeting_and_grants() if with_grants else _meeting_for()
     rows = db.session.execute(statement, {'meeting': meeting_id, 'user': user.id}).all()
     if not rows:

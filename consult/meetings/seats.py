@@ -268,7 +268,9 @@ def _bump_and_insert() -> sa.Insert:
     return sa.insert(table).from_select(columns, rows).returning(table.c.seq)
 
 
+@functools.cache
 def _parameters() -> dict:
+    """One set of parameters for both statements (the CTE's and the INSERT's are the same values)."""
     table = LiveMessage.__table__
     return {name: sa.bindparam(f'said_{short}', type_=table.c[name].type) for name, short in _SAID.items()}
 

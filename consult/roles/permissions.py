@@ -16,7 +16,7 @@ from consult.roles.models import ROLE_SCOPE
 from consult.roles.models import Role
 from consult.roles.models import RoleGrant
 from consult.roles.models import Scope
-from consult.socket_ends import recalled
+from consult.socket_ends import holds
 from consult.socket_ends import remember
 from consult.socket_ends import remembered
 
@@ -36,23 +36,26 @@ def active_grants(user) -> list[RoleGrant]:
     """Return the user's unrevoked grants, cached for the current request."""
     if user is None or not getattr(user, 'is_authenticated', False):
         return []
-    cache = g.setdefault('_active_grants', {}) if has_app_context() else {}
+    cache = _request_grants()
     if user.id not in cache:
         cache[user.id] = remembered('grants', user.id, lambda: _load_grants(user.id))
     return cache[user.id]
 
 
-def known_grants(user) -> list[RoleGrant] | None:
-    """The user's unrevoked grants if this request or socket holds them already (no statement), else ``None``."""
-    cached = g.get('_active_grants', {}).get(user.id) if has_app_context() else None
-    return cached if cached is not None else recalled('grants', user.id)
+def _request_grants() -> dict:
+    """The grants read in this request, by user id (a new dict outside an app context)."""
+    return g.setdefault('_active_grants', {}) if has_app_context() else {}
+
+
+def grants_held(user) -> bool:
+    """Whether this request or socket holds the user's unrevoked grants already (``active_grants`` reads none)."""
+    return user.id in _request_grants() or holds('grants', user.id)
 
 
 def hold_grants(user, grants: list[RoleGrant]) -> None:
     """The user's unrevoked grants, read by another context with its own rows (one statement for both), kept as
     ``active_grants`` keeps what it reads. ``grants_joined`` is the join that reads them."""
-    if has_app_context():
-        g.setdefault('_active_grants', {})[user.id] = grants
+    _request_grants()[user.id] = grants
     remember('grants', user.id, grants)
 
 
