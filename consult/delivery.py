@@ -25,6 +25,10 @@ from collections.abc import Callable
 from collections.abc import Iterable
 
 import socketio
+from engineio import packet as eio_packet
+from socketio import packet
+
+from consult import websocket
 
 #: Held while a filtered event is delivered, and by the contexts while they change what a socket holds.
 lock = threading.Lock()
@@ -126,7 +130,42 @@ class _RoomIndex:
                     del pending[namespace]
 
 
-class LocalManager(_RoomIndex, socketio.Manager):
+class _OneLoop(socketio.Manager):
+    """python-socketio's emit, with a room's sockets sent the packet in one loop (``consult.websocket.send_to``).
+
+    As ``socketio.Manager.emit`` does it: the packet is encoded once, and every local socket of the room but the
+    skipped ones gets it; a server whose ``_send_eio_packet`` was replaced on the instance (Flask-SocketIO's test
+    client) gets every packet through it, as python-socketio does. Emits with an acknowledgement callback, to several rooms or to the whole namespace, or
+    with binary attachments, are left to python-socketio.
+    """
+
+    def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        room = to or room
+        if callback is not None or not isinstance(room, str) or self.server is None:
+            return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
+        sockets = self.rooms.get(namespace, {}).get(room)
+        if not sockets:
+            return None
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        encoded = self.server.packet_class(packet.EVENT, namespace=namespace, data=[event, *args]).encode()
+        if not isinstance(encoded, str):  # binary attachments: several Engine.IO packets each
+            return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, **kwargs)
+        if skip_sid is None:
+            eio_sids = list(sockets._fwdm.values())
+        else:
+            skipped = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+            eio_sids = [eio_sid for sid, eio_sid in sockets._fwdm.items() if sid not in skipped]
+        pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
+        replaced = vars(self.server).get('_send_eio_packet')  # Flask-SocketIO's test client catches packets there
+        if replaced is not None:
+            for eio_sid in eio_sids:
+                replaced(eio_sid, pkt)
+        else:
+            websocket.send_to(self.server.eio, eio_sids, pkt)
+        return None
+
+
+class LocalManager(_RoomIndex, _OneLoop):
     """The in-process client manager (one process, no message queue), with the filters applied."""
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
@@ -143,7 +182,7 @@ class LocalManager(_RoomIndex, socketio.Manager):
         return super().close_room(room, namespace)
 
 
-class QueueManager(_RoomIndex, socketio.RedisManager):
+class QueueManager(_RoomIndex, socketio.RedisManager, _OneLoop):
     """The Redis message queue's client manager; local deliveries (own emits and the queue's) are filtered."""
 
     def _handle_emit(self, message):

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.live.fanout queue
     .venv/bin/python -m bench.live.fanout direct
-    .venv/bin/python -m bench.live.fanout emit     # the whole path: python-socketio's room emit, direct writes
-    .venv/bin/python -m bench.live.fanout filtered # the same through the app's manager, each socket's seqs kept
+    .venv/bin/python -m bench.live.fanout emit     # the whole path: python-socketio's own manager, direct writes
+    .venv/bin/python -m bench.live.fanout filtered # the app's manager (one loop, each socket's seqs kept)
 
 Real gevent socket pairs, real simple-websocket server objects and wsproto frames, Engine.IO sockets; no
 network client (the other ends are read in bulk after each emit, in the same process, for both paths alike).
