@@ -76,6 +76,7 @@ def _bound_inputs(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
+    from consult.db import ping_after_idle
     from consult.delivery import manager_for
     from consult.extensions import babel
     from consult.extensions import csrf
@@ -87,6 +88,9 @@ def _register_extensions(app: Flask) -> None:
     from consult.i18n import select_locale
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_after_idle(engine, app.config['DATABASE_PING_AFTER'])
     migrate.init_app(app, db, directory=str(ROOT / 'migrations'))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -59,7 +59,10 @@ class Config:
 
     SECRET_KEY: str | None = None  # filled by create_app from the env or the instance folder
     SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL')  # None: SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS = {'pool_pre_ping': True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: A pooled connection unused for this many seconds is pinged before use (``consult.db.ping_after_idle``);
+    #: one used more recently is not (SQLAlchemy's ``pool_pre_ping`` pinged before every use).
+    DATABASE_PING_AFTER = float(os.environ.get('DATABASE_PING_AFTER', '0.5'))
     #: PostgreSQL connections each process keeps open, and how many more it may open under load. A crowd arriving
     #: at once (a vote opening) must not open and close connections per request: SQLAlchemy's default of 5 kept
     #: made a third of a worker's CPU connecting and disconnecting in ``make bench-votes``.

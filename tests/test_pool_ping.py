@@ -1,0 +1,96 @@
+"""Pooled connections are pinged before use only after sitting idle (``consult.db.ping_after_idle``).
+
+A crowd's requests take and return the same few connections within milliseconds: a round trip to check each
+before use cost two per person joining a room. A connection that sat idle is checked, and replaced when its
+server side is gone (a restart, a proxy's idle timeout). The cut connections are real: PostgreSQL ends their
+backends (``pg_terminate_backend``).
+"""
+
+import os
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from consult import create_app
+from consult.config import TestingConfig
+from consult.db import db
+
+POSTGRES = (os.environ.get('TEST_DATABASE_URL') or '').startswith('postgresql')
+
+
+def _app(tmp_path, window: float):
+    url = os.environ.get('TEST_DATABASE_URL') or f'sqlite:///{tmp_path}/ping.db'
+    return create_app(TestingConfig, {'SQLALCHEMY_DATABASE_URI': url, 'DATABASE_PING_AFTER': window})
+
+
+@pytest.fixture
+def pings(monkeypatch):
+    """Every ping the pool sends, counted on the dialect's own ``do_ping``."""
+    sent = []
+
+    def counted(dialect_cls):
+        original = dialect_cls.do_ping
+
+        def do_ping(self, dbapi_connection):
+            sent.append(dbapi_connection)
+            return original(self, dbapi_connection)
+
+        monkeypatch.setattr(dialect_cls, 'do_ping', do_ping)
+
+    counted(sa.engine.default.DefaultDialect)
+    if POSTGRES:
+        from sqlalchemy.dialects.postgresql._psycopg_common import _PGDialect_common_psycopg
+
+        counted(_PGDialect_common_psycopg)
+    return sent
+
+
+def _backend(app):
+    """One request's worth of work: a statement on a pooled connection, returned to the pool after it."""
+    with app.app_context():
+        if POSTGRES:
+            found = db.session.execute(sa.text('SELECT pg_backend_pid()')).scalar_one()
+        else:
+            found = db.session.execute(sa.text('SELECT 1')).scalar_one()
+        db.session.rollback()
+        return found
+
+
+def test_a_connection_used_a_moment_ago_is_not_pinged(tmp_path, pings):
+    app = _app(tmp_path, window=30.0)
+    for _ in range(5):
+        _backend(app)
+    assert pings == []  # SQLAlchemy's pool_pre_ping pinged before each of the five
+
+
+def test_a_connection_idle_past_the_window_is_pinged(tmp_path, pings):
+    app = _app(tmp_path, window=0.05)
+    _backend(app)
+    time.sleep(0.1)
+    _backend(app)
+    assert len(pings) == 1
+
+
+@pytest.mark.skipif(not POSTGRES, reason='ends a PostgreSQL backend (set TEST_DATABASE_URL to a PostgreSQL URL)')
+def test_an_idle_connection_whose_server_side_ended_is_replaced_unseen(tmp_path, pings):
+    app = _app(tmp_path, window=0.05)
+    first = _backend(app)
+    with sa.create_engine(os.environ['TEST_DATABASE_URL'], poolclass=sa.pool.NullPool).connect() as other:
+        assert other.execute(sa.text('SELECT pg_terminate_backend(:pid)'), {'pid': first}).scalar_one()
+    time.sleep(0.1)
+    second = _backend(app)  # the ping found it gone; the pool connected afresh and the statement ran
+    assert second != first
+    assert len(pings) == 1
+
+
+@pytest.mark.skipif(not POSTGRES, reason='ends a PostgreSQL backend (set TEST_DATABASE_URL to a PostgreSQL URL)')
+def test_a_connection_cut_within_the_window_fails_once_and_the_pool_recovers(tmp_path, pings):
+    app = _app(tmp_path, window=30.0)
+    first = _backend(app)
+    with sa.create_engine(os.environ['TEST_DATABASE_URL'], poolclass=sa.pool.NullPool).connect() as other:
+        other.execute(sa.text('SELECT pg_terminate_backend(:pid)'), {'pid': first})
+    with pytest.raises(sa.exc.OperationalError):
+        _backend(app)  # its statement meets the cut: the request is told the service is unavailable
+    assert _backend(app) != first  # SQLAlchemy invalidated the pool's connections; the next one is fresh
+    assert pings == []
