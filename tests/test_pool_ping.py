@@ -17,6 +17,9 @@ from consult.config import TestingConfig
 from consult.db import db
 
 POSTGRES = (os.environ.get('TEST_DATABASE_URL') or '').startswith('postgresql')
+needs_postgres = pytest.mark.skipif(
+    not POSTGRES, reason='ends a PostgreSQL backend (set TEST_DATABASE_URL to a PostgreSQL URL)'
+)
 
 
 def _app(tmp_path, window: float):
@@ -57,6 +60,16 @@ def _backend(app):
         return found
 
 
+def _cut(tmp_path, window: float):
+    """An app whose one pooled connection had its PostgreSQL backend ended, as a restart or a proxy's idle timeout
+    does (from another connection); and that backend's pid."""
+    app = _app(tmp_path, window)
+    first = _backend(app)
+    with sa.create_engine(os.environ['TEST_DATABASE_URL'], poolclass=sa.pool.NullPool).connect() as other:
+        assert other.execute(sa.text('SELECT pg_terminate_backend(:pid)'), {'pid': first}).scalar_one()
+    return app, first
+
+
 def test_a_connection_used_a_moment_ago_is_not_pinged(tmp_path, pings):
     app = _app(tmp_path, window=30.0)
     for _ in range(5):
@@ -72,24 +85,18 @@ def test_a_connection_idle_past_the_window_is_pinged(tmp_path, pings):
     assert len(pings) == 1
 
 
-@pytest.mark.skipif(not POSTGRES, reason='ends a PostgreSQL backend (set TEST_DATABASE_URL to a PostgreSQL URL)')
+@needs_postgres
 def test_an_idle_connection_whose_server_side_ended_is_replaced_unseen(tmp_path, pings):
-    app = _app(tmp_path, window=0.05)
-    first = _backend(app)
-    with sa.create_engine(os.environ['TEST_DATABASE_URL'], poolclass=sa.pool.NullPool).connect() as other:
-        assert other.execute(sa.text('SELECT pg_terminate_backend(:pid)'), {'pid': first}).scalar_one()
+    app, first = _cut(tmp_path, window=0.05)
     time.sleep(0.1)
     second = _backend(app)  # the ping found it gone; the pool connected afresh and the statement ran
     assert second != first
     assert len(pings) == 1
 
 
-@pytest.mark.skipif(not POSTGRES, reason='ends a PostgreSQL backend (set TEST_DATABASE_URL to a PostgreSQL URL)')
+@needs_postgres
 def test_a_connection_cut_within_the_window_fails_once_and_the_pool_recovers(tmp_path, pings):
-    app = _app(tmp_path, window=30.0)
-    first = _backend(app)
-    with sa.create_engine(os.environ['TEST_DATABASE_URL'], poolclass=sa.pool.NullPool).connect() as other:
-        other.execute(sa.text('SELECT pg_terminate_backend(:pid)'), {'pid': first})
+    app, first = _cut(tmp_path, window=30.0)
     with pytest.raises(sa.exc.OperationalError):
         _backend(app)  # its statement meets the cut: the request is told the service is unavailable
     assert _backend(app) != first  # SQLAlchemy invalidated the pool's connections; the next one is fresh
