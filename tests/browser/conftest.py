@@ -155,6 +155,9 @@ def log_in(page: Page, mobile: str, password: str) -> None:
     page.fill('#password', password)
     page.locator('main form button[type=submit]').click()
     expect(page.locator('body[data-user]')).to_have_count(1)
+    # The page after login loads its deferred scripts (socket.io.min.js) after the body is there: a test that goes
+    # on to another page at once would cancel them (ERR_ABORTED, a "failed request" in the page-health test).
+    page.wait_for_load_state('load')
 
 
 class ChineseUI:
