@@ -63,11 +63,14 @@ class Config:
     #: A pooled connection unused for this many seconds is pinged before use (``consult.db.ping_after_idle``);
     #: one used more recently is not (SQLAlchemy's ``pool_pre_ping`` pinged before every use).
     DATABASE_PING_AFTER = float(os.environ.get('DATABASE_PING_AFTER', '0.5'))
-    #: PostgreSQL connections each process keeps open, and how many more it may open under load. A crowd arriving
-    #: at once (a vote opening) must not open and close connections per request: SQLAlchemy's default of 5 kept
-    #: made a third of a worker's CPU connecting and disconnecting in ``make bench-votes``.
-    DATABASE_POOL_SIZE = int(os.environ.get('DATABASE_POOL_SIZE', '15'))
-    DATABASE_MAX_OVERFLOW = int(os.environ.get('DATABASE_MAX_OVERFLOW', '5'))
+    #: PostgreSQL connections each process keeps open, and how many more it may open under load (closed again as
+    #: soon as the pool is full). A crowd arriving at once (a vote opening, a room's opening) must not open and
+    #: close connections per request: SQLAlchemy's default of 5 kept made a third of a worker's CPU connecting and
+    #: disconnecting in ``make bench-votes``, and 15 kept with 5 more opened 243 connections for 2,000 joins in
+    #: ``make bench-live --cycles 2`` (a new one also loses the server's prepared statements). So the pool is
+    #: fixed, 20 kept and none more, the same 20 at most as before.
+    DATABASE_POOL_SIZE = int(os.environ.get('DATABASE_POOL_SIZE', '20'))
+    DATABASE_MAX_OVERFLOW = int(os.environ.get('DATABASE_MAX_OVERFLOW', '0'))
     REDIS_URL = os.environ.get('REDIS_URL')
     #: Socket.IO message queue; every process that emits must share it.
     SOCKETIO_MESSAGE_QUEUE = os.environ.get('SOCKETIO_MESSAGE_QUEUE', os.environ.get('REDIS_URL'))

@@ -186,7 +186,7 @@ def _app_target(seeded: _Seeded, args, index: int, count: int, stack) -> Target:
         # PostgreSQL admits 100 connections by default and a process keeps up to pool + overflow (15 + 5) plus the
         # room's autocommit pool (5 + 20): four processes with the production pool would exhaust it
         env['DATABASE_POOL_SIZE'] = str(max(2, seeded.app.config['DATABASE_POOL_SIZE'] // count))
-        env['DATABASE_MAX_OVERFLOW'] = str(max(1, seeded.app.config['DATABASE_MAX_OVERFLOW'] // count))
+        env['DATABASE_MAX_OVERFLOW'] = str(seeded.app.config['DATABASE_MAX_OVERFLOW'] // count)
         print(f'{count} app processes, database pool {env["DATABASE_POOL_SIZE"]} + {env["DATABASE_MAX_OVERFLOW"]} each')
     procs = [stack.enter_context(servers.app_server(env, f'app-{index}-{k}')) for k in range(count)]
     # other senders per process count: the room's limit is per person (30 messages a minute, bursts of 10)

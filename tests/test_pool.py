@@ -1,18 +1,21 @@
-"""Pooled connections are pinged before use only after sitting idle (``consult.db.ping_after_idle``).
+"""The database pool under a crowd: a fixed set of connections, pinged before use only after sitting idle.
 
-A crowd's requests take and return the same few connections within milliseconds: a round trip to check each
-before use cost two per person joining a room. A connection that sat idle is checked, and replaced when its
-server side is gone (a restart, a proxy's idle timeout). The cut connections are real: PostgreSQL ends their
-backends (``pg_terminate_backend``).
+A crowd's requests take and return the same few connections within milliseconds. The pool keeps every connection
+it opens (``DATABASE_POOL_SIZE``, no overflow), so a crowd never opens and closes connections; and a round trip to
+check each before use cost two per person joining a room, so only a connection that sat idle is checked
+(``consult.db.ping_after_idle``), and replaced when its server side is gone (a restart, a proxy's idle timeout).
+The cut connections are real: PostgreSQL ends their backends (``pg_terminate_backend``).
 """
 
 import os
+import threading
 import time
 
 import pytest
 import sqlalchemy as sa
 
 from consult import create_app
+from consult.config import Config
 from consult.config import TestingConfig
 from consult.db import db
 
@@ -101,3 +104,36 @@ def test_a_connection_cut_within_the_window_fails_once_and_the_pool_recovers(tmp
         _backend(app)  # its statement meets the cut: the request is told the service is unavailable
     assert _backend(app) != first  # SQLAlchemy invalidated the pool's connections; the next one is fresh
     assert pings == []
+
+
+@needs_postgres
+def test_a_crowd_reuses_the_pools_connections_and_never_opens_more(tmp_path):
+    """40 requests at once, three times over, with the production pool: it opens at most its size, and keeps them."""
+    app = create_app(
+        TestingConfig,
+        {
+            'SQLALCHEMY_DATABASE_URI': os.environ['TEST_DATABASE_URL'],
+            'DATABASE_POOL_SIZE': Config.DATABASE_POOL_SIZE,
+            'DATABASE_MAX_OVERFLOW': Config.DATABASE_MAX_OVERFLOW,
+        },
+    )
+    with app.app_context():
+        engine = db.engine
+    backends, lock = set(), threading.Lock()
+
+    def request():
+        with engine.connect() as connection:
+            pid = connection.execute(sa.text('SELECT pg_backend_pid()')).scalar_one()
+            time.sleep(0.05)  # the crowd overlaps
+        with lock:
+            backends.add(pid)
+
+    for _ in range(3):
+        crowd = [threading.Thread(target=request) for _ in range(40)]
+        for person in crowd:
+            person.start()
+        for person in crowd:
+            person.join()
+    assert len(backends) <= Config.DATABASE_POOL_SIZE + Config.DATABASE_MAX_OVERFLOW
+    assert engine.pool.checkedin() == len(backends)  # every connection it opened is still open, in the pool
+    engine.dispose()
