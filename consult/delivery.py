@@ -135,8 +135,8 @@ class _OneLoop(socketio.Manager):
 
     As ``socketio.Manager.emit`` does it: the packet is encoded once, and every local socket of the room but the
     skipped ones gets it; a server whose ``_send_eio_packet`` was replaced on the instance (Flask-SocketIO's test
-    client) gets every packet through it, as python-socketio does. Emits with an acknowledgement callback, to several rooms or to the whole namespace, or
-    with binary attachments, are left to python-socketio.
+    client) gets every packet through it, as python-socketio does. Emits with an acknowledgement callback, to
+    several rooms or to the whole namespace, or with binary attachments, are left to python-socketio.
     """
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):

@@ -153,37 +153,54 @@ def _send(self, data):
         self.writing = False
 
 
+def _writable(socket, ws) -> bool:
+    """Whether a frame for ``socket`` may be sent from this greenlet now: upgraded, its writer idle with nothing
+    queued, and a plain connection (``_plain``), whose frames are shared."""
+    return (
+        socket.upgraded
+        and not socket.upgrading
+        and ws.connected
+        and not ws.writing
+        and not socket.queue.qsize()
+        and _plain(ws.ws)
+    )
+
+
+def _send_frame(socket, ws, frame: bytes) -> bool:
+    """Send ``frame`` with one non-blocking ``send``; what the kernel did not take is queued for the socket's writer.
+
+    False on a socket error: the caller queues the packet, and the writer meets the same error and closes it.
+    """
+    try:
+        sent = ws.sock._sock.send(frame)
+    except BlockingIOError:
+        sent = 0
+    except OSError:
+        return False
+    if sent < len(frame):
+        socket.queue.put(_Rest(frame[sent:]))
+    return True
+
+
 def _write_now(socket, ws, pkt) -> bool:
     """Send ``pkt`` on ``socket``'s websocket from this greenlet if its writer is idle; whether it was taken.
 
     Nothing here yields to the hub, so between the checks and the ``send`` no other greenlet can queue or
     start writing a frame for this socket.
     """
-    if not socket.upgraded or socket.upgrading or not ws.connected or ws.writing or not socket.queue.empty():
-        return False
-    if not _plain(ws.ws):
+    if not _writable(socket, ws):
         return False
     data = pkt.encode()
     if not isinstance(data, str):
         return False
-    raw = ws.sock._sock
-    frame = _shared_frame(ws.ws, data)  # plain: checked above
-    try:
-        sent = raw.send(frame)
-    except BlockingIOError:
-        sent = 0
-    except OSError:
-        return False  # the writer meets the same error and closes the socket
-    if sent < len(frame):
-        socket.queue.put(_Rest(frame[sent:]))
-    return True
+    return _send_frame(socket, ws, _shared_frame(ws.ws, data))
 
 
 def send_to(eio_server, eio_sids, pkt) -> None:
     """Send the Engine.IO packet ``pkt`` to each of ``eio_sids``, as ``eio_server.send_packet`` would, in one loop.
 
-    Nothing here yields to the hub (the direct ``send`` is non-blocking), so the checks made for a socket still
-    hold when its frame is sent, as in ``_write_now``.
+    The clock and the frame are read once for all. Nothing here yields to the hub (the direct ``send`` is
+    non-blocking), so the checks made for a socket still hold when its frame is sent, as in ``_write_now``.
     """
     sockets = eio_server.sockets
     data = pkt.encode()
@@ -200,26 +217,14 @@ def send_to(eio_server, eio_sids, pkt) -> None:
             ws is None
             or socket.closed
             or (socket.last_ping and socket.last_ping < alive_since)
-            or not socket.upgraded
-            or socket.upgrading
-            or not ws.connected
-            or ws.writing
-            or socket.queue.qsize()
-            or not _plain(ws.ws)
+            or not _writable(socket, ws)
         ):
             eio_server.send_packet(eio_sid, pkt)  # the library's way: it closes, queues or warns
             continue
         if frame is None:
             frame = _shared_frame(ws.ws, data)
-        try:
-            sent = ws.sock._sock.send(frame)
-        except BlockingIOError:
-            sent = 0
-        except OSError:
-            socket.queue.put(pkt)  # the writer meets the same error and closes the socket
-            continue
-        if sent < len(frame):
-            socket.queue.put(_Rest(frame[sent:]))
+        if not _send_frame(socket, ws, frame):
+            socket.queue.put(pkt)
 
 
 # The library functions as found at import, before ``tune`` replaced them; the replacements call them.

@@ -183,7 +183,7 @@ def _app_target(seeded: _Seeded, args, index: int, count: int, stack) -> Target:
     """``count`` app processes on their own queue channel, sharing one process's database pool between them."""
     env = {**seeded.env, 'SOCKETIO_CHANNEL': f'{seeded.env["SOCKETIO_CHANNEL"]}-{index}'}
     if count > 1:
-        # PostgreSQL admits 100 connections by default and a process keeps up to pool + overflow (15 + 5) plus the
+        # PostgreSQL admits 100 connections by default and a process keeps up to pool + overflow (20 + 0) plus the
         # room's autocommit pool (5 + 20): four processes with the production pool would exhaust it
         env['DATABASE_POOL_SIZE'] = str(max(2, seeded.app.config['DATABASE_POOL_SIZE'] // count))
         env['DATABASE_MAX_OVERFLOW'] = str(seeded.app.config['DATABASE_MAX_OVERFLOW'] // count)
